@@ -1,0 +1,51 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import type { DefaultState, WebSocketContext } from '../context/web-socket-context.js';
+import type { Logger } from '../logging/logger.js';
+import type { Middleware } from '../routing/compose-middleware.js';
+
+/** A route handler; its return value becomes the route response (see {@link WebSocketApp}). */
+export type RouteHandler<TBody = unknown, TState extends object = DefaultState> = (
+  ctx: WebSocketContext<TBody, TState>,
+) => unknown;
+
+/** Middleware registered with `app.use()` or a route's `middleware` option. */
+export type AppMiddleware<TState extends object = DefaultState> = Middleware<
+  WebSocketContext<unknown, TState>
+>;
+
+/**
+ * Maps an error to an answer. Return `undefined` to fall back to the default handling, a
+ * {@link WebSocketError} to answer its status, or any other value to answer it as a handler's result.
+ * `ctx` is `undefined` when the event was too malformed to build one.
+ */
+export type ErrorHandler<TState extends object = DefaultState> = (
+  error: unknown,
+  ctx: WebSocketContext<unknown, TState> | undefined,
+) => unknown;
+
+/** The body type a schema produces, or `unknown` without one. */
+export type InferBody<TSchema> = TSchema extends StandardSchemaV1
+  ? StandardSchemaV1.InferOutput<TSchema>
+  : unknown;
+
+/** Per-route options. */
+export interface RouteOptions<
+  TSchema extends StandardSchemaV1 | undefined,
+  TState extends object = DefaultState,
+> {
+  /** A Standard Schema (zod, valibot, …) the JSON body must match; failures answer 400. */
+  body?: TSchema;
+  /** Middleware that runs for this route only, inside the app's global middleware. */
+  middleware?: AppMiddleware<TState>[];
+}
+
+/** Options of {@link WebSocketApp}. */
+export interface WebSocketAppOptions {
+  /**
+   * In-Lambda routing for APIs that send every message to `$default`: an expression like
+   * `$request.body.action` whose value in a `$default` message's JSON body picks the route.
+   */
+  routeSelection?: string;
+  /** Where logs go; `console` by default. A Powertools Logger fits. */
+  logger?: Logger;
+}

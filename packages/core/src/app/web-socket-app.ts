@@ -1,0 +1,254 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { RequestContext } from '../context/request-context.js';
+import type { DefaultState, WebSocketContext } from '../context/web-socket-context.js';
+import { WebSocketError } from '../errors/web-socket-error.js';
+import { checkEvent } from '../events/check-event.js';
+import type { LambdaContext, WebSocketEvent, WebSocketResponse } from '../events/event-types.js';
+import { readBody } from '../events/read-body.js';
+import type { Logger } from '../logging/logger.js';
+import { composeMiddleware } from '../routing/compose-middleware.js';
+import { compileRouteSelection, type RouteSelector } from '../routing/route-selection.js';
+import { errorResponse, toResponse } from '../routing/to-response.js';
+import { validateBody } from '../validation/validate-body.js';
+import type {
+  AppMiddleware,
+  ErrorHandler,
+  InferBody,
+  RouteHandler,
+  RouteOptions,
+  WebSocketAppOptions,
+} from './types.js';
+
+type AnyContext = RequestContext<unknown, object>;
+
+interface Route {
+  readonly key: string;
+  readonly handler: RouteHandler<unknown, object>;
+  readonly schema: StandardSchemaV1 | undefined;
+  readonly middleware: readonly AppMiddleware<object>[];
+  /** Middleware + validation + handler, built on first use and dropped when middleware changes. */
+  run: ((ctx: AnyContext) => Promise<unknown>) | undefined;
+}
+
+const CONNECT = '$connect';
+const DISCONNECT = '$disconnect';
+const DEFAULT = '$default';
+
+/**
+ * Routes API Gateway WebSocket events to handlers.
+ *
+ * @example
+ * ```ts
+ * const app = new WebSocketApp();
+ * app.onConnect((ctx) => { if (!ctx.authorizer) throw new WebSocketError(401, 'unauthorized'); });
+ * app.route('ping', () => ({ pong: true }));
+ * export const handler = app.handler();
+ * ```
+ *
+ * @typeParam TState - the type of `ctx.state`, shared by middleware and handlers
+ */
+export class WebSocketApp<TState extends object = DefaultState> {
+  readonly #routes = new Map<string, Route>();
+  readonly #middleware: AppMiddleware<object>[] = [];
+  readonly #selector: RouteSelector | undefined;
+  readonly #logger: Logger;
+  #errorHandler: ErrorHandler<object> | undefined;
+  #warnedNoConnect = false;
+
+  constructor(options: WebSocketAppOptions = {}) {
+    this.#selector =
+      options.routeSelection === undefined ? undefined : compileRouteSelection(options.routeSelection);
+    this.#logger = options.logger ?? console;
+  }
+
+  /** Registers the `$connect` handler: throw a {@link WebSocketError} (or any error) to reject. */
+  onConnect(handler: RouteHandler<unknown, TState>): this;
+  onConnect(options: RouteOptions<undefined, TState>, handler: RouteHandler<unknown, TState>): this;
+  onConnect(
+    a: RouteOptions<undefined, TState> | RouteHandler<unknown, TState>,
+    b?: RouteHandler<unknown, TState>,
+  ) {
+    return this.#add(CONNECT, a, b);
+  }
+
+  /** Registers the `$disconnect` handler. Its answer is ignored by API Gateway. */
+  onDisconnect(handler: RouteHandler<unknown, TState>): this;
+  onDisconnect(options: RouteOptions<undefined, TState>, handler: RouteHandler<unknown, TState>): this;
+  onDisconnect(
+    a: RouteOptions<undefined, TState> | RouteHandler<unknown, TState>,
+    b?: RouteHandler<unknown, TState>,
+  ) {
+    return this.#add(DISCONNECT, a, b);
+  }
+
+  /** Registers the `$default` handler: messages no other route matched. */
+  onDefault(handler: RouteHandler<unknown, TState>): this;
+  onDefault<TSchema extends StandardSchemaV1 | undefined>(
+    options: RouteOptions<TSchema, TState>,
+    handler: RouteHandler<InferBody<TSchema>, TState>,
+  ): this;
+  onDefault(
+    a: RouteOptions<StandardSchemaV1, TState> | RouteHandler<unknown, TState>,
+    b?: RouteHandler<never, TState>,
+  ) {
+    return this.#add(DEFAULT, a, b);
+  }
+
+  /**
+   * Registers a handler for a custom route key. With `options.body`, the JSON body is validated
+   * and `ctx.body` typed by the schema's output.
+   */
+  route(routeKey: string, handler: RouteHandler<unknown, TState>): this;
+  route<TSchema extends StandardSchemaV1 | undefined>(
+    routeKey: string,
+    options: RouteOptions<TSchema, TState>,
+    handler: RouteHandler<InferBody<TSchema>, TState>,
+  ): this;
+  route(
+    routeKey: string,
+    a: RouteOptions<StandardSchemaV1, TState> | RouteHandler<unknown, TState>,
+    b?: RouteHandler<never, TState>,
+  ) {
+    if (typeof routeKey !== 'string' || routeKey.length === 0) {
+      throw new TypeError('route key must be a non-empty string');
+    }
+    return this.#add(routeKey, a, b);
+  }
+
+  /** Adds middleware that runs around every route, in registration order (onion model). */
+  use(middleware: AppMiddleware<TState>): this {
+    this.#middleware.push(middleware as AppMiddleware<object>);
+    for (const route of this.#routes.values()) route.run = undefined;
+    return this;
+  }
+
+  /** Maps errors thrown by handlers and middleware to answers (see {@link ErrorHandler}). */
+  onError(handler: ErrorHandler<TState>): this {
+    this.#errorHandler = handler as ErrorHandler<object>;
+    return this;
+  }
+
+  /** The route keys this app handles, including `$connect`, `$disconnect` and `$default`. */
+  get routeKeys(): string[] {
+    return [...this.#routes.keys()];
+  }
+
+  /** The Lambda handler function: `export const handler = app.handler();`. */
+  handler(): (event: WebSocketEvent, context?: LambdaContext) => Promise<WebSocketResponse> {
+    return (event, context) => this.resolve(event, context);
+  }
+
+  /**
+   * Dispatches one event and returns the integration response. Never rejects: malformed events,
+   * validation failures and handler errors all become responses with a 4xx/5xx status.
+   */
+  async resolve(event: WebSocketEvent, lambdaContext?: LambdaContext): Promise<WebSocketResponse> {
+    let ctx: AnyContext | undefined;
+    try {
+      const problem = checkEvent(event);
+      if (problem !== undefined) {
+        this.#logger.warn('wsapp: malformed event', { problem });
+        return errorResponse(new WebSocketError(400, 'Malformed event'));
+      }
+      this.#warnIfNoConnectRoute();
+      const rawBody = readBody(event);
+      const routeKey = event.requestContext.routeKey;
+      ctx = new RequestContext<unknown, object>(event, lambdaContext, routeKey, rawBody);
+      const route = this.#select(routeKey, ctx);
+      if (route === undefined) return this.#noRoute(ctx);
+      if (route.key !== routeKey) ctx = new RequestContext(event, lambdaContext, route.key, rawBody);
+      route.run ??= this.#build(route);
+      const result = await route.run(ctx);
+      return toResponse(result, subprotocolHeader(ctx));
+    } catch (error) {
+      return this.#handleError(error, ctx);
+    }
+  }
+
+  #add(
+    key: string,
+    a: RouteOptions<StandardSchemaV1 | undefined, TState> | RouteHandler<unknown, TState>,
+    b: RouteHandler<never, TState> | undefined,
+  ): this {
+    const [options, handler] = typeof a === 'function' ? [{}, a] : [a, b];
+    if (typeof handler !== 'function') throw new TypeError(`handler for ${key} must be a function`);
+    if (this.#routes.has(key)) throw new TypeError(`a handler for ${key} is already registered`);
+    this.#routes.set(key, {
+      key,
+      handler: handler as RouteHandler<unknown, object>,
+      schema: options.body,
+      middleware: (options.middleware ?? []) as AppMiddleware<object>[],
+      run: undefined,
+    });
+    return this;
+  }
+
+  #select(routeKey: string, ctx: AnyContext): Route | undefined {
+    const direct = this.#routes.get(routeKey);
+    if (routeKey !== DEFAULT || this.#selector === undefined) return direct;
+    const selected = this.#selector(ctx.parsedBody());
+    const route = selected === undefined ? undefined : this.#routes.get(selected);
+    // $connect/$disconnect are never selectable from a message body.
+    if (route !== undefined && route.key !== CONNECT && route.key !== DISCONNECT) return route;
+    return direct;
+  }
+
+  #build(route: Route): (ctx: AnyContext) => Promise<unknown> {
+    const { schema, handler } = route;
+    const inner = schema
+      ? async (ctx: AnyContext) => {
+          ctx.setBody(await validateBody(schema, ctx.parsedBody()));
+          return handler(ctx);
+        }
+      : handler;
+    return composeMiddleware<WebSocketContext<unknown, object>>(
+      [...this.#middleware, ...route.middleware],
+      inner as (ctx: WebSocketContext<unknown, object>) => unknown,
+    ) as (ctx: AnyContext) => Promise<unknown>;
+  }
+
+  #noRoute(ctx: AnyContext): WebSocketResponse {
+    // No handler for $connect accepts (the warning was logged); $disconnect answers are ignored.
+    if (ctx.routeKey === CONNECT || ctx.routeKey === DISCONNECT) return { statusCode: 200 };
+    this.#logger.warn('wsapp: no route for message and no $default handler', {
+      routeKey: ctx.routeKey,
+      connectionId: ctx.connectionId,
+      requestId: ctx.requestId,
+    });
+    return errorResponse(new WebSocketError(404, 'No route for this message'), ctx.requestId);
+  }
+
+  async #handleError(error: unknown, ctx: AnyContext | undefined): Promise<WebSocketResponse> {
+    let failure = error;
+    if (this.#errorHandler !== undefined) {
+      try {
+        const mapped = await this.#errorHandler(error, ctx);
+        if (mapped instanceof WebSocketError) failure = mapped;
+        else if (mapped !== undefined) return toResponse(mapped, ctx && subprotocolHeader(ctx));
+      } catch (thrown) {
+        failure = thrown;
+      }
+    }
+    const meta = ctx && { connectionId: ctx.connectionId, routeKey: ctx.routeKey, requestId: ctx.requestId };
+    if (failure instanceof WebSocketError) {
+      if (failure.statusCode >= 500) this.#logger.error('wsapp: request failed', { ...meta, error: failure });
+      return errorResponse(failure, ctx?.requestId);
+    }
+    this.#logger.error('wsapp: unhandled error in handler', { ...meta, error: failure });
+    return errorResponse(new WebSocketError(500, 'Internal server error'), ctx?.requestId);
+  }
+
+  #warnIfNoConnectRoute(): void {
+    if (this.#warnedNoConnect) return;
+    this.#warnedNoConnect = true;
+    if (!this.#routes.has(CONNECT)) {
+      this.#logger.warn(
+        'wsapp: no $connect handler registered; every connection is accepted without authentication',
+      );
+    }
+  }
+}
+
+function subprotocolHeader(ctx: AnyContext): Record<string, string> | undefined {
+  return ctx.subprotocol === undefined ? undefined : { 'Sec-WebSocket-Protocol': ctx.subprotocol };
+}

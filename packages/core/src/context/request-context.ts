@@ -1,0 +1,119 @@
+import { WebSocketError } from '../errors/web-socket-error.js';
+import type { LambdaContext, WebSocketEvent, WebSocketEventType } from '../events/event-types.js';
+import { NOT_JSON, parseJson } from '../events/read-body.js';
+import type { DefaultState, WebSocketContext } from './web-socket-context.js';
+
+const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
+
+/**
+ * The context object handed to middleware and handlers. Fields that cost work (headers, query,
+ * JSON body) are computed on first read, so routes that ignore them pay nothing.
+ */
+export class RequestContext<TBody = unknown, TState extends object = DefaultState>
+  implements WebSocketContext<TBody, TState>
+{
+  readonly event: WebSocketEvent;
+  readonly lambdaContext: LambdaContext | undefined;
+  readonly connectionId: string;
+  readonly routeKey: string;
+  readonly eventType: WebSocketEventType;
+  readonly requestId: string;
+  readonly rawBody: string | undefined;
+  state: TState;
+  /** The subprotocol chosen with {@link acceptSubprotocol}, answered in the `$connect` response. */
+  subprotocol: string | undefined;
+
+  #parsed: unknown = undefined;
+  #parsedSet = false;
+  #headers: Record<string, string> | undefined;
+  #query: Readonly<Record<string, string>> | undefined;
+
+  constructor(
+    event: WebSocketEvent,
+    lambdaContext: LambdaContext | undefined,
+    routeKey: string,
+    rawBody: string | undefined,
+  ) {
+    const rc = event.requestContext;
+    this.event = event;
+    this.lambdaContext = lambdaContext;
+    this.connectionId = rc.connectionId;
+    this.routeKey = routeKey;
+    this.eventType = rc.eventType as WebSocketEventType;
+    this.requestId = typeof rc.requestId === 'string' ? rc.requestId : '';
+    this.rawBody = rawBody;
+    this.state = {} as TState;
+    this.subprotocol = undefined;
+  }
+
+  /** The parsed body, or {@link NOT_JSON}; parsed once. */
+  parsedBody(): unknown {
+    if (!this.#parsedSet) {
+      this.#parsed = parseJson(this.rawBody);
+      this.#parsedSet = true;
+    }
+    return this.#parsed;
+  }
+
+  /** Replaces the body with a schema's validated output. */
+  setBody(value: unknown): void {
+    this.#parsed = value;
+    this.#parsedSet = true;
+  }
+
+  get body(): TBody {
+    const parsed = this.parsedBody();
+    return (parsed === NOT_JSON ? undefined : parsed) as TBody;
+  }
+
+  get headers(): Readonly<Record<string, string>> {
+    if (this.#headers === undefined) this.#headers = lowerCaseKeys(this.event.headers);
+    return this.#headers;
+  }
+
+  get query(): Readonly<Record<string, string>> {
+    if (this.#query === undefined) this.#query = stringRecord(this.event.queryStringParameters) ?? EMPTY;
+    return this.#query;
+  }
+
+  get authorizer(): Readonly<Record<string, unknown>> | undefined {
+    const authorizer = this.event.requestContext.authorizer;
+    return typeof authorizer === 'object' && authorizer !== null ? authorizer : undefined;
+  }
+
+  get sourceIp(): string | undefined {
+    const ip = this.event.requestContext.identity?.sourceIp;
+    return typeof ip === 'string' ? ip : undefined;
+  }
+
+  acceptSubprotocol(name: string): void {
+    if (this.eventType !== 'CONNECT') {
+      throw new WebSocketError(400, 'acceptSubprotocol() is only allowed on $connect', { expose: false });
+    }
+    const offered = (this.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    if (!offered.includes(name)) {
+      throw new WebSocketError(400, `Subprotocol ${JSON.stringify(name)} was not offered by the client`);
+    }
+    this.subprotocol = name;
+  }
+}
+
+function lowerCaseKeys(headers: WebSocketEvent['headers']): Record<string, string> {
+  const out: Record<string, string> = Object.create(null);
+  if (typeof headers !== 'object' || headers === null) return out;
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    if (typeof value === 'string') out[name.toLowerCase()] = value;
+  }
+  return out;
+}
+
+function stringRecord(values: WebSocketEvent['queryStringParameters']): Record<string, string> | undefined {
+  if (typeof values !== 'object' || values === null) return undefined;
+  const out: Record<string, string> = Object.create(null);
+  for (const name of Object.keys(values)) {
+    const value = values[name];
+    if (typeof value === 'string') out[name] = value;
+  }
+  return out;
+}

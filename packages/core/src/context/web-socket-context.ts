@@ -1,0 +1,45 @@
+import type { LambdaContext, WebSocketEvent, WebSocketEventType } from '../events/event-types.js';
+
+/** The default shape of `ctx.state` when the app does not declare one. */
+export type DefaultState = Record<string, unknown>;
+
+/**
+ * What every handler and middleware receives: the event, its parsed parts, and the operations
+ * on the connection.
+ *
+ * @typeParam TBody - the parsed (and, with a schema, validated) message body
+ * @typeParam TState - the per-request bag middleware fills for handlers
+ */
+export interface WebSocketContext<TBody = unknown, TState extends object = DefaultState> {
+  /** The raw API Gateway event. */
+  readonly event: WebSocketEvent;
+  /** The Lambda context, when the handler was invoked by Lambda. */
+  readonly lambdaContext: LambdaContext | undefined;
+  /** API Gateway's id of the connection. */
+  readonly connectionId: string;
+  /** The route that was dispatched: the custom route chosen in-Lambda by `routeSelection`, else the event's. */
+  readonly routeKey: string;
+  /** `CONNECT`, `MESSAGE` or `DISCONNECT`. */
+  readonly eventType: WebSocketEventType;
+  /** API Gateway's request id, for logs and support. */
+  readonly requestId: string;
+  /** Parsed JSON body (validated when the route has a schema); `undefined` when not JSON. */
+  readonly body: TBody;
+  /** The message text (base64 bodies decoded); `undefined` on events without a body. */
+  readonly rawBody: string | undefined;
+  /** `$connect` headers with lower-cased names (API Gateway keeps the client's case); `{}` otherwise. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** `$connect` query string parameters; `{}` otherwise. */
+  readonly query: Readonly<Record<string, string>>;
+  /** The Lambda authorizer's context, present on every event once an authorizer ran on `$connect`. */
+  readonly authorizer: Readonly<Record<string, unknown>> | undefined;
+  /** The client's IP address as API Gateway saw it. */
+  readonly sourceIp: string | undefined;
+  /** Per-request bag for middleware to hand values to handlers. */
+  state: TState;
+  /**
+   * `$connect` only: agree on a subprotocol the client offered in `Sec-WebSocket-Protocol`.
+   * Throws a 400 {@link WebSocketError} if the client did not offer it, or outside `$connect`.
+   */
+  acceptSubprotocol(name: string): void;
+}

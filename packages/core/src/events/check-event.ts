@@ -1,0 +1,24 @@
+import type { WebSocketEvent } from './event-types.js';
+
+const EVENT_TYPES = new Set(['CONNECT', 'MESSAGE', 'DISCONNECT']);
+
+/**
+ * Checks the fields routing depends on. Returns a description of the first problem, or
+ * `undefined` when the event can be dispatched. Never throws, whatever the input.
+ */
+export function checkEvent(event: unknown): string | undefined {
+  if (typeof event !== 'object' || event === null) return 'event is not an object';
+  const rc = (event as { requestContext?: unknown }).requestContext;
+  if (typeof rc !== 'object' || rc === null) return 'event has no requestContext';
+  const { routeKey, eventType, connectionId } = rc as Record<string, unknown>;
+  if (typeof routeKey !== 'string' || routeKey.length === 0) return 'requestContext.routeKey is missing';
+  if (typeof connectionId !== 'string' || connectionId.length === 0) {
+    return 'requestContext.connectionId is missing';
+  }
+  if (typeof eventType !== 'string' || !EVENT_TYPES.has(eventType)) {
+    return `requestContext.eventType ${JSON.stringify(eventType)} is not CONNECT, MESSAGE or DISCONNECT`;
+  }
+  const body = (event as WebSocketEvent).body;
+  if (body !== undefined && body !== null && typeof body !== 'string') return 'body is not a string';
+  return undefined;
+}

@@ -1,0 +1,34 @@
+import type { WebSocketError } from '../errors/web-socket-error.js';
+import type { WebSocketResponse } from '../events/event-types.js';
+
+/** A handler's return value as the integration response: `undefined` → 200, string as is, else JSON. */
+export function toResponse(result: unknown, headers?: Record<string, string>): WebSocketResponse {
+  const response: WebSocketResponse = { statusCode: 200 };
+  if (result !== undefined) response.body = typeof result === 'string' ? result : JSON.stringify(result);
+  if (headers !== undefined) response.headers = headers;
+  return response;
+}
+
+const GENERIC: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not found',
+  413: 'Payload too large',
+  429: 'Too many requests',
+  500: 'Internal server error',
+};
+
+/** A generic message for a status, used whenever the real one must not reach the client. */
+export function genericMessage(status: number): string {
+  return GENERIC[status] ?? (status >= 500 ? 'Internal server error' : 'Request failed');
+}
+
+/** The response for an error with a status; internals are shown only when the error says so. */
+export function errorResponse(error: WebSocketError, requestId?: string): WebSocketResponse {
+  const payload: Record<string, unknown> = error.expose
+    ? { ...error.details, message: error.message }
+    : { message: genericMessage(error.statusCode) };
+  if (requestId !== undefined) payload.requestId = requestId;
+  return { statusCode: error.statusCode, body: JSON.stringify(payload) };
+}

@@ -1,0 +1,35 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { WebSocketError } from '../errors/web-socket-error.js';
+import { NOT_JSON } from '../events/read-body.js';
+
+/** One problem found by a schema, as sent to the client in a 400 answer. */
+export interface ValidationIssue {
+  message: string;
+  path?: (string | number)[];
+}
+
+/**
+ * Validates a parsed body with any Standard Schema (zod, valibot, arktype, …) and returns the
+ * schema's output. Throws a 400 {@link WebSocketError} listing the issues when it does not match.
+ */
+export async function validateBody<TSchema extends StandardSchemaV1>(
+  schema: TSchema,
+  body: unknown,
+): Promise<StandardSchemaV1.InferOutput<TSchema>> {
+  if (body === NOT_JSON) throw new WebSocketError(400, 'Message body must be JSON');
+  let result = schema['~standard'].validate(body);
+  if (result instanceof Promise) result = await result;
+  if (result.issues === undefined) return result.value as StandardSchemaV1.InferOutput<TSchema>;
+  throw new WebSocketError(400, 'Invalid message body', {
+    details: { issues: result.issues.map(toIssue) },
+  });
+}
+
+function toIssue(issue: StandardSchemaV1.Issue): ValidationIssue {
+  if (issue.path === undefined || issue.path.length === 0) return { message: issue.message };
+  const path = issue.path.map((segment) => {
+    const key = typeof segment === 'object' ? segment.key : segment;
+    return typeof key === 'number' ? key : String(key);
+  });
+  return { message: issue.message, path };
+}

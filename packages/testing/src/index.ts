@@ -1,0 +1,10 @@
+export {
+  type ConnectEventOptions,
+  connectEvent,
+  type DisconnectEventOptions,
+  disconnectEvent,
+  type EventOptions,
+  type MessageEventOptions,
+  messageEvent,
+} from './events/api-gateway-events.js';
+export { connectionIdLike, requestIdLike } from './events/ids.js';
