@@ -6,8 +6,14 @@ const app = createChatApp();
 const connectionId = 'L0SM9cOFvHcCIhw=';
 const steps = [
   ['connect without a name', connectEvent({ connectionId })],
-  ['connect as ada, offering chat.v1', connectEvent({ connectionId, query: { name: 'ada' }, protocols: ['chat.v1'] })],
-  ['say hello in #general', messageEvent({ action: 'say', room: 'general', text: 'hello' }, { connectionId })],
+  [
+    'connect as ada, offering chat.v1',
+    connectEvent({ connectionId, query: { name: 'ada' }, protocols: ['chat.v1'] }),
+  ],
+  [
+    'say hello in #general',
+    messageEvent({ action: 'say', room: 'general', text: 'hello' }, { connectionId }),
+  ],
   ['say with no text', messageEvent({ action: 'say', room: 'general' }, { connectionId })],
   ['unknown action', messageEvent({ action: 'dance' }, { connectionId, routeKey: '$default' })],
   ['close (1001 going away)', disconnectEvent({ connectionId, statusCode: 1001, reason: 'Going away' })],
@@ -15,5 +21,7 @@ const steps = [
 
 for (const [label, event] of steps) {
   const response = await app.resolve(event);
-  console.log(`${label.padEnd(34)} ${event.requestContext.routeKey.padEnd(12)} → ${JSON.stringify(response)}`);
+  console.log(
+    `${label.padEnd(34)} ${event.requestContext.routeKey.padEnd(12)} → ${JSON.stringify(response)}`,
+  );
 }
