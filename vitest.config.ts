@@ -3,12 +3,15 @@ import { defineConfig } from 'vitest/config';
 
 // Tests run against the TypeScript sources; only `*.dist.test.ts` files exercise built output.
 const packages = ['core', 'store-memory', 'store-dynamodb', 'store-redis', 'local', 'testing'];
-const alias = Object.fromEntries(
-  packages.map((name) => [
-    `@wsapp/${name}`,
-    fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url)),
-  ]),
-);
+const source = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
+// Exact-match patterns, so `@wsapp/testing/conformance` is not taken for `@wsapp/testing` + suffix.
+const alias = [
+  { find: /^@wsapp\/testing\/conformance$/, replacement: source('testing/src/conformance/index.ts') },
+  ...packages.map((name) => ({
+    find: new RegExp(`^@wsapp/${name}$`),
+    replacement: source(`${name}/src/index.ts`),
+  })),
+];
 
 export default defineConfig({
   resolve: { alias },

@@ -1,3 +1,4 @@
 import { packageConfig } from '../../tsup.base.js';
 
-export default packageConfig();
+// The conformance suite imports vitest, so it lives behind its own entry point.
+export default packageConfig({ entry: { index: 'src/index.ts', conformance: 'src/conformance/index.ts' } });

@@ -7,6 +7,7 @@ export type {
   WebSocketAppOptions,
 } from './app/types.js';
 export { WebSocketApp } from './app/web-socket-app.js';
+export type { ChannelArgs } from './context/connection-ops.js';
 export type { DefaultState, WebSocketContext } from './context/web-socket-context.js';
 export { WebSocketError, type WebSocketErrorOptions } from './errors/web-socket-error.js';
 export { WsappError } from './errors/wsapp-error.js';
@@ -19,5 +20,27 @@ export type {
 } from './events/event-types.js';
 export { IDLE_TIMEOUT_SECONDS, MAX_CONNECTION_SECONDS, MAX_PAYLOAD_BYTES } from './limits.js';
 export type { Logger } from './logging/logger.js';
+export { endpointFromEvent } from './messaging/endpoint-from-event.js';
 export type { Middleware, Next } from './routing/compose-middleware.js';
+export {
+  BaseConnectionStore,
+  type BaseConnectionStoreOptions,
+  type QueryMembersArgs,
+} from './store/base-connection-store.js';
+export type {
+  ConnectionRecord,
+  MembersOptions,
+  MembersPage,
+  RegisterInit,
+} from './store/connection-record.js';
+export type { ConnectionStore } from './store/connection-store.js';
+export {
+  ConnectionNotFoundError,
+  InvalidChannelError,
+  InvalidConnectionIdError,
+  InvalidCursorError,
+  InvalidDataError,
+  StoreUnavailableError,
+} from './store/store-errors.js';
+export { DEFAULT_LIMITS, type StoreLimits } from './store/store-validation.js';
 export type { ValidationIssue } from './validation/validate-body.js';

@@ -1,3 +1,4 @@
+export { TestClock } from './conformance/test-clock.js';
 export {
   type ConnectEventOptions,
   connectEvent,

@@ -2,6 +2,7 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { DefaultState, WebSocketContext } from '../context/web-socket-context.js';
 import type { Logger } from '../logging/logger.js';
 import type { Middleware } from '../routing/compose-middleware.js';
+import type { ConnectionStore } from '../store/connection-store.js';
 
 /** A route handler; its return value becomes the route response (see {@link WebSocketApp}). */
 export type RouteHandler<TBody = unknown, TState extends object = DefaultState> = (
@@ -48,4 +49,16 @@ export interface WebSocketAppOptions {
   routeSelection?: string;
   /** Where logs go; `console` by default. A Powertools Logger fits. */
   logger?: Logger;
+  /**
+   * Where connections and their channels are recorded. With a store, `$connect` registers the
+   * connection (with what the handler joined, in one write) and `$disconnect` unregisters it.
+   */
+  store?: ConnectionStore;
+  /** Set `false` to manage the store yourself instead of automatic `$connect`/`$disconnect` tracking. */
+  autoTrack?: boolean;
+  /**
+   * The management API endpoint (`https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`, or
+   * your custom domain with its base path). Needed with custom domains; recorded with each connection.
+   */
+  endpoint?: string;
 }

@@ -1,14 +1,16 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { RequestContext } from '../context/request-context.js';
+import { type AppServices, RequestContext } from '../context/request-context.js';
 import type { DefaultState, WebSocketContext } from '../context/web-socket-context.js';
 import { WebSocketError } from '../errors/web-socket-error.js';
 import { checkEvent } from '../events/check-event.js';
 import type { LambdaContext, WebSocketEvent, WebSocketResponse } from '../events/event-types.js';
 import { readBody } from '../events/read-body.js';
 import type { Logger } from '../logging/logger.js';
+import { endpointFromEvent } from '../messaging/endpoint-from-event.js';
 import { composeMiddleware } from '../routing/compose-middleware.js';
 import { compileRouteSelection, type RouteSelector } from '../routing/route-selection.js';
 import { errorResponse, toResponse } from '../routing/to-response.js';
+import type { ConnectionStore } from '../store/connection-store.js';
 import { validateBody } from '../validation/validate-body.js';
 import type {
   AppMiddleware,
@@ -52,6 +54,8 @@ export class WebSocketApp<TState extends object = DefaultState> {
   readonly #middleware: AppMiddleware<object>[] = [];
   readonly #selector: RouteSelector | undefined;
   readonly #logger: Logger;
+  readonly #services: AppServices;
+  readonly #endpoint: string | undefined;
   #errorHandler: ErrorHandler<object> | undefined;
   #warnedNoConnect = false;
 
@@ -59,6 +63,16 @@ export class WebSocketApp<TState extends object = DefaultState> {
     this.#selector =
       options.routeSelection === undefined ? undefined : compileRouteSelection(options.routeSelection);
     this.#logger = options.logger ?? console;
+    this.#services = {
+      store: options.store,
+      tracking: options.store !== undefined && options.autoTrack !== false,
+    };
+    this.#endpoint = options.endpoint;
+  }
+
+  /** The store given in the options, if any. */
+  get store(): ConnectionStore | undefined {
+    return this.#services.store;
   }
 
   /** Registers the `$connect` handler: throw a {@link WebSocketError} (or any error) to reject. */
@@ -143,26 +157,63 @@ export class WebSocketApp<TState extends object = DefaultState> {
    * validation failures and handler errors all become responses with a 4xx/5xx status.
    */
   async resolve(event: WebSocketEvent, lambdaContext?: LambdaContext): Promise<WebSocketResponse> {
+    const problem = checkEvent(event);
+    if (problem !== undefined) {
+      this.#logger.warn('wsapp: malformed event', { problem });
+      return errorResponse(new WebSocketError(400, 'Malformed event'));
+    }
+    this.#warnIfNoConnectRoute();
     let ctx: AnyContext | undefined;
+    let response: WebSocketResponse;
     try {
-      const problem = checkEvent(event);
-      if (problem !== undefined) {
-        this.#logger.warn('wsapp: malformed event', { problem });
-        return errorResponse(new WebSocketError(400, 'Malformed event'));
-      }
-      this.#warnIfNoConnectRoute();
       const rawBody = readBody(event);
       const routeKey = event.requestContext.routeKey;
-      ctx = new RequestContext<unknown, object>(event, lambdaContext, routeKey, rawBody);
+      ctx = new RequestContext<unknown, object>(event, lambdaContext, routeKey, rawBody, this.#services);
       const route = this.#select(routeKey, ctx);
-      if (route === undefined) return this.#noRoute(ctx);
-      if (route.key !== routeKey) ctx = new RequestContext(event, lambdaContext, route.key, rawBody);
-      route.run ??= this.#build(route);
-      const result = await route.run(ctx);
-      return toResponse(result, subprotocolHeader(ctx));
+      if (route === undefined) {
+        response = this.#noRoute(ctx);
+      } else {
+        if (route.key !== routeKey)
+          ctx = new RequestContext(event, lambdaContext, route.key, rawBody, this.#services);
+        route.run ??= this.#build(route);
+        response = toResponse(await route.run(ctx), subprotocolHeader(ctx));
+      }
     } catch (error) {
-      return this.#handleError(error, ctx);
+      response = await this.#handleError(error, ctx);
     }
+    if (ctx !== undefined && this.#services.tracking) return this.#track(ctx, response);
+    return response;
+  }
+
+  /**
+   * Automatic tracking: an accepted `$connect` is registered with what its handler joined (one
+   * write; if it fails the connection is rejected, never accepted unrecorded); `$disconnect`
+   * unregisters after its handler ran, whatever the handler did.
+   */
+  async #track(ctx: AnyContext, response: WebSocketResponse): Promise<WebSocketResponse> {
+    const store = this.#services.store as ConnectionStore;
+    const meta = { connectionId: ctx.connectionId, routeKey: ctx.routeKey, requestId: ctx.requestId };
+    if (ctx.pending !== undefined && response.statusCode >= 200 && response.statusCode < 300) {
+      try {
+        const endpoint = this.#endpoint ?? endpointFromEvent(ctx.event);
+        await store.register(ctx.connectionId, {
+          channels: [...ctx.pending.channels],
+          data: ctx.pending.data,
+          ...(endpoint === undefined ? {} : { endpoint }),
+        });
+      } catch (error) {
+        this.#logger.error('wsapp: could not record the connection; rejecting it', { ...meta, error });
+        return errorResponse(new WebSocketError(500, 'Internal server error'), ctx.requestId);
+      }
+    } else if (ctx.eventType === 'DISCONNECT') {
+      try {
+        await store.unregister(ctx.connectionId);
+      } catch (error) {
+        this.#logger.error('wsapp: could not remove the connection from the store', { ...meta, error });
+        return errorResponse(new WebSocketError(500, 'Internal server error'), ctx.requestId);
+      }
+    }
+    return response;
   }
 
   #add(

@@ -1,9 +1,19 @@
 import { WebSocketError } from '../errors/web-socket-error.js';
 import type { LambdaContext, WebSocketEvent, WebSocketEventType } from '../events/event-types.js';
 import { NOT_JSON, parseJson } from '../events/read-body.js';
+import type { ConnectionRecord } from '../store/connection-record.js';
+import type { ConnectionStore } from '../store/connection-store.js';
+import { type ChannelArgs, flattenChannels, PendingConnection, requireStore } from './connection-ops.js';
 import type { DefaultState, WebSocketContext } from './web-socket-context.js';
 
 const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
+
+/** What the app shares with every context it creates. */
+export interface AppServices {
+  readonly store: ConnectionStore | undefined;
+  /** Whether `$connect`/`$disconnect` register and unregister connections automatically. */
+  readonly tracking: boolean;
+}
 
 /**
  * The context object handed to middleware and handlers. Fields that cost work (headers, query,
@@ -22,6 +32,9 @@ export class RequestContext<TBody = unknown, TState extends object = DefaultStat
   state: TState;
   /** The subprotocol chosen with {@link acceptSubprotocol}, answered in the `$connect` response. */
   subprotocol: string | undefined;
+  /** On a tracked `$connect`: what the handler joined and set, written on acceptance. */
+  readonly pending: PendingConnection | undefined;
+  readonly #services: AppServices;
 
   #parsed: unknown = undefined;
   #parsedSet = false;
@@ -33,6 +46,7 @@ export class RequestContext<TBody = unknown, TState extends object = DefaultStat
     lambdaContext: LambdaContext | undefined,
     routeKey: string,
     rawBody: string | undefined,
+    services: AppServices,
   ) {
     const rc = event.requestContext;
     this.event = event;
@@ -44,6 +58,8 @@ export class RequestContext<TBody = unknown, TState extends object = DefaultStat
     this.rawBody = rawBody;
     this.state = {} as TState;
     this.subprotocol = undefined;
+    this.#services = services;
+    this.pending = services.tracking && rc.eventType === 'CONNECT' ? new PendingConnection() : undefined;
   }
 
   /** The parsed body, or {@link NOT_JSON}; parsed once. */
@@ -95,6 +111,28 @@ export class RequestContext<TBody = unknown, TState extends object = DefaultStat
       throw new WebSocketError(400, `Subprotocol ${JSON.stringify(name)} was not offered by the client`);
     }
     this.subprotocol = name;
+  }
+
+  async connection(): Promise<ConnectionRecord | undefined> {
+    const store = requireStore(this.#services.store, 'connection');
+    return this.pending === undefined ? store.get(this.connectionId) : undefined;
+  }
+
+  async join(...channels: ChannelArgs): Promise<void> {
+    const list = flattenChannels(channels);
+    if (this.pending !== undefined) return this.pending.join(list);
+    await requireStore(this.#services.store, 'join').join(this.connectionId, list);
+  }
+
+  async leave(...channels: ChannelArgs): Promise<void> {
+    const list = flattenChannels(channels);
+    if (this.pending !== undefined) return this.pending.leave(list);
+    await requireStore(this.#services.store, 'leave').leave(this.connectionId, list);
+  }
+
+  async setData(patch: Record<string, unknown>): Promise<void> {
+    if (this.pending !== undefined) return this.pending.setData(patch);
+    await requireStore(this.#services.store, 'setData').update(this.connectionId, patch);
   }
 }
 

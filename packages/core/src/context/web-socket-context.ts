@@ -1,4 +1,6 @@
 import type { LambdaContext, WebSocketEvent, WebSocketEventType } from '../events/event-types.js';
+import type { ConnectionRecord } from '../store/connection-record.js';
+import type { ChannelArgs } from './connection-ops.js';
 
 /** The default shape of `ctx.state` when the app does not declare one. */
 export type DefaultState = Record<string, unknown>;
@@ -42,4 +44,21 @@ export interface WebSocketContext<TBody = unknown, TState extends object = Defau
    * Throws a 400 {@link WebSocketError} if the client did not offer it, or outside `$connect`.
    */
   acceptSubprotocol(name: string): void;
+  /**
+   * The connection's stored record. On `$connect` (before it is recorded) answers `undefined`.
+   * Needs the app's `store`.
+   */
+  connection(): Promise<ConnectionRecord | undefined>;
+  /**
+   * Adds the connection to channels. On `$connect` the channels are buffered and written with the
+   * connection record in one write after the handler accepts, so a rejected connection writes nothing.
+   */
+  join(...channels: ChannelArgs): Promise<void>;
+  /** Removes the connection from channels (buffered on `$connect`, like {@link join}). */
+  leave(...channels: ChannelArgs): Promise<void>;
+  /**
+   * Merges `patch` into the connection's stored data (a `null` value removes a key). Buffered on
+   * `$connect`, like {@link join}.
+   */
+  setData(patch: Record<string, unknown>): Promise<void>;
 }

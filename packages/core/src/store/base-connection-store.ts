@@ -1,0 +1,185 @@
+import { MAX_CONNECTION_SECONDS } from '../limits.js';
+import type { ConnectionRecord, MembersOptions, MembersPage, RegisterInit } from './connection-record.js';
+import type { ConnectionStore } from './connection-store.js';
+import { ConnectionNotFoundError } from './store-errors.js';
+import {
+  assertChannel,
+  assertConnectionId,
+  assertTtl,
+  DEFAULT_LIMITS,
+  normalizeChannels,
+  normalizeData,
+  type StoreLimits,
+} from './store-validation.js';
+
+/** Grace added to API Gateway's 2-hour maximum before a record expires. */
+const DEFAULT_GRACE_SECONDS = 10 * 60;
+
+/** Options every store accepts. */
+export interface BaseConnectionStoreOptions {
+  /**
+   * Record lifetime in seconds. Default: 2 h (API Gateway's maximum connection duration) + 10 min
+   * grace; `$disconnect` is best-effort, so expiry is what finally removes lost connections.
+   */
+  ttlSeconds?: number;
+  /** Clock in epoch milliseconds; inject one in tests to move time. */
+  clock?: () => number;
+  /** Longest channel name in UTF-8 bytes (default 512). */
+  maxChannelBytes?: number;
+  /** Largest data object as JSON in UTF-8 bytes (default 32 KB). */
+  maxDataBytes?: number;
+  /** Largest `members()` page (default 1000). */
+  maxPageSize?: number;
+}
+
+/** Arguments of {@link BaseConnectionStore._queryMembers}, already validated. */
+export interface QueryMembersArgs {
+  limit: number;
+  cursor: string | undefined;
+  /** Current time in epoch seconds: memberships with `expiresAt <= now` must be skipped. */
+  now: number;
+}
+
+/**
+ * The policy half of every store, like Powertools' `BasePersistenceLayer`: public methods validate
+ * input, apply the TTL policy, build records and raise typed errors, then call a few protected
+ * primitives that an adapter implements against its backend.
+ *
+ * Primitive rules for adapter authors:
+ * - `now`/`expiresAt` are epoch seconds; an item with `expiresAt <= now` does not exist for reads.
+ * - `_put` writes the record and one membership per channel, atomically where possible, replacing
+ *   any previous record and memberships of that id.
+ * - `_addMemberships`, `_removeMemberships`, `_update`, `_touch` throw `ConnectionNotFoundError`
+ *   when no live record exists; they must not lose concurrent changes (use the backend's atomic
+ *   operations, not read-modify-write of the channel list).
+ * - `_delete` removes the record and all memberships and answers the removed record; unknown → undefined.
+ * - `_queryMembers` answers live members only, at most `limit`, with an opaque cursor when more may follow.
+ */
+export abstract class BaseConnectionStore implements ConnectionStore {
+  /** Default record lifetime, seconds. */
+  readonly ttlSeconds: number;
+  protected readonly clock: () => number;
+  protected readonly limits: StoreLimits;
+  protected readonly maxPageSize: number;
+
+  constructor(options: BaseConnectionStoreOptions = {}) {
+    this.ttlSeconds = options.ttlSeconds ?? MAX_CONNECTION_SECONDS + DEFAULT_GRACE_SECONDS;
+    assertTtl(this.ttlSeconds);
+    this.clock = options.clock ?? Date.now;
+    this.limits = {
+      maxChannelBytes: options.maxChannelBytes ?? DEFAULT_LIMITS.maxChannelBytes,
+      maxDataBytes: options.maxDataBytes ?? DEFAULT_LIMITS.maxDataBytes,
+    };
+    this.maxPageSize = options.maxPageSize ?? 1000;
+  }
+
+  protected abstract _put(record: ConnectionRecord): Promise<void>;
+  protected abstract _get(connectionId: string, now: number): Promise<ConnectionRecord | undefined>;
+  protected abstract _delete(connectionId: string, now: number): Promise<ConnectionRecord | undefined>;
+  protected abstract _addMemberships(connectionId: string, channels: string[], now: number): Promise<void>;
+  protected abstract _removeMemberships(connectionId: string, channels: string[], now: number): Promise<void>;
+  protected abstract _update(
+    connectionId: string,
+    patch: Record<string, unknown>,
+    now: number,
+  ): Promise<ConnectionRecord>;
+  protected abstract _touch(connectionId: string, expiresAt: number, now: number): Promise<void>;
+  protected abstract _queryMembers(channel: string, args: QueryMembersArgs): Promise<MembersPage>;
+
+  /** Current time in epoch seconds. */
+  protected nowSeconds(): number {
+    return Math.floor(this.clock() / 1000);
+  }
+
+  async register(connectionId: string, init: RegisterInit = {}): Promise<ConnectionRecord> {
+    assertConnectionId(connectionId);
+    const ttl = init.ttlSeconds ?? this.ttlSeconds;
+    assertTtl(ttl);
+    const nowMs = this.clock();
+    const record: ConnectionRecord = {
+      connectionId,
+      channels: normalizeChannels(init.channels ?? [], this.limits),
+      data: normalizeData(init.data ?? {}, this.limits),
+      connectedAt: nowMs,
+      expiresAt: Math.floor(nowMs / 1000) + ttl,
+    };
+    if (init.endpoint !== undefined) record.endpoint = init.endpoint;
+    await this._put(record);
+    return record;
+  }
+
+  async unregister(connectionId: string): Promise<ConnectionRecord | undefined> {
+    assertConnectionId(connectionId);
+    return this._delete(connectionId, this.nowSeconds());
+  }
+
+  async get(connectionId: string): Promise<ConnectionRecord | undefined> {
+    assertConnectionId(connectionId);
+    const now = this.nowSeconds();
+    const record = await this._get(connectionId, now);
+    return record !== undefined && record.expiresAt > now ? record : undefined;
+  }
+
+  async join(connectionId: string, channels: readonly string[]): Promise<void> {
+    assertConnectionId(connectionId);
+    const list = normalizeChannels(channels, this.limits);
+    if (list.length > 0) await this._addMemberships(connectionId, list, this.nowSeconds());
+  }
+
+  async leave(connectionId: string, channels: readonly string[]): Promise<void> {
+    assertConnectionId(connectionId);
+    const list = normalizeChannels(channels, this.limits);
+    if (list.length > 0) await this._removeMemberships(connectionId, list, this.nowSeconds());
+  }
+
+  /**
+   * Applies the difference to the current set. A `join` racing with it is kept (as if it ran
+   * after); adapters with an atomic replace may override this.
+   */
+  async setChannels(connectionId: string, channels: readonly string[]): Promise<void> {
+    assertConnectionId(connectionId);
+    const wanted = normalizeChannels(channels, this.limits);
+    const now = this.nowSeconds();
+    const current = await this._get(connectionId, now);
+    if (current === undefined || current.expiresAt <= now) throw new ConnectionNotFoundError(connectionId);
+    const wantedSet = new Set(wanted);
+    const stale = current.channels.filter((c) => !wantedSet.has(c));
+    const had = new Set(current.channels);
+    const added = wanted.filter((c) => !had.has(c));
+    if (added.length > 0) await this._addMemberships(connectionId, added, now);
+    if (stale.length > 0) await this._removeMemberships(connectionId, stale, now);
+  }
+
+  async update(connectionId: string, patch: Record<string, unknown>): Promise<ConnectionRecord> {
+    assertConnectionId(connectionId);
+    return this._update(connectionId, normalizeData(patch, this.limits), this.nowSeconds());
+  }
+
+  async touch(connectionId: string, ttlSeconds: number = this.ttlSeconds): Promise<void> {
+    assertConnectionId(connectionId);
+    assertTtl(ttlSeconds);
+    const now = this.nowSeconds();
+    await this._touch(connectionId, now + ttlSeconds, now);
+  }
+
+  async members(channel: string, options: MembersOptions = {}): Promise<MembersPage> {
+    assertChannel(channel, this.limits);
+    const limit = options.limit ?? this.maxPageSize;
+    if (!Number.isInteger(limit) || limit < 1 || limit > this.maxPageSize) {
+      throw new RangeError(`limit must be an integer from 1 to ${this.maxPageSize}, got ${String(limit)}`);
+    }
+    if (options.cursor !== undefined && (typeof options.cursor !== 'string' || options.cursor.length === 0)) {
+      throw new RangeError('cursor must be a non-empty string from a previous page');
+    }
+    return this._queryMembers(channel, { limit, cursor: options.cursor, now: this.nowSeconds() });
+  }
+
+  async *allMembers(channel: string, options: { pageSize?: number } = {}): AsyncIterable<string> {
+    let cursor: string | undefined;
+    do {
+      const page: MembersPage = await this.members(channel, { limit: options.pageSize, cursor });
+      yield* page.connectionIds;
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+  }
+}

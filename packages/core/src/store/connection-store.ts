@@ -1,0 +1,43 @@
+import type { ConnectionRecord, MembersOptions, MembersPage, RegisterInit } from './connection-record.js';
+
+/**
+ * A registry of open connections and the channels each belongs to. `WebSocketApp` keeps it up to
+ * date (register on `$connect`, unregister on `$disconnect`), and `Messenger.broadcast` reads it.
+ *
+ * Rules every implementation keeps (the conformance suite in `@wsapp/testing` checks them):
+ * - Expired connections and their memberships are never returned, whatever the backend's TTL lag.
+ * - Concurrent `join`/`leave` calls on one connection or one channel lose nothing.
+ * - `unregister` leaves no membership behind, and is idempotent.
+ * - `members()` cursors are opaque strings: a listing can be resumed in another process, and
+ *   every member present for the whole listing is returned exactly once.
+ * - Operations on an unknown connection (`join`, `leave`, `setChannels`, `update`, `touch`)
+ *   throw {@link ConnectionNotFoundError}; `get` answers `undefined`.
+ */
+export interface ConnectionStore {
+  /**
+   * Records a connection with its initial channels and data, in one atomic write where the
+   * backend allows. Registering an id again replaces its record and memberships.
+   */
+  register(connectionId: string, init?: RegisterInit): Promise<ConnectionRecord>;
+  /** Removes the connection and every membership; answers what was removed, `undefined` if nothing. */
+  unregister(connectionId: string): Promise<ConnectionRecord | undefined>;
+  /** The connection's record, or `undefined` when unknown or expired. */
+  get(connectionId: string): Promise<ConnectionRecord | undefined>;
+  /** Adds the connection to channels (already-joined channels are kept). */
+  join(connectionId: string, channels: readonly string[]): Promise<void>;
+  /** Removes the connection from channels (channels it is not in are ignored). */
+  leave(connectionId: string, channels: readonly string[]): Promise<void>;
+  /** Makes `channels` the connection's exact channel set. */
+  setChannels(connectionId: string, channels: readonly string[]): Promise<void>;
+  /**
+   * Shallow-merges `patch` into the connection's data (JSON Merge Patch at the top level: a key
+   * set to `null` is removed) and answers the updated record.
+   */
+  update(connectionId: string, patch: Record<string, unknown>): Promise<ConnectionRecord>;
+  /** Extends the connection's (and its memberships') expiry to now + `ttlSeconds`. */
+  touch(connectionId: string, ttlSeconds?: number): Promise<void>;
+  /** One page of a channel's live members. */
+  members(channel: string, options?: MembersOptions): Promise<MembersPage>;
+  /** Every live member of a channel, page by page (never all in memory at once). */
+  allMembers(channel: string, options?: { pageSize?: number }): AsyncIterable<string>;
+}

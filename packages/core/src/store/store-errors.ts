@@ -1,0 +1,59 @@
+import { WsappError } from '../errors/wsapp-error.js';
+
+/** The connection is not registered (or its record expired). */
+export class ConnectionNotFoundError extends WsappError {
+  readonly connectionId: string;
+  constructor(connectionId: string) {
+    super('ConnectionNotFound', `Connection ${JSON.stringify(connectionId)} is not registered`);
+    this.connectionId = connectionId;
+  }
+}
+
+/** A channel name the store refuses; `channel` holds the value and `reason` why. */
+export class InvalidChannelError extends WsappError {
+  readonly channel: unknown;
+  readonly reason: string;
+  constructor(channel: unknown, reason: string) {
+    super('InvalidChannel', `Invalid channel ${preview(channel)}: ${reason}`);
+    this.channel = channel;
+    this.reason = reason;
+  }
+}
+
+/** A connection id the store refuses. */
+export class InvalidConnectionIdError extends WsappError {
+  readonly connectionId: unknown;
+  readonly reason: string;
+  constructor(connectionId: unknown, reason: string) {
+    super('InvalidConnectionId', `Invalid connection id ${preview(connectionId)}: ${reason}`);
+    this.connectionId = connectionId;
+    this.reason = reason;
+  }
+}
+
+/** Connection data that is not a JSON object or is too large. */
+export class InvalidDataError extends WsappError {
+  constructor(reason: string) {
+    super('InvalidData', `Invalid connection data: ${reason}`);
+  }
+}
+
+/** A `members()` cursor this store did not produce (or for another channel). */
+export class InvalidCursorError extends WsappError {
+  constructor(reason = 'not a cursor this store produced for this channel') {
+    super('InvalidCursor', `Invalid members cursor: ${reason}`);
+  }
+}
+
+/** The backend failed or timed out; `cause` holds the backend's error. */
+export class StoreUnavailableError extends WsappError {
+  constructor(message: string, cause?: unknown) {
+    super('StoreUnavailable', message, { cause });
+  }
+}
+
+function preview(value: unknown): string {
+  if (typeof value !== 'string') return `(${value === null ? 'null' : typeof value})`;
+  const shown = value.length > 64 ? `${value.slice(0, 64)}…(${value.length} chars)` : value;
+  return JSON.stringify(shown);
+}

@@ -1,0 +1,1 @@
+export { MemoryConnectionStore, type MemoryConnectionStoreOptions } from './memory-connection-store.js';

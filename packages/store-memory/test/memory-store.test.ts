@@ -1,0 +1,73 @@
+import { MemoryConnectionStore } from '@wsapp/store-memory';
+import { TestClock } from '@wsapp/testing';
+import { connectionStoreSuite } from '@wsapp/testing/conformance';
+import { describe, expect, it } from 'vitest';
+
+connectionStoreSuite('memory', {
+  create: ({ clock }) => new MemoryConnectionStore({ clock: () => clock.now() }),
+  inspect: (store) => ({
+    async connectionItems(connectionId) {
+      return store
+        .inspect()
+        .connections.filter((c) => c.connectionId === connectionId)
+        .map((c) => ({ key: `connection:${c.connectionId}`, expiresAt: c.expiresAt }));
+    },
+    async channelMembers(channel) {
+      const { connections, memberships } = store.inspect();
+      const expiry = new Map(connections.map((c) => [c.connectionId, c.expiresAt]));
+      // A membership's expiry is its connection's: one without a connection is an orphan (undefined).
+      return memberships
+        .filter((m) => m.channel === channel)
+        .map((m) => ({ connectionId: m.connectionId, expiresAt: expiry.get(m.connectionId) }));
+    },
+  }),
+});
+
+describe('MemoryConnectionStore specifics', () => {
+  it('sweep() drops expired connections and their memberships from memory', async () => {
+    const clock = new TestClock();
+    const store = new MemoryConnectionStore({ clock: () => clock.now() });
+    await store.register('a=', { channels: ['x', 'y'], ttlSeconds: 10 });
+    await store.register('b=', { channels: ['x'], ttlSeconds: 100 });
+    clock.advance(11_000);
+    expect(store.sweep()).toBe(1);
+    expect(store.inspect().memberships).toEqual([{ channel: 'x', connectionId: 'b=' }]);
+    expect(store.size).toBe(1);
+  });
+
+  it('returns copies: mutating a returned record changes nothing stored', async () => {
+    const store = new MemoryConnectionStore();
+    const record = await store.register('a=', { channels: ['x'], data: { n: 1 } });
+    record.channels.push('y');
+    record.data.n = 2;
+    const read = await store.get('a=');
+    expect(read?.channels).toEqual(['x']);
+    expect(read?.data).toEqual({ n: 1 });
+  });
+
+  it('a cursor survives members leaving and joining during paging', async () => {
+    const store = new MemoryConnectionStore();
+    for (let n = 0; n < 30; n++) await store.register(`c${n}=`, { channels: ['ch'] });
+    const first = await store.members('ch', { limit: 10 });
+    await store.leave('c3=', ['ch']); // already returned
+    await store.leave('c15=', ['ch']); // not yet returned: may be skipped
+    await store.register('late=', { channels: ['ch'] }); // joins after the listing started
+    const rest: string[] = [];
+    let cursor = first.cursor;
+    while (cursor) {
+      const page = await store.members('ch', { limit: 10, cursor });
+      rest.push(...page.connectionIds);
+      cursor = page.cursor;
+    }
+    const all = [...first.connectionIds, ...rest];
+    expect(new Set(all).size).toBe(all.length);
+    const stayed = Array.from({ length: 30 }, (_, n) => `c${n}=`).filter((c) => c !== 'c3=' && c !== 'c15=');
+    for (const c of stayed) expect(all).toContain(c);
+    expect(all).not.toContain('c15=');
+  });
+
+  it('rejects a cursor it did not produce', async () => {
+    const store = new MemoryConnectionStore();
+    await expect(store.members('ch', { cursor: 'garbage' })).rejects.toThrow(/Invalid members cursor/);
+  });
+});

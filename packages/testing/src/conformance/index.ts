@@ -1,0 +1,3 @@
+export { connectionStoreSuite } from './connection-store-suite.js';
+export type { ConnectionStoreSuiteOptions, RawItem, RawMember, StoreInspector } from './suite-options.js';
+export { TestClock } from './test-clock.js';

@@ -1,0 +1,42 @@
+import type { ConnectionStore } from '@wsapp/core';
+import type { TestClock } from './test-clock.js';
+
+/** An item the backend holds, read directly from it. */
+export interface RawItem {
+  /** The backend key (Redis key, DynamoDB `pk|sk`, …). */
+  key: string;
+  /** Expiry the backend will act on, epoch seconds; `undefined` when none is set. */
+  expiresAt: number | undefined;
+}
+
+/** A membership the backend holds, read directly from it (expired ones included). */
+export interface RawMember {
+  connectionId: string;
+  expiresAt: number | undefined;
+}
+
+/**
+ * Backdoor reads that bypass the adapter, so the suite checks what was really written
+ * (the approach of Auth.js adapter tests), not only what the adapter reads back.
+ */
+export interface StoreInspector {
+  /** Every item stored for a connection: its record and any per-connection keys. */
+  connectionItems(connectionId: string): Promise<RawItem[]>;
+  /** Every membership stored for a channel, across all its shards or keys. */
+  channelMembers(channel: string): Promise<RawMember[]>;
+}
+
+/** Options of {@link connectionStoreSuite}. */
+export interface ConnectionStoreSuiteOptions<TStore extends ConnectionStore = ConnectionStore> {
+  /**
+   * Creates a store over the shared backend. It must read time from `clock` (pass
+   * `clock: () => clock.now()`), so the suite can move time to test expiry.
+   */
+  create(context: { clock: TestClock }): TStore | Promise<TStore>;
+  /** Backdoor reads of the backend; without it the suite checks only through the store. */
+  inspect?(store: TStore): StoreInspector;
+  /** Closes what `create` opened (clients, connections). */
+  destroy?(store: TStore): void | Promise<void>;
+  /** Number of members of the large paging case (default 1,200). */
+  pagingMembers?: number;
+}
