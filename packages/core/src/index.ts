@@ -21,6 +21,25 @@ export type {
 export { IDLE_TIMEOUT_SECONDS, MAX_CONNECTION_SECONDS, MAX_PAYLOAD_BYTES } from './limits.js';
 export type { Logger } from './logging/logger.js';
 export { endpointFromEvent } from './messaging/endpoint-from-event.js';
+export type { ConnectionInfo } from './messaging/management-api.js';
+export {
+  DeadlineExceededError,
+  EndpointUnknownError,
+  ManagementApiForbiddenError,
+  PayloadTooLargeError,
+  SendFailedError,
+} from './messaging/messaging-errors.js';
+export { Messenger } from './messaging/messenger.js';
+export type {
+  BroadcastFailure,
+  BroadcastOptions,
+  BroadcastReport,
+  BroadcastTarget,
+  CallOptions,
+  MessengerOptions,
+} from './messaging/messenger-types.js';
+export type { MessageData } from './messaging/payload.js';
+export type { RetryOptions } from './messaging/retry-policy.js';
 export type { Middleware, Next } from './routing/compose-middleware.js';
 export {
   BaseConnectionStore,

@@ -78,6 +78,15 @@ describe('built packages', () => {
     expect(JSON.parse(out)).toEqual({ statusCode: 200, body: '{"pong":1}' });
   });
 
+  it('routing never loads the AWS SDK (cold start): messaging loads it on first use', () => {
+    const out = run(
+      'core-cold.cjs',
+      `${resolveScript(`const { WebSocketApp } = require('@wsapp/core');`)}
+setTimeout(() => console.log(Object.keys(require.cache).filter((k) => k.includes('@aws-sdk')).length), 50);`,
+    );
+    expect(out.split('\n').at(-1)).toBe('0');
+  });
+
   it('@wsapp/core routes an event when imported as ESM', () => {
     const out = run('core-app.mjs', resolveScript(`import { WebSocketApp } from '@wsapp/core';`));
     expect(JSON.parse(out)).toEqual({ statusCode: 200, body: '{"pong":1}' });

@@ -1,6 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { DefaultState, WebSocketContext } from '../context/web-socket-context.js';
 import type { Logger } from '../logging/logger.js';
+import type { MessengerOptions } from '../messaging/messenger-types.js';
 import type { Middleware } from '../routing/compose-middleware.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 
@@ -61,4 +62,9 @@ export interface WebSocketAppOptions {
    * your custom domain with its base path). Needed with custom domains; recorded with each connection.
    */
   endpoint?: string;
+  /** Messaging settings for `ctx.send`, `ctx.broadcast` and `app.broadcast`. */
+  messaging?: Pick<
+    MessengerOptions,
+    'client' | 'clientConfig' | 'concurrency' | 'retry' | 'deadlineMarginMs'
+  >;
 }

@@ -6,7 +6,10 @@ import { checkEvent } from '../events/check-event.js';
 import type { LambdaContext, WebSocketEvent, WebSocketResponse } from '../events/event-types.js';
 import { readBody } from '../events/read-body.js';
 import type { Logger } from '../logging/logger.js';
-import { endpointFromEvent } from '../messaging/endpoint-from-event.js';
+import { endpointFromEvent, isCustomDomain } from '../messaging/endpoint-from-event.js';
+import { Messenger } from '../messaging/messenger.js';
+import type { BroadcastOptions, BroadcastReport, BroadcastTarget } from '../messaging/messenger-types.js';
+import type { MessageData } from '../messaging/payload.js';
 import { composeMiddleware } from '../routing/compose-middleware.js';
 import { compileRouteSelection, type RouteSelector } from '../routing/route-selection.js';
 import { errorResponse, toResponse } from '../routing/to-response.js';
@@ -56,6 +59,9 @@ export class WebSocketApp<TState extends object = DefaultState> {
   readonly #logger: Logger;
   readonly #services: AppServices;
   readonly #endpoint: string | undefined;
+  readonly #messagingOptions: WebSocketAppOptions['messaging'];
+  #messenger: Messenger | undefined;
+  #warnedCustomDomain = false;
   #errorHandler: ErrorHandler<object> | undefined;
   #warnedNoConnect = false;
 
@@ -66,8 +72,34 @@ export class WebSocketApp<TState extends object = DefaultState> {
     this.#services = {
       store: options.store,
       tracking: options.store !== undefined && options.autoTrack !== false,
+      messenger: () => this.messenger,
+      endpointFor: (event) => this.#endpointFor(event),
     };
     this.#endpoint = options.endpoint;
+    this.#messagingOptions = options.messaging;
+  }
+
+  /** The {@link Messenger} behind `ctx.send`, `ctx.broadcast` and `app.broadcast`, created on first use. */
+  get messenger(): Messenger {
+    this.#messenger ??= new Messenger({
+      ...this.#messagingOptions,
+      ...(this.#services.store === undefined ? {} : { store: this.#services.store }),
+      ...(this.#endpoint === undefined ? {} : { endpoint: this.#endpoint }),
+      logger: this.#logger,
+    });
+    return this.#messenger;
+  }
+
+  /**
+   * Broadcasts from anywhere (an SQS or EventBridge handler, a schedule): to every member of the
+   * channels, each connection once. See `Messenger.broadcast` for the report and the cursor.
+   */
+  broadcast(
+    target: BroadcastTarget,
+    data: MessageData,
+    options?: BroadcastOptions,
+  ): Promise<BroadcastReport> {
+    return this.messenger.broadcast(target, data, options);
   }
 
   /** The store given in the options, if any. */
@@ -287,6 +319,22 @@ export class WebSocketApp<TState extends object = DefaultState> {
     }
     this.#logger.error('wsapp: unhandled error in handler', { ...meta, error: failure });
     return errorResponse(new WebSocketError(500, 'Internal server error'), ctx?.requestId);
+  }
+
+  /** Endpoint option > event's own endpoint; custom domains without the option warn once and use records. */
+  #endpointFor(event: WebSocketEvent): string | undefined {
+    if (this.#endpoint !== undefined) return this.#endpoint;
+    const derived = endpointFromEvent(event);
+    if (derived === undefined && !this.#warnedCustomDomain && isCustomDomain(event)) {
+      this.#warnedCustomDomain = true;
+      this.#logger.warn(
+        `wsapp: requests arrive through the custom domain ${event.requestContext.domainName}; its API mapping ` +
+          'may differ from the stage, so wsapp cannot derive the management endpoint. Set ' +
+          `new WebSocketApp({ endpoint: 'https://${event.requestContext.domainName}/<base-path>' }). ` +
+          'Until then, each connection is reached through the endpoint recorded with it, if any.',
+      );
+    }
+    return derived;
   }
 
   #warnIfNoConnectRoute(): void {

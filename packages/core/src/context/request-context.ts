@@ -1,6 +1,10 @@
 import { WebSocketError } from '../errors/web-socket-error.js';
+import { WsappError } from '../errors/wsapp-error.js';
 import type { LambdaContext, WebSocketEvent, WebSocketEventType } from '../events/event-types.js';
 import { NOT_JSON, parseJson } from '../events/read-body.js';
+import type { Messenger } from '../messaging/messenger.js';
+import type { BroadcastOptions, BroadcastReport, BroadcastTarget } from '../messaging/messenger-types.js';
+import type { MessageData } from '../messaging/payload.js';
 import type { ConnectionRecord } from '../store/connection-record.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 import { type ChannelArgs, flattenChannels, PendingConnection, requireStore } from './connection-ops.js';
@@ -13,6 +17,10 @@ export interface AppServices {
   readonly store: ConnectionStore | undefined;
   /** Whether `$connect`/`$disconnect` register and unregister connections automatically. */
   readonly tracking: boolean;
+  /** The app's messenger, created on first use. */
+  messenger(): Messenger;
+  /** The management endpoint for calls made while handling `event`. */
+  endpointFor(event: WebSocketEvent): string | undefined;
 }
 
 /**
@@ -133,6 +141,34 @@ export class RequestContext<TBody = unknown, TState extends object = DefaultStat
   async setData(patch: Record<string, unknown>): Promise<void> {
     if (this.pending !== undefined) return this.pending.setData(patch);
     await requireStore(this.#services.store, 'setData').update(this.connectionId, patch);
+  }
+
+  async send(data: MessageData): Promise<'sent' | 'gone'> {
+    if (this.eventType === 'CONNECT') {
+      throw new WsappError(
+        'SendDuringConnect',
+        'ctx.send() is not possible during $connect: API Gateway answers 410 until the connection is accepted. ' +
+          'Send from a route, or have the client send a first message.',
+      );
+    }
+    const endpoint = this.#services.endpointFor(this.event);
+    return this.#services.messenger().send(this.connectionId, data, this.#callOptions(endpoint));
+  }
+
+  async broadcast(
+    target: BroadcastTarget,
+    data: MessageData,
+    options: BroadcastOptions = {},
+  ): Promise<BroadcastReport> {
+    const endpoint = this.#services.endpointFor(this.event);
+    return this.#services.messenger().broadcast(target, data, { ...this.#callOptions(endpoint), ...options });
+  }
+
+  #callOptions(endpoint: string | undefined): { endpoint?: string; lambdaContext?: LambdaContext } {
+    return {
+      ...(endpoint === undefined ? {} : { endpoint }),
+      ...(this.lambdaContext === undefined ? {} : { lambdaContext: this.lambdaContext }),
+    };
   }
 }
 

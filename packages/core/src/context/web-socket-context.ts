@@ -1,4 +1,6 @@
 import type { LambdaContext, WebSocketEvent, WebSocketEventType } from '../events/event-types.js';
+import type { BroadcastOptions, BroadcastReport, BroadcastTarget } from '../messaging/messenger-types.js';
+import type { MessageData } from '../messaging/payload.js';
 import type { ConnectionRecord } from '../store/connection-record.js';
 import type { ChannelArgs } from './connection-ops.js';
 
@@ -61,4 +63,11 @@ export interface WebSocketContext<TBody = unknown, TState extends object = Defau
    * `$connect`, like {@link join}.
    */
   setData(patch: Record<string, unknown>): Promise<void>;
+  /**
+   * Sends a message to this connection through the management API: `'sent'`, or `'gone'` if it
+   * closed. Not allowed during `$connect` (API Gateway answers 410 until the connection is accepted).
+   */
+  send(data: MessageData): Promise<'sent' | 'gone'>;
+  /** Broadcasts to channels or connections (see `Messenger.broadcast`), within this invocation's deadline. */
+  broadcast(target: BroadcastTarget, data: MessageData, options?: BroadcastOptions): Promise<BroadcastReport>;
 }

@@ -1,0 +1,67 @@
+import { WsappError } from '../errors/wsapp-error.js';
+
+/** A message over API Gateway's 128 KB limit; raised before any call is made. */
+export class PayloadTooLargeError extends WsappError {
+  readonly bytes: number;
+  constructor(bytes: number, limit: number) {
+    super('PayloadTooLarge', `Message of ${bytes} bytes exceeds API Gateway's ${limit}-byte limit`);
+    this.bytes = bytes;
+  }
+}
+
+/**
+ * The management API answered 403: the endpoint is wrong (e.g. a custom domain whose base path
+ * differs from the stage) or the function lacks `execute-api:ManageConnections`.
+ */
+export class ManagementApiForbiddenError extends WsappError {
+  readonly endpoint: string;
+  constructor(endpoint: string, cause?: unknown) {
+    super(
+      'ManagementApiForbidden',
+      `The management API at ${endpoint} answered 403 Forbidden. Check the endpoint (with a custom ` +
+        'domain, pass the API mapping: new WebSocketApp({ endpoint })) and that the function may ' +
+        'call execute-api:ManageConnections on arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/POST/@connections/*.',
+      { cause },
+    );
+    this.endpoint = endpoint;
+  }
+}
+
+/** A call still failed after its retries (throttling, 5xx, network) or was refused (400, 413). */
+export class SendFailedError extends WsappError {
+  readonly connectionId: string;
+  readonly attempts: number;
+  /** HTTP status of the last answer, when there was one. */
+  readonly statusCode: number | undefined;
+  constructor(connectionId: string, attempts: number, statusCode: number | undefined, cause: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super(
+      'SendFailed',
+      `Management API call for ${connectionId} failed after ${attempts} attempt(s)` +
+        (statusCode === undefined ? '' : ` (HTTP ${statusCode})`) +
+        `: ${why}`,
+      { cause },
+    );
+    this.connectionId = connectionId;
+    this.attempts = attempts;
+    this.statusCode = statusCode;
+  }
+}
+
+/** No management endpoint is known for a connection. */
+export class EndpointUnknownError extends WsappError {
+  constructor(connectionId: string) {
+    super(
+      'EndpointUnknown',
+      `No management endpoint is known for connection ${connectionId}: pass { endpoint } to the ` +
+        'WebSocketApp or Messenger (https://{apiId}.execute-api.{region}.amazonaws.com/{stage}, or your custom domain mapping)',
+    );
+  }
+}
+
+/** The messaging deadline (derived from the Lambda's remaining time) passed before the call could complete. */
+export class DeadlineExceededError extends WsappError {
+  constructor(connectionId: string) {
+    super('DeadlineExceeded', `Gave up on ${connectionId}: the invocation's deadline was reached`);
+  }
+}
