@@ -191,3 +191,55 @@ describe('WebSocketApp with a store: automatic tracking', () => {
     expect(logged.error.message).toBe('ctx.join() needs a store: new WebSocketApp({ store })');
   });
 });
+
+describe('authorizeJoin', () => {
+  const build = (store: MemoryConnectionStore) =>
+    new WebSocketApp({
+      store,
+      logger: logger(),
+      // A user may join their own user# channel and any room, nothing else.
+      authorizeJoin: (ctx, channel) =>
+        channel === `user#${String(ctx.authorizer?.principalId)}` || channel.startsWith('room#'),
+    })
+      .onConnect((ctx) => ctx.join(`user#${String(ctx.authorizer?.principalId)}`))
+      .route('join', (ctx) => ctx.join(String((ctx.body as { channel: string }).channel)));
+
+  it("refuses to let a client join another user's channel, writing nothing", async () => {
+    const store = new MemoryConnectionStore();
+    const app = build(store);
+    await app.resolve(connectEvent({ connectionId: 'mallory=', authorizer: { principalId: 'mallory' } }));
+    const res = await app.resolve(
+      messageEvent(
+        { action: 'join', channel: 'user#alice' },
+        { connectionId: 'mallory=', authorizer: { principalId: 'mallory' } },
+      ),
+    );
+    expect(res.statusCode).toBe(403);
+    expect(JSON.parse(res.body ?? '').message).toBe('Not allowed to join "user#alice"');
+    expect(await members(store, 'user#alice')).toEqual([]);
+    expect((await store.get('mallory='))?.channels).toEqual(['user#mallory']);
+  });
+
+  it('allows permitted joins, on $connect and in routes', async () => {
+    const store = new MemoryConnectionStore();
+    const app = build(store);
+    await app.resolve(connectEvent({ connectionId: 'alice=', authorizer: { principalId: 'alice' } }));
+    const res = await app.resolve(
+      messageEvent(
+        { action: 'join', channel: 'room#1' },
+        { connectionId: 'alice=', authorizer: { principalId: 'alice' } },
+      ),
+    );
+    expect(res.statusCode).toBe(200);
+    expect((await store.get('alice='))?.channels).toEqual(['user#alice', 'room#1']);
+  });
+
+  it('rejects the connection when $connect joins a forbidden channel', async () => {
+    const store = new MemoryConnectionStore();
+    const app = new WebSocketApp({ store, logger: logger(), authorizeJoin: () => false }).onConnect((ctx) =>
+      ctx.join('anything'),
+    );
+    expect((await app.resolve(connectEvent())).statusCode).toBe(403);
+    expect(store.inspect().connections).toEqual([]);
+  });
+});

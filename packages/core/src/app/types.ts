@@ -62,6 +62,15 @@ export interface WebSocketAppOptions {
    * your custom domain with its base path). Needed with custom domains; recorded with each connection.
    */
   endpoint?: string;
+  /**
+   * Decides whether the connection may join a channel, for every `ctx.join` (including on
+   * `$connect`). Answer `false` to refuse with a 403 {@link WebSocketError}; the store is not touched.
+   * Without it every join is allowed: use it whenever channel names come from clients.
+   */
+  authorizeJoin?: (
+    ctx: WebSocketContext<unknown, DefaultState>,
+    channel: string,
+  ) => boolean | Promise<boolean>;
   /** Messaging settings for `ctx.send`, `ctx.broadcast` and `app.broadcast`. */
   messaging?: Pick<
     MessengerOptions,

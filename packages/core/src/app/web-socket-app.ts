@@ -74,6 +74,7 @@ export class WebSocketApp<TState extends object = DefaultState> {
       tracking: options.store !== undefined && options.autoTrack !== false,
       messenger: () => this.messenger,
       endpointFor: (event) => this.#endpointFor(event),
+      authorizeJoin: options.authorizeJoin,
     };
     this.#endpoint = options.endpoint;
     this.#messagingOptions = options.messaging;

@@ -21,6 +21,10 @@ export interface AppServices {
   messenger(): Messenger;
   /** The management endpoint for calls made while handling `event`. */
   endpointFor(event: WebSocketEvent): string | undefined;
+  /** The app's join policy, if any. */
+  readonly authorizeJoin:
+    | ((ctx: WebSocketContext, channel: string) => boolean | Promise<boolean>)
+    | undefined;
 }
 
 /**
@@ -128,6 +132,14 @@ export class RequestContext<TBody = unknown, TState extends object = DefaultStat
 
   async join(...channels: ChannelArgs): Promise<void> {
     const list = flattenChannels(channels);
+    const policy = this.#services.authorizeJoin;
+    if (policy !== undefined) {
+      for (const channel of list) {
+        if ((await policy(this as unknown as WebSocketContext, channel)) !== true) {
+          throw new WebSocketError(403, `Not allowed to join ${JSON.stringify(channel)}`);
+        }
+      }
+    }
     if (this.pending !== undefined) return this.pending.join(list);
     await requireStore(this.#services.store, 'join').join(this.connectionId, list);
   }
