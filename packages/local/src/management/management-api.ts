@@ -69,10 +69,11 @@ async function answer(
     return;
   }
   if (method === 'GET') {
+    // The wire names are lower camel case; the AWS SDK maps them to ConnectedAt, Identity, LastActiveAt.
     writeJson(res, 200, {
-      ConnectedAt: new Date(connection.connectedAt).toISOString(),
-      LastActiveAt: new Date(connection.lastActiveAt).toISOString(),
-      Identity: { SourceIp: connection.sourceIp, UserAgent: connection.userAgent },
+      connectedAt: new Date(connection.connectedAt).toISOString(),
+      identity: { sourceIp: connection.sourceIp, userAgent: connection.userAgent },
+      lastActiveAt: new Date(connection.lastActiveAt).toISOString(),
     });
     return;
   }
