@@ -1,6 +1,6 @@
 import { WebSocketApp } from '@wsapp/core';
 import { describe, expect, it } from 'vitest';
-import { connect, EventLog, silentLogger, start } from './helpers.js';
+import { connect, EventLog, silentLogger, sockets, start } from './helpers.js';
 
 function recordingApp(log: EventLog) {
   const app = new WebSocketApp({ logger: silentLogger() })
@@ -105,6 +105,33 @@ describe('$disconnect', () => {
     clearInterval(timer);
     expect(closed.code).toBe(1001);
     expect((await log.waitFor('$disconnect')).requestContext.disconnectStatusCode).toBe(1001);
+  });
+
+  it('reports 1006 when the client leaves while an accepted $connect is still running', async () => {
+    const log = new EventLog();
+    let release: () => void = () => undefined;
+    let entered: () => void = () => undefined;
+    const inConnect = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    const app = new WebSocketApp({ logger: silentLogger() })
+      .onConnect(() => {
+        entered();
+        return new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      })
+      .onDisconnect((ctx) => log.record(ctx.event));
+    const server = await start(app);
+    const pending = connect(server.url).catch((e: unknown) => e);
+    await inConnect;
+    // Drop the TCP connection of the pending handshake, then let $connect accept.
+    sockets.at(-1)?.terminate();
+    expect(await pending).toBeInstanceOf(Error);
+    release();
+    const event = await log.waitFor('$disconnect');
+    expect(event.requestContext.disconnectStatusCode).toBe(1006);
+    expect(server.connections.size).toBe(0);
   });
 
   it('close() closes every client with 1001 and waits for their $disconnect events', async () => {

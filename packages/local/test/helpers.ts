@@ -10,7 +10,8 @@ export function silentLogger() {
 }
 
 const servers: LocalServer[] = [];
-const sockets: WebSocket[] = [];
+/** Every client socket opened by {@link connect}, terminated after each test. */
+export const sockets: WebSocket[] = [];
 
 afterEach(async () => {
   for (const ws of sockets.splice(0)) ws.terminate();
