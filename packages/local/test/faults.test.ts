@@ -1,4 +1,5 @@
 import {
+  ApiGatewayManagementApiClient,
   ApiGatewayManagementApiServiceException,
   ForbiddenException,
   GetConnectionCommand,
@@ -97,6 +98,19 @@ describe('fault injection', () => {
     await api.send(post(ids[0]!, 'late'));
     expect(Date.now() - started).toBeGreaterThanOrEqual(75);
     expect((await clients[0]!.next()).data.toString()).toBe('late');
+  });
+
+  it('lets the SDK retry an injected throttle with its default retry strategy', async () => {
+    const { server, clients, ids } = await setup();
+    const api = new ApiGatewayManagementApiClient({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    server.faults.inject({ status: 429, times: 1 });
+    await api.send(post(ids[0]!, 'after retry'));
+    expect((await clients[0]!.next()).data.toString()).toBe('after retry');
+    expect(server.stats.snapshot().byMethodAndStatus).toEqual({ 'POST 429': 1, 'POST 200': 1 });
   });
 
   it('rejects invalid fault specs', async () => {
