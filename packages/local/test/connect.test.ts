@@ -98,6 +98,12 @@ describe('$connect', () => {
     expect(JSON.parse(rejected.body)).toEqual({ message: 'Internal server error' });
   });
 
+  it('answers 502 when the integration answers an impossible status', async () => {
+    const server = await start(async () => ({ statusCode: 999 }));
+    const rejected = (await connect(server.url).catch((e: unknown) => e)) as Rejected;
+    expect(rejected.status).toBe(502);
+  });
+
   it('answers 403 for an upgrade on a path other than the stage', async () => {
     const server = await start(new WebSocketApp({ logger: silentLogger() }));
     const rejected = (await connect(`ws://${server.domainName}/other`).catch((e: unknown) => e)) as Rejected;

@@ -82,14 +82,14 @@ describe('$disconnect', () => {
 
   it('closes idle connections with 1001 Going away', async () => {
     const log = new EventLog();
-    const server = await start(recordingApp(log), { idleTimeoutMs: 150 });
+    const server = await start(recordingApp(log), { idleTimeoutMs: 400 });
     const client = await connect(server.url);
-    const started = Date.now();
-    // Traffic keeps it open: a message after 100 ms pushes the deadline.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Traffic keeps it open: a message after 200 ms pushes the deadline to 600 ms.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const sent = Date.now();
     client.send('still here');
     const closed = await client.closed;
-    expect(Date.now() - started).toBeGreaterThanOrEqual(240);
+    expect(Date.now() - sent).toBeGreaterThanOrEqual(380);
     expect(closed).toEqual({ code: 1001, reason: 'Going away' });
     const event = await log.waitFor('$disconnect');
     expect(event.requestContext.disconnectStatusCode).toBe(1001);

@@ -85,9 +85,12 @@ export class ConnectFlow {
       source.authorizer = verdict.context;
       const response = await this.#invokeConnect(source, maps, socket);
       if (response === undefined) return;
-      if (response.statusCode < 200 || response.statusCode > 299) {
-        return rejectUpgrade(socket, response.statusCode, response.body);
+      const status = response.statusCode;
+      if (status < 100 || status > 599) {
+        // Like API Gateway, an integration answer it cannot use is a bad gateway.
+        return rejectUpgrade(socket, 502, JSON.stringify({ message: 'Internal server error' }));
       }
+      if (status < 200 || status > 299) return rejectUpgrade(socket, status, response.body);
       this.#complete(req, socket, head, source, response);
     } finally {
       this.#pending.delete(socket);
