@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { IDLE_TIMEOUT_SECONDS, type Logger, MAX_CONNECTION_SECONDS } from '@wsapp/core';
 import type { Authorizer } from './gateway/authorizer.js';
 import type { AppOrHandler } from './lambda/handler-types.js';
@@ -32,6 +33,11 @@ export interface ServeOptions {
   functionName?: string;
   /** Where the emulator logs integration failures. Default `console`. */
   logger?: Logger;
+  /**
+   * Answers plain HTTP requests outside `/{stage}/@connections` (e.g. to serve a browser page
+   * from the same port). Default: none, they answer 403 `ForbiddenException` like API Gateway.
+   */
+  httpHandler?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 /** {@link ServeOptions} with every default applied. */
@@ -48,6 +54,7 @@ export interface ResolvedOptions {
   timeoutMs: number;
   functionName: string;
   logger: Logger;
+  httpHandler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
 }
 
 const STAGE = /^[A-Za-z0-9_-]+$/;
@@ -69,6 +76,7 @@ export function resolveOptions(target: AppOrHandler, options: ServeOptions): Res
     timeoutMs: options.timeoutMs ?? 29_000,
     functionName: options.functionName ?? 'wsapp-local',
     logger: options.logger ?? console,
+    httpHandler: options.httpHandler,
   };
   for (const name of ['idleTimeoutMs', 'maxConnectionMs', 'timeoutMs'] as const) {
     const value = resolved[name];

@@ -9,7 +9,7 @@ import type { GatewayDeps } from './gateway/gateway-deps.js';
 import type { AppOrHandler } from './lambda/handler-types.js';
 import { createInvoker } from './lambda/invoker.js';
 import { writeAwsError } from './management/aws-error.js';
-import { createManagementApi } from './management/management-api.js';
+import { createManagementApi, isManagementPath } from './management/management-api.js';
 import { StatsRecorder } from './management/stats.js';
 import { resolveOptions, type ServeOptions } from './options.js';
 import { compileRouteSelector } from './routing/route-selector.js';
@@ -33,6 +33,10 @@ export async function serve(target: AppOrHandler, options: ServeOptions = {}): P
   const selectRoute = compileRouteSelector(o.routeSelectionExpression, o.routes);
   const invoke = createInvoker(target, o.functionName, o.timeoutMs);
   const http = createServer();
+  // The AWS SDK keeps sockets alive without an idle timeout of its own; outlive its pauses so a
+  // reused socket is not closed under a request (Node's default is 5 s).
+  http.keepAliveTimeout = 65_000;
+  http.headersTimeout = 66_000;
   const address = await listen(http, o.host, o.port);
   const domainName = hostPort(address);
 
@@ -66,6 +70,10 @@ export async function serve(target: AppOrHandler, options: ServeOptions = {}): P
   });
   http.on('upgrade', connectFlow.handleUpgrade);
   http.on('request', (req, res) => {
+    if (o.httpHandler !== undefined && !isManagementPath(req.url ?? '/', o.stage)) {
+      o.httpHandler(req, res);
+      return;
+    }
     management(req, res).catch((error: unknown) => {
       o.logger.error('wsapp-local: management API request failed', { error });
       if (!res.headersSent) writeAwsError(res, 500);

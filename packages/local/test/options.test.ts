@@ -34,6 +34,23 @@ describe('serve() options', () => {
     });
   });
 
+  it('passes other HTTP requests to httpHandler and keeps @connections for itself', async () => {
+    const server = await start(app(), {
+      httpHandler: (req, res) => res.writeHead(200, { 'Content-Type': 'text/plain' }).end(`page ${req.url}`),
+    });
+    const page = await fetch(`http://${server.domainName}/index.html`);
+    expect(await page.text()).toBe('page /index.html');
+    const gone = await fetch(`${server.endpoint}/@connections/AAAAAAAAAAAAAAA=`);
+    expect(gone.status).toBe(410);
+  });
+
+  it('answers other HTTP requests 403 ForbiddenException without httpHandler', async () => {
+    const server = await start(app());
+    const res = await fetch(`http://${server.domainName}/index.html`);
+    expect(res.status).toBe(403);
+    expect(res.headers.get('x-amzn-errortype')).toBe('ForbiddenException');
+  });
+
   it('close() can be called twice', async () => {
     const server = await start(app());
     await server.close();

@@ -92,6 +92,20 @@ async function answer(
   res.writeHead(200, { 'Content-Length': 0 }).end();
 }
 
+/** Whether a URL is under `/{stage}/@connections`, the management API's part of the server. */
+export function isManagementPath(url: string, stage: string): boolean {
+  const segments = url.split(/[?]/, 1)[0]!.split('/');
+  try {
+    return (
+      segments.length >= 3 &&
+      decodeURIComponent(segments[1]!) === stage &&
+      decodeURIComponent(segments[2]!) === '@connections'
+    );
+  } catch {
+    return false;
+  }
+}
+
 /** The decoded connection id of `/{stage}/@connections/{id}`, or `undefined` for any other path. */
 export function parseConnectionPath(url: string, stage: string): string | undefined {
   const query = url.indexOf('?');
