@@ -31,6 +31,8 @@ export default defineConfig({
           include: ['packages/*/test/**/*.integration.test.ts', 'examples/*/test/**/*.integration.test.ts'],
           exclude: ['**/node_modules/**'],
           environment: 'node',
+          // Starts Redis, a Redis Cluster and DynamoDB Local once per run; see packages/testing/README.md.
+          globalSetup: ['packages/testing/src/vitest/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -1,4 +1,19 @@
 export {
+  type BackendHandle,
+  type BackendKind,
+  type BackendWay,
+  type DynamoDBBackend,
+  type RedisBackend,
+  type RedisClusterBackend,
+  type RedisClusterOptions,
+  type RedisNodeAddress,
+  type StartOptions,
+  startDynamoDBLocal,
+  startRedis,
+  startRedisCluster,
+  uniqueName,
+} from './backends/index.js';
+export {
   type ConnectEventOptions,
   connectEvent,
   type DisconnectEventOptions,
