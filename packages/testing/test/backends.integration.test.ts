@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import {
   CreateTableCommand,
   DynamoDBClient,
@@ -8,6 +11,31 @@ import {
 import { startRedis, uniqueName } from '@wsapp/testing';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+
+const builtCjs = resolve(import.meta.dirname, '../dist/index.cjs');
+
+/**
+ * Runs a Node process that starts a process-way Redis from the built package, prints its PID,
+ * then ends the way given without calling stop(). Resolves with that PID.
+ */
+async function pidLeftBy(ending: 'exit' | 'SIGTERM'): Promise<number> {
+  const end = ending === 'exit' ? 'process.exit(0)' : "process.kill(process.pid, 'SIGTERM')";
+  const script = `
+    require(${JSON.stringify(builtCjs)}).startRedis({ backend: 'process' }).then((r) => {
+      process.stdout.write('PID=' + r.pid + '\\n');
+      ${end};
+    });
+  `;
+  const { stdout } = await promisify(execFile)(process.execPath, ['-e', script]).catch(
+    (error: { stdout?: string; signal?: string }) => {
+      if (ending === 'SIGTERM' && error.signal === 'SIGTERM') return { stdout: error.stdout ?? '' };
+      throw error;
+    },
+  );
+  const pid = Number(stdout.match(/PID=(\d+)/)?.[1]);
+  expect(pid).toBeGreaterThan(0);
+  return pid;
+}
 
 /** True while a process with this PID exists (zombies included). */
 function alive(pid: number): boolean {
@@ -133,4 +161,12 @@ describe('process fallback', () => {
     expect(alive(pid)).toBe(false);
     await server.stop(); // idempotent
   });
+
+  it.each(['exit', 'SIGTERM'] as const)(
+    'kills redis-server when the test process ends by %s without stop()',
+    async (ending) => {
+      const pid = await pidLeftBy(ending);
+      await expect.poll(() => alive(pid), { timeout: 5_000 }).toBe(false);
+    },
+  );
 });

@@ -31,18 +31,20 @@ function cleanupSync(): void {
   tempDirs.clear();
 }
 
+const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 function onSignal(signal: NodeJS.Signals): void {
   cleanupSync();
-  process.removeListener(signal, onSignal);
-  // Re-raise so the default behaviour (or other listeners) still apply.
-  process.kill(process.pid, signal);
+  for (const other of signals) process.removeListener(other, onSignal);
+  // Nobody else handles it: re-raise so the default action (terminate) still happens.
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
 }
 
 function installHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
   process.once('exit', cleanupSync);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, onSignal);
+  for (const signal of signals) process.once(signal, onSignal);
 }
 
 /** Registers a synchronous cleanup run if the process exits before the backend is stopped. */

@@ -23,7 +23,7 @@ export function parseClusterNodes(value: string): RedisNodeAddress[] {
       const at = entry.lastIndexOf(':');
       const port = Number(entry.slice(at + 1));
       if (at <= 0 || !Number.isInteger(port)) throw new Error(`REDIS_CLUSTER_NODES: bad entry "${entry}"`);
-      return { host: entry.slice(0, at), port };
+      return { host: entry.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port };
     });
 }
 
