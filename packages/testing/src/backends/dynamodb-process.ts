@@ -7,6 +7,12 @@ import { freePort } from './ports.js';
 import { killTracked, spawnTracked } from './processes.js';
 import { waitUntil } from './wait.js';
 
+/**
+ * JVM flags for a short-lived test server: C1 only (`TieredStopAtLevel=1`) reaches the first answer
+ * 3–4× sooner on a loaded 2-core machine (measured 3 s instead of 14 s), no perf-data file in /tmp.
+ */
+export const DYNAMODB_JVM_FLAGS = ['-XX:TieredStopAtLevel=1', '-XX:-UsePerfData'];
+
 /** A DynamoDB Local child process on a free port. */
 export interface DynamoDBProcess {
   endpoint: string;
@@ -69,7 +75,12 @@ export async function startDynamoDBProcess(): Promise<DynamoDBProcess> {
   const java = javaCommand();
   const cwd = dynamoDBLocalDir();
   const [version, port] = await Promise.all([javaVersion(java), freePort()]);
-  const args = ['-XX:-UsePerfData', '-Djava.library.path=./DynamoDBLocal_lib', '-jar', 'DynamoDBLocal.jar'];
+  const args = [
+    ...DYNAMODB_JVM_FLAGS,
+    '-Djava.library.path=./DynamoDBLocal_lib',
+    '-jar',
+    'DynamoDBLocal.jar',
+  ];
   args.push('-inMemory', '-sharedDb', '-disableTelemetry', '-port', String(port));
   let output = '';
   const proc = await spawnTracked(java, args, {

@@ -1,6 +1,6 @@
 import { announce } from './announce.js';
 import { runContainer } from './containers.js';
-import { dynamoDBAnswers, startDynamoDBProcess } from './dynamodb-process.js';
+import { DYNAMODB_JVM_FLAGS, dynamoDBAnswers, startDynamoDBProcess } from './dynamodb-process.js';
 import type { DynamoDBBackend, StartOptions } from './types.js';
 import { waitUntil } from './wait.js';
 import { startChosen } from './way.js';
@@ -21,6 +21,7 @@ async function inContainer(): Promise<DynamoDBBackend> {
   const { container, stop } = await runContainer({
     image,
     command: [
+      ...DYNAMODB_JVM_FLAGS,
       '-Djava.library.path=./DynamoDBLocal_lib',
       '-jar',
       'DynamoDBLocal.jar',
@@ -28,6 +29,9 @@ async function inContainer(): Promise<DynamoDBBackend> {
       '-sharedDb',
     ],
     exposedPort: 8000,
+    // Printed once the server is set up; the HTTP poll below is the real gate. Cheaper than the
+    // default listening-port wait, which runs a shell in the container repeatedly.
+    readyLog: /CorsParams/,
     environment: { DDB_LOCAL_TELEMETRY: '0' },
   });
   const endpoint = `http://${container.getHost()}:${container.getMappedPort(8000)}`;
