@@ -30,13 +30,17 @@ export interface BackendHandle {
 export interface RedisBackend extends BackendHandle {
   /** `redis://host:port`, usable by ioredis and node-redis. */
   url: string;
+  /** Host to connect to. */
   host: string;
+  /** Port to connect to. */
   port: number;
 }
 
 /** One node address, in the shape ioredis' `Cluster` takes. */
 export interface RedisNodeAddress {
+  /** Host the node announces (127.0.0.1 for the process and container ways). */
   host: string;
+  /** Client port of the node. */
   port: number;
 }
 
@@ -57,5 +61,10 @@ export interface DynamoDBBackend extends BackendHandle {
   /** A region to configure clients with (any region works with DynamoDB Local). */
   region: string;
   /** Dummy credentials to configure clients with (DynamoDB Local does not check them). */
-  credentials: { accessKeyId: string; secretAccessKey: string };
+  credentials: {
+    /** Letters and digits only, as DynamoDB Local 2+ requires. */
+    accessKeyId: string;
+    /** Any value. */
+    secretAccessKey: string;
+  };
 }
