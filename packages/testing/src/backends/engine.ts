@@ -9,7 +9,9 @@ function engineTarget(): { socketPath: string } | { host: string; port: number }
     const url = new URL(dockerHost.replace(/^tcp:/, 'http:'));
     return { host: url.hostname, port: Number(url.port || 2375) };
   }
-  for (const socketPath of ['/var/run/docker.sock', `${process.env.XDG_RUNTIME_DIR ?? ''}/docker.sock`]) {
+  const candidates = ['/var/run/docker.sock'];
+  if (process.env.XDG_RUNTIME_DIR) candidates.push(`${process.env.XDG_RUNTIME_DIR}/docker.sock`);
+  for (const socketPath of candidates) {
     if (existsSync(socketPath)) return { socketPath };
   }
   return undefined;
