@@ -120,6 +120,15 @@ export class RedisConnectionStore extends BaseConnectionStore {
     return this.#cluster;
   }
 
+  /**
+   * Loads the store's Lua scripts on every server now (every master of a Cluster), e.g. during
+   * Lambda initialisation. Optional: without it, the first call of each script on each server
+   * costs one extra round trip (EVALSHA answered NOSCRIPT, then EVAL).
+   */
+  loadScripts(): Promise<void> {
+    return this.#guard('script load', () => this.#scripts.loadAll());
+  }
+
   /** Closes the client if the store created it from `url`; a client you passed is left open. */
   async close(): Promise<void> {
     if (!this.#ownsClient) return;
@@ -144,19 +153,20 @@ export class RedisConnectionStore extends BaseConnectionStore {
         await this.#scripts.run('putAll', keys, args);
         return;
       }
-      // Connection first: until its memberships are written it is simply not listed anywhere.
-      const old = toStrings(
-        await this.#scripts.run(
+      // One wave: the connection and every new membership in parallel (members() shows a
+      // membership only once its connection is live and lists the channel, so order is free);
+      // a second wave only to drop memberships of a previous registration of the same id.
+      const [previous] = await Promise.all([
+        this.#scripts.run(
           'connPut',
           [conn.record, conn.channels],
           [exp, slack, ...counted(fields), ...counted(record.channels)],
         ),
-      );
-      const keep = new Set(record.channels);
-      await Promise.all([
         ...record.channels.map((ch) => this.#chan('chanAdd', ch, [id, exp, slack, now])),
-        ...old.filter((ch) => !keep.has(ch)).map((ch) => this.#chan('chanRemove', ch, [id, slack])),
       ]);
+      const keep = new Set(record.channels);
+      const stale = toStrings(previous).filter((ch) => !keep.has(ch));
+      await Promise.all(stale.map((ch) => this.#chan('chanRemove', ch, [id, slack])));
     });
   }
 

@@ -14,6 +14,18 @@ export class ScriptRunner {
     ) as Record<ScriptName, string>;
   }
 
+  /**
+   * Loads every script on every server (each master of a Cluster) with SCRIPT LOAD, so that no
+   * later call pays the NOSCRIPT + EVAL fallback.
+   */
+  async loadAll(): Promise<void> {
+    const client = this.#client;
+    const servers: Redis[] = client.isCluster ? (client as Cluster).nodes('master') : [client as Redis];
+    await Promise.all(
+      servers.flatMap((server) => Object.values(SCRIPTS).map((lua) => server.script('LOAD', lua))),
+    );
+  }
+
   /** Runs `name` with `keys` and `args`; one command (two the first time a server sees the script). */
   async run(
     name: ScriptName,
