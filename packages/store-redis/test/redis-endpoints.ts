@@ -22,6 +22,8 @@ export interface RedisProcess {
   kill(): Promise<void>;
   /** Starts it again on the same port (after `kill`). */
   restart(): Promise<void>;
+  /** Freezes (SIGSTOP) or thaws (SIGCONT) the process: a server that accepts but never answers. */
+  freeze(frozen: boolean): void;
 }
 
 const started = new Set<ChildProcess>();
@@ -86,6 +88,9 @@ export async function startRedisProcess(port?: number, extraArgs: string[] = [])
       await exited;
     },
     restart: start,
+    freeze(frozen) {
+      if (child?.pid !== undefined) process.kill(child.pid, frozen ? 'SIGSTOP' : 'SIGCONT');
+    },
   };
 }
 
