@@ -20,6 +20,8 @@ export class ScriptRunner {
    */
   async loadAll(): Promise<void> {
     const client = this.#client;
+    // A Cluster client knows its masters once it is ready; a PING waits for that.
+    if (client.isCluster) await client.ping();
     const servers: Redis[] = client.isCluster ? (client as Cluster).nodes('master') : [client as Redis];
     await Promise.all(
       servers.flatMap((server) => Object.values(SCRIPTS).map((lua) => server.script('LOAD', lua))),

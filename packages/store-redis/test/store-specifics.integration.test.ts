@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { InvalidCursorError } from '@wsapp/core';
 import { RedisConnectionStore } from '@wsapp/store-redis';
 import { TestClock } from '@wsapp/testing';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCRIPTS } from '../src/scripts.js';
 import { clusterClient, standaloneClient, uniquePrefix } from './clients.js';
 import { redisClusterNodes, redisUrl } from './redis-endpoints.js';
 
@@ -162,4 +164,51 @@ describe.each([
       expect((await store.members('v')).connectionIds).toEqual(['live=']);
     },
   );
+});
+
+describe.each([
+  ['standalone', standaloneClient],
+  ['cluster', clusterClient],
+] as const)('racing join and leave of one channel (%s)', (_mode, connect) => {
+  it('ends with members() and get() agreeing for every connection', async () => {
+    const client = await connect();
+    try {
+      const store = new RedisConnectionStore({ client, keyPrefix: uniquePrefix() });
+      const ids = Array.from({ length: 40 }, (_, n) => `r${n}=`);
+      await Promise.all(ids.map((id) => store.register(id)));
+      for (let round = 0; round < 5; round++) {
+        await Promise.all(
+          ids.flatMap((id, n) => {
+            const ops = [() => store.join(id, ['race']), () => store.leave(id, ['race'])];
+            if ((n + round) % 2 === 1) ops.reverse();
+            return [ops[0]!(), ops[1]!(), store.join(id, ['race', 'side'])];
+          }),
+        );
+        const listed = new Set<string>();
+        for await (const id of store.allMembers('race')) listed.add(id);
+        for (const id of ids) {
+          const inRecord = (await store.get(id))?.channels.includes('race') ?? false;
+          expect(listed.has(id), `${id} round ${round}`).toBe(inRecord);
+        }
+      }
+    } finally {
+      await client.quit();
+    }
+  });
+
+  it('loadScripts() loads every script on every master, even on a client not connected yet', async () => {
+    const client = _mode === 'cluster' ? new Cluster(await redisClusterNodes()) : new Redis(await redisUrl());
+    try {
+      const store = new RedisConnectionStore({ client, keyPrefix: uniquePrefix() });
+      await store.loadScripts();
+      const shas = Object.values(SCRIPTS).map((lua) => createHash('sha1').update(lua).digest('hex'));
+      const servers = client.isCluster ? (client as Cluster).nodes('master') : [client as Redis];
+      expect(servers.length).toBe(_mode === 'cluster' ? 3 : 1);
+      for (const server of servers) {
+        expect(await server.script('EXISTS', ...shas)).toEqual(shas.map(() => 1));
+      }
+    } finally {
+      await client.quit();
+    }
+  });
 });
