@@ -62,4 +62,4 @@ export {
   StoreUnavailableError,
 } from './store/store-errors.js';
 export { DEFAULT_LIMITS, type StoreLimits } from './store/store-validation.js';
-export type { ValidationIssue } from './validation/validate-body.js';
+export { type ValidationIssue, validateBody } from './validation/validate-body.js';
