@@ -1,3 +1,4 @@
+export type { HandlerMethod, RouteDecorator } from './app/route-decorator.js';
 export type {
   AppMiddleware,
   ErrorHandler,

@@ -15,6 +15,7 @@ import { compileRouteSelection, type RouteSelector } from '../routing/route-sele
 import { errorResponse, toResponse } from '../routing/to-response.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 import { validateBody } from '../validation/validate-body.js';
+import { type RouteDecorator, routeDecorator } from './route-decorator.js';
 import type {
   AppMiddleware,
   ErrorHandler,
@@ -25,6 +26,12 @@ import type {
 } from './types.js';
 
 type AnyContext = RequestContext<unknown, object>;
+
+/** What the registration methods accept: a handler, options and a handler, or options alone (decorator). */
+type RegisterArgs<TState extends object> = [
+  (RouteOptions<StandardSchemaV1 | undefined, TState> | RouteHandler<never, TState>)?,
+  RouteHandler<never, TState>?,
+];
 
 interface Route {
   readonly key: string;
@@ -107,42 +114,48 @@ export class WebSocketApp<TState extends object = DefaultState> {
     return this.#services.store;
   }
 
-  /** Registers the `$connect` handler: throw a {@link WebSocketError} (or any error) to reject. */
+  /**
+   * Registers the `$connect` handler: throw a {@link WebSocketError} (or any error) to reject.
+   * Without a handler, returns a method decorator: `@app.onConnect() connect(ctx) { … }`.
+   */
   onConnect(handler: RouteHandler<unknown, TState>): this;
   onConnect(options: RouteOptions<undefined, TState>, handler: RouteHandler<unknown, TState>): this;
-  onConnect(
-    a: RouteOptions<undefined, TState> | RouteHandler<unknown, TState>,
-    b?: RouteHandler<unknown, TState>,
-  ) {
-    return this.#add(CONNECT, a, b);
+  onConnect(options?: RouteOptions<undefined, TState>): RouteDecorator<unknown, TState>;
+  onConnect(...args: RegisterArgs<TState>): unknown {
+    return this.#register(CONNECT, args);
   }
 
-  /** Registers the `$disconnect` handler. Its answer is ignored by API Gateway. */
+  /**
+   * Registers the `$disconnect` handler. Its answer is ignored by API Gateway.
+   * Without a handler, returns a method decorator.
+   */
   onDisconnect(handler: RouteHandler<unknown, TState>): this;
   onDisconnect(options: RouteOptions<undefined, TState>, handler: RouteHandler<unknown, TState>): this;
-  onDisconnect(
-    a: RouteOptions<undefined, TState> | RouteHandler<unknown, TState>,
-    b?: RouteHandler<unknown, TState>,
-  ) {
-    return this.#add(DISCONNECT, a, b);
+  onDisconnect(options?: RouteOptions<undefined, TState>): RouteDecorator<unknown, TState>;
+  onDisconnect(...args: RegisterArgs<TState>): unknown {
+    return this.#register(DISCONNECT, args);
   }
 
-  /** Registers the `$default` handler: messages no other route matched. */
+  /**
+   * Registers the `$default` handler: messages no other route matched.
+   * Without a handler, returns a method decorator.
+   */
   onDefault(handler: RouteHandler<unknown, TState>): this;
   onDefault<TSchema extends StandardSchemaV1 | undefined>(
     options: RouteOptions<TSchema, TState>,
     handler: RouteHandler<InferBody<TSchema>, TState>,
   ): this;
-  onDefault(
-    a: RouteOptions<StandardSchemaV1, TState> | RouteHandler<unknown, TState>,
-    b?: RouteHandler<never, TState>,
-  ) {
-    return this.#add(DEFAULT, a, b);
+  onDefault<TSchema extends StandardSchemaV1 | undefined = undefined>(
+    options?: RouteOptions<TSchema, TState>,
+  ): RouteDecorator<InferBody<TSchema>, TState>;
+  onDefault(...args: RegisterArgs<TState>): unknown {
+    return this.#register(DEFAULT, args);
   }
 
   /**
    * Registers a handler for a custom route key. With `options.body`, the JSON body is validated
-   * and `ctx.body` typed by the schema's output.
+   * and `ctx.body` typed by the schema's output. Without a handler, returns a TypeScript 5 method
+   * decorator (`@app.route('subscribe') subscribe(ctx) { … }`, `this` bound to the instance).
    */
   route(routeKey: string, handler: RouteHandler<unknown, TState>): this;
   route<TSchema extends StandardSchemaV1 | undefined>(
@@ -150,15 +163,15 @@ export class WebSocketApp<TState extends object = DefaultState> {
     options: RouteOptions<TSchema, TState>,
     handler: RouteHandler<InferBody<TSchema>, TState>,
   ): this;
-  route(
+  route<TSchema extends StandardSchemaV1 | undefined = undefined>(
     routeKey: string,
-    a: RouteOptions<StandardSchemaV1, TState> | RouteHandler<unknown, TState>,
-    b?: RouteHandler<never, TState>,
-  ) {
+    options?: RouteOptions<TSchema, TState>,
+  ): RouteDecorator<InferBody<TSchema>, TState>;
+  route(routeKey: string, ...args: RegisterArgs<TState>): unknown {
     if (typeof routeKey !== 'string' || routeKey.length === 0) {
       throw new TypeError('route key must be a non-empty string');
     }
-    return this.#add(routeKey, a, b);
+    return this.#register(routeKey, args);
   }
 
   /** Adds middleware that runs around every route, in registration order (onion model). */
@@ -246,6 +259,17 @@ export class WebSocketApp<TState extends object = DefaultState> {
       }
     }
     return response;
+  }
+
+  /** A handler registers now; options alone (or nothing) answer a decorator that registers later. */
+  #register(key: string, args: RegisterArgs<TState>): this | RouteDecorator<never, TState> {
+    const [a, b] = args;
+    const decorating = args.length === 0 || (args.length === 1 && (a === undefined || isOptions(a)));
+    if (!decorating) return this.#add(key, a as RouteHandler<unknown, TState>, b);
+    const options = (a ?? {}) as RouteOptions<StandardSchemaV1 | undefined, TState>;
+    return routeDecorator<never, TState>((handler) => {
+      this.#add(key, options, handler as RouteHandler<never, TState>);
+    });
   }
 
   #add(
@@ -346,6 +370,10 @@ export class WebSocketApp<TState extends object = DefaultState> {
       );
     }
   }
+}
+
+function isOptions(value: unknown): value is RouteOptions<StandardSchemaV1, object> {
+  return typeof value === 'object' && value !== null;
 }
 
 function subprotocolHeader(ctx: AnyContext): Record<string, string> | undefined {
