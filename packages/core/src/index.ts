@@ -41,6 +41,7 @@ export type {
 } from './messaging/messenger-types.js';
 export type { MessageData } from './messaging/payload.js';
 export type { RetryOptions } from './messaging/retry-policy.js';
+export type { MetricsSink, MetricUnit } from './metrics/metrics-sink.js';
 export type { Middleware, Next } from './routing/compose-middleware.js';
 export {
   BaseConnectionStore,

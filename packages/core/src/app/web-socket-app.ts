@@ -10,6 +10,7 @@ import { endpointFromEvent, isCustomDomain } from '../messaging/endpoint-from-ev
 import { Messenger } from '../messaging/messenger.js';
 import type { BroadcastOptions, BroadcastReport, BroadcastTarget } from '../messaging/messenger-types.js';
 import type { MessageData } from '../messaging/payload.js';
+import { type MetricsSink, recordMetric } from '../metrics/metrics-sink.js';
 import { composeMiddleware } from '../routing/compose-middleware.js';
 import { compileRouteSelection, type RouteSelector } from '../routing/route-selection.js';
 import { errorResponse, toResponse } from '../routing/to-response.js';
@@ -67,6 +68,7 @@ export class WebSocketApp<TState extends object = DefaultState> {
   readonly #services: AppServices;
   readonly #endpoint: string | undefined;
   readonly #messagingOptions: WebSocketAppOptions['messaging'];
+  readonly #metrics: MetricsSink | undefined;
   #messenger: Messenger | undefined;
   #warnedCustomDomain = false;
   #errorHandler: ErrorHandler<object> | undefined;
@@ -84,6 +86,7 @@ export class WebSocketApp<TState extends object = DefaultState> {
     };
     this.#endpoint = options.endpoint;
     this.#messagingOptions = options.messaging;
+    this.#metrics = options.metrics;
   }
 
   /** The {@link Messenger} behind `ctx.send`, `ctx.broadcast` and `app.broadcast`, created on first use. */
@@ -93,6 +96,7 @@ export class WebSocketApp<TState extends object = DefaultState> {
       ...(this.#services.store === undefined ? {} : { store: this.#services.store }),
       ...(this.#endpoint === undefined ? {} : { endpoint: this.#endpoint }),
       logger: this.#logger,
+      ...(this.#metrics === undefined ? {} : { metrics: this.#metrics }),
     });
     return this.#messenger;
   }
@@ -202,6 +206,17 @@ export class WebSocketApp<TState extends object = DefaultState> {
    * validation failures and handler errors all become responses with a 4xx/5xx status.
    */
   async resolve(event: WebSocketEvent, lambdaContext?: LambdaContext): Promise<WebSocketResponse> {
+    if (this.#metrics === undefined) return this.#dispatch(event, lambdaContext);
+    const started = performance.now();
+    const response = await this.#dispatch(event, lambdaContext);
+    recordMetric(this.#metrics, this.#logger, 'RouteLatency', 'Milliseconds', performance.now() - started);
+    return response;
+  }
+
+  async #dispatch(
+    event: WebSocketEvent,
+    lambdaContext: LambdaContext | undefined,
+  ): Promise<WebSocketResponse> {
     const problem = checkEvent(event);
     if (problem !== undefined) {
       this.#logger.warn('wsapp: malformed event', { problem });
