@@ -20,6 +20,7 @@ export type {
   WebSocketResponse,
 } from './events/event-types.js';
 export { IDLE_TIMEOUT_SECONDS, MAX_CONNECTION_SECONDS, MAX_PAYLOAD_BYTES } from './limits.js';
+export { appendLogKeys, type KeyedLogger } from './logging/append-log-keys.js';
 export type { Logger } from './logging/logger.js';
 export { endpointFromEvent } from './messaging/endpoint-from-event.js';
 export type { ConnectionInfo } from './messaging/management-api.js';
