@@ -38,7 +38,6 @@ export function createLongTaskApp(options: LongTaskAppOptions): WebSocketApp {
     forward(options.target, {
       schema: Submit,
       transform: (body): ReportJob => ({ report: body.report, rows: body.rows }),
-      ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     }),
   );
   app.onDefault(() => ({ error: 'unknown action', actions: ['submit'] }));

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import {
-  endpointFromEvent,
   type InferBody,
   type Logger,
   validateBody,
@@ -26,8 +25,8 @@ export interface ForwardOptions<TSchema extends StandardSchemaV1 | undefined = u
   /** The task id (also the FIFO deduplication id); default a random UUID. */
   taskId?: (ctx: WebSocketContext<unknown, object>) => string;
   /**
-   * The management endpoint put in the envelope; default the one the event implies
-   * (`endpointFromEvent`). Set it to the app's `endpoint` option when using a custom domain.
+   * The management endpoint put in the envelope; default `ctx.endpoint` (the app's `endpoint`
+   * option, else the one the event implies).
    */
   endpoint?: string;
   /** Where a refusal by the target is logged; default `console`. */
@@ -59,7 +58,7 @@ export function forward<TSchema extends StandardSchemaV1 | undefined = undefined
       options.schema === undefined ? ctx.body : await validateBody(options.schema, ctx.body)
     ) as InferBody<TSchema>;
     const data = options.transform === undefined ? body : await options.transform(body, ctx);
-    const endpoint = options.endpoint ?? endpointFromEvent(ctx.event);
+    const endpoint = options.endpoint ?? ctx.endpoint;
     const envelope: CorrelationEnvelope = {
       connectionId: ctx.connectionId,
       requestId: ctx.requestId,

@@ -27,9 +27,11 @@ let app: WebSocketApp;
 let queueUrl: string;
 let fifoQueueUrl: string;
 
+const clientConfig = () => ({ endpoint: server.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+
 beforeAll(async () => {
   await server.start();
-  const config = { endpoint: server.url, region: 'us-east-1', credentials, maxAttempts: 1 };
+  const config = clientConfig();
   const sqs = new SQSClient(config);
   queueUrl = `${server.url}/123456789012/jobs`;
   fifoQueueUrl = `${server.url}/123456789012/jobs.fifo`;
@@ -134,6 +136,17 @@ describe('forward → SQS (awsJson1_0 SendMessage)', () => {
     expect(request?.payload.MessageGroupId).toBeUndefined();
     expect(request?.payload.MessageDeduplicationId).toBeUndefined();
     expect(JSON.parse(String(request?.payload.MessageBody)).data).toEqual({ action: 'plain', n: 1 });
+  });
+
+  it("puts the app's endpoint option in the envelope (custom domains)", async () => {
+    const custom = new WebSocketApp({ logger, endpoint: 'https://ws.example.com/v1' });
+    custom.route('plain', forward(new SqsTarget({ queueUrl, client: new SQSClient(clientConfig()) })));
+    const response = await custom.resolve(
+      messageEvent({ action: 'plain' }, { domainName: 'ws.example.com' }),
+    );
+    expect(response.statusCode).toBe(200);
+    const message = JSON.parse(String(server.of('sqs')[0]?.payload.MessageBody)) as ForwardedMessage;
+    expect(message.envelope.endpoint).toBe('https://ws.example.com/v1');
   });
 
   it('answers 400 without forwarding when the schema refuses the body', async () => {
