@@ -12,7 +12,10 @@ export interface KeyAttributes {
 /** Attribute names of a connection item besides the keys and the TTL. */
 export const ATTR = {
   connectedAt: 'connectedAt',
-  /** Map of data key → JSON text of its value, so each key is set or removed on its own. */
+  /**
+   * Map of `_` + data key → JSON text of its value, so each key is set or removed on its own
+   * (the prefix because DynamoDB refuses empty attribute names, and `""` is a valid JSON key).
+   */
   data: 'data',
   endpoint: 'endpoint',
   /** String Set of channel names; absent when empty (DynamoDB sets cannot be empty). */
@@ -20,6 +23,13 @@ export const ATTR = {
   /** Revision, bumped by every channel change; conditions on it replace read-modify-write. */
   rev: 'rev',
 } as const;
+
+const DATA_KEY_PREFIX = '_';
+
+/** Name of a data key inside the `data` map attribute. */
+export function dataKey(key: string): string {
+  return DATA_KEY_PREFIX + key;
+}
 
 /** A connection item decoded, with its revision. */
 export interface StoredConnection {
@@ -41,7 +51,7 @@ export function encodeConnection(
   const data: Record<string, AttributeValue> = {};
   for (const [key, value] of Object.entries(record.data)) {
     // defineProperty, so a key like `__proto__` is stored as data, not taken as a prototype.
-    Object.defineProperty(data, key, {
+    Object.defineProperty(data, dataKey(key), {
       value: { S: JSON.stringify(value) },
       enumerable: true,
       writable: true,
@@ -70,7 +80,7 @@ export function decodeConnection(
   const data: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(item[ATTR.data]?.M ?? {})) {
     // defineProperty, so a key like `__proto__` stays plain data.
-    Object.defineProperty(data, key, {
+    Object.defineProperty(data, key.slice(DATA_KEY_PREFIX.length), {
       value: JSON.parse(value.S ?? 'null') as unknown,
       enumerable: true,
       writable: true,

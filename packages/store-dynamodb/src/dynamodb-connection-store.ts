@@ -25,6 +25,7 @@ import { type ChannelShards, shardResolver } from './channel-shards.js';
 import {
   ATTR,
   connectionKey,
+  dataKey,
   decodeConnection,
   encodeConnection,
   type KeyAttributes,
@@ -374,7 +375,7 @@ export class DynamoDBConnectionStore extends BaseConnectionStore {
       const sets: string[] = [];
       const removes: string[] = [];
       for (const [n, [key, value]] of chunk.entries()) {
-        names[`#k${n}`] = key;
+        names[`#k${n}`] = dataKey(key);
         if (value === null) removes.push(`#d.#k${n}`);
         else {
           sets.push(`#d.#k${n} = :v${n}`);
