@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type AttributeValue,
   DeleteItemCommand,
@@ -76,5 +77,9 @@ function send(client: DynamoDBClient, items: readonly TransactWriteItem[]): Prom
     if (only.Update) return client.send(new UpdateItemCommand(only.Update));
     if (only.Delete) return client.send(new DeleteItemCommand(only.Delete));
   }
-  return client.send(new TransactWriteItemsCommand({ TransactItems: [...items] }));
+  // A fresh token per attempt: the SDK's own retries of this call (after a network error) reuse it,
+  // so a transaction that committed but whose answer was lost is not applied twice.
+  return client.send(
+    new TransactWriteItemsCommand({ TransactItems: [...items], ClientRequestToken: randomUUID() }),
+  );
 }

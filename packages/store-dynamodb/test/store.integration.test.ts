@@ -147,3 +147,30 @@ async function allOf(store: DynamoDBConnectionStore, channel: string): Promise<s
   for await (const id of store.allMembers(channel)) out.push(id);
   return out;
 }
+
+describe('expiry stays exact under concurrency', () => {
+  it('joins racing with touches leave every membership with the connection expiry', async () => {
+    let now = Date.now();
+    const clock = () => now;
+    const a = new DynamoDBConnectionStore({ tableName, client, clock });
+    const b = new DynamoDBConnectionStore({ tableName, client, clock });
+    const look = inspector(client, a);
+    await a.register('race=', { channels: ['race#0'] });
+    const work: Array<Promise<void>> = [];
+    for (let n = 1; n <= 20; n++) {
+      work.push((n % 2 === 0 ? a : b).join('race=', [`race#${n}`]));
+      if (n % 4 === 0) {
+        now += 1000;
+        work.push((n % 8 === 0 ? a : b).touch('race=', 600 + n));
+      }
+    }
+    await Promise.all(work);
+    const record = await a.get('race=');
+    expect(record?.channels).toHaveLength(21);
+    for (const channel of record?.channels ?? []) {
+      expect(await look.channelMembers(channel), channel).toEqual([
+        { connectionId: 'race=', expiresAt: record?.expiresAt },
+      ]);
+    }
+  });
+});

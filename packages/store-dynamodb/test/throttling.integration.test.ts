@@ -109,3 +109,29 @@ describe('throttling and backend failures', () => {
     store.close();
   });
 });
+
+describe('a crash midway', () => {
+  it('leaves the connection item listing every membership written, so unregister removes all', async () => {
+    const client = await testClient();
+    // The process "dies" at the first batch write after the transaction (channels 100 to 149).
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'BatchWriteItemCommand') throw new Error('simulated crash');
+        return next(args);
+      },
+      { step: 'initialize', name: 'crashOnBatch' },
+    );
+    const store = new DynamoDBConnectionStore({ tableName, client });
+    const channels = Array.from({ length: 150 }, (_, n) => `crash#${n}`);
+    await expect(store.register('crash=', { channels })).rejects.toBeInstanceOf(StoreUnavailableError);
+    const healthy = new DynamoDBConnectionStore({ tableName, client: admin });
+    expect((await healthy.get('crash='))?.channels).toHaveLength(150);
+    expect(await healthy.members('crash#0')).toEqual({ connectionIds: ['crash='] });
+    expect(await healthy.members('crash#149')).toEqual({ connectionIds: [] });
+    await healthy.unregister('crash=');
+    for (const channel of [channels[0]!, channels[98]!]) {
+      expect(await healthy.members(channel)).toEqual({ connectionIds: [] });
+    }
+    client.destroy();
+  });
+});
