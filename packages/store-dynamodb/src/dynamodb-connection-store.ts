@@ -4,8 +4,6 @@ import {
   DynamoDBClient,
   type DynamoDBClientConfig,
   GetItemCommand,
-  QueryCommand,
-  type QueryCommandOutput,
   type TransactWriteItem,
   UpdateItemCommand,
   type WriteRequest,
@@ -25,15 +23,15 @@ import { type ChannelShards, shardResolver } from './channel-shards.js';
 import {
   ATTR,
   connectionKey,
-  dataKey,
   decodeConnection,
   encodeConnection,
   type KeyAttributes,
   type StoredConnection,
 } from './connection-item.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { dataPatchExpressions } from './data-patch.js';
 import { errorName, storeError } from './errors.js';
 import { membershipPartitionKey, shardOf } from './key-layout.js';
+import { queryMembers } from './members-query.js';
 import { MAX_TRANSACTION_ITEMS, writeAtomically } from './transact.js';
 import { validateChannelArgs } from './validate.js';
 
@@ -363,43 +361,17 @@ export class DynamoDBConnectionStore extends BaseConnectionStore {
     patch: Record<string, unknown>,
     now: number,
   ): Promise<ConnectionRecord> {
-    // 100 keys per UpdateItem keeps the expression far below DynamoDB's 4 KB expression limit.
-    const entries = Object.entries(patch);
-    const chunks: Array<Array<[string, unknown]>> = [];
-    for (let i = 0; i < entries.length; i += 100) chunks.push(entries.slice(i, i + 100));
-    if (chunks.length === 0) chunks.push([]);
+    const condition = { '#pk': this.#keys.pk, '#ttl': this.#keys.ttl };
     let attributes: Record<string, AttributeValue> | undefined;
-    for (const chunk of chunks) {
-      const names: Record<string, string> = { '#pk': this.#keys.pk, '#ttl': this.#keys.ttl, '#d': ATTR.data };
-      const values: Record<string, AttributeValue> = { ':now': num(now) };
-      const sets: string[] = [];
-      const removes: string[] = [];
-      for (const [n, [key, value]] of chunk.entries()) {
-        names[`#k${n}`] = dataKey(key);
-        if (value === null) removes.push(`#d.#k${n}`);
-        else {
-          sets.push(`#d.#k${n} = :v${n}`);
-          values[`:v${n}`] = { S: JSON.stringify(value) };
-        }
-      }
-      if (sets.length === 0 && removes.length === 0) {
-        sets.push('#d = if_not_exists(#d, :empty)');
-        values[':empty'] = { M: {} };
-      }
-      const expression = [
-        sets.length > 0 ? `SET ${sets.join(', ')}` : '',
-        removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
-      ].join(' ');
+    for (const expression of dataPatchExpressions(patch, condition, { ':now': num(now) })) {
       try {
         const output = await this.client.send(
           new UpdateItemCommand({
             TableName: this.tableName,
             Key: connectionKey(this.#keys, connectionId),
-            UpdateExpression: expression.trim(),
             ConditionExpression: 'attribute_exists(#pk) AND #ttl > :now',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
             ReturnValues: 'ALL_NEW',
+            ...expression,
           }),
         );
         attributes = output.Attributes;
@@ -449,55 +421,14 @@ export class DynamoDBConnectionStore extends BaseConnectionStore {
     throw this.#contended('touch', connectionId);
   }
 
-  protected async _queryMembers(
-    channel: string,
-    { limit, cursor, now }: QueryMembersArgs,
-  ): Promise<MembersPage> {
-    const shards = this.#shards(channel);
-    const position = cursor === undefined ? { shard: 0 } : decodeCursor(cursor, channel, shards);
-    let shard = position.shard;
-    let after: string | undefined = position.after;
-    const connectionIds: string[] = [];
-    for (;;) {
-      const pk = membershipPartitionKey(channel, shard, shards);
-      let output: QueryCommandOutput;
-      try {
-        output = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: '#pk = :pk',
-            FilterExpression: '#ttl > :now',
-            ProjectionExpression: '#sk',
-            ExpressionAttributeNames: { '#pk': this.#keys.pk, '#sk': this.#keys.sk, '#ttl': this.#keys.ttl },
-            ExpressionAttributeValues: { ':pk': { S: pk }, ':now': num(now) },
-            Limit: limit - connectionIds.length,
-            ConsistentRead: this.#consistentMembers,
-            ...(after === undefined
-              ? {}
-              : { ExclusiveStartKey: { [this.#keys.pk]: { S: pk }, [this.#keys.sk]: { S: after } } }),
-          }),
-        );
-      } catch (error) {
-        throw storeError('members', error);
-      }
-      for (const item of output.Items ?? []) {
-        const id = item[this.#keys.sk]?.S;
-        if (id !== undefined) connectionIds.push(id);
-      }
-      const last = output.LastEvaluatedKey?.[this.#keys.sk]?.S;
-      if (last !== undefined) {
-        after = last;
-        if (connectionIds.length >= limit) {
-          return { connectionIds, cursor: encodeCursor(channel, shards, { shard, after }) };
-        }
-        continue;
-      }
-      shard++;
-      after = undefined;
-      if (shard >= shards) return { connectionIds };
-      if (connectionIds.length >= limit)
-        return { connectionIds, cursor: encodeCursor(channel, shards, { shard }) };
-    }
+  protected async _queryMembers(channel: string, args: QueryMembersArgs): Promise<MembersPage> {
+    const target = {
+      client: this.client,
+      tableName: this.tableName,
+      keys: this.#keys,
+      consistentRead: this.#consistentMembers,
+    };
+    return queryMembers(target, channel, this.#shards(channel), args);
   }
 
   /** Puts with a condition that the membership exists, so a concurrent `leave` is not undone. */
