@@ -16,8 +16,11 @@ let child: ChildProcess | undefined;
 export async function dynamoEndpoint(): Promise<string> {
   const configured = process.env.DYNAMODB_ENDPOINT;
   if (configured) return configured;
-  started ??= startLocal();
-  afterAll(stop);
+  if (started === undefined) {
+    started = startLocal();
+    // First call is at a test file's top level: stop with that file (each file has its own module).
+    afterAll(stop);
+  }
   return started;
 }
 
