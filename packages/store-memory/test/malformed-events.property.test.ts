@@ -36,11 +36,28 @@ const pollution = fc.constantFrom(
   '{"action":"join","room":"__proto__"}',
 );
 const deep = fc.integer({ min: 1_000, max: 30_000 }).map((n) => '['.repeat(n) + ']'.repeat(n));
+// Deeply nested objects, with prototype keys at the bottom.
+const deepObject = fc
+  .tuple(fc.integer({ min: 100, max: 20_000 }), fc.constantFrom('a', '__proto__', 'constructor', 'prototype'))
+  .map(([n, key]) => `{"${key}":`.repeat(n) + '{"polluted":true}' + '}'.repeat(n));
+// Channel names a client picks, with the separators of the stores' key layouts and control characters.
+const hostileRoom = fc
+  .array(
+    fc.constantFrom('#', ':', '{', '}', '%', '|', '\\u0000', '\\n', '\\u007f', 'user#', '__proto__', 'a'),
+    {
+      minLength: 1,
+      maxLength: 12,
+    },
+  )
+  .map((parts) => `{"action":"join","room":"${parts.join('')}"}`);
 const body = fc.oneof(
   fc.string({ maxLength: 200 }),
   jsonish.map((v) => JSON.stringify(v)),
   pollution,
   deep,
+  deepObject,
+  hostileRoom,
+  fc.constant(`{"action":"join","room":"${'r'.repeat(10_240)}"}`),
   fc.constant('x'.repeat(128 * 1024 + 1)),
   fc.constant(null),
   fc.integer(),
@@ -79,6 +96,32 @@ const brokenEvent: fc.Arbitrary<unknown> = fc.oneof(
   }),
   fc
     .dictionary(fc.string({ maxLength: 20 }), fc.string({ maxLength: 5_000 }), { maxKeys: 50 })
+    .map((headers) => connectEvent({ headers })),
+  // Base64 near misses: whitespace, URL-safe alphabet, bad padding, and an oversize payload.
+  fc
+    .constantFrom(
+      'eyJhY3Rpb24iOiJvYmoifQ==\n',
+      ' eyJhY3Rpb24iOiJvYmoifQ==',
+      'eyJhY3Rpb24iOiJvYmoifQ=',
+      'eyJhY3Rpb24iOiJvYmoifQ===',
+      '-_-_',
+      '====',
+      Buffer.alloc(128 * 1024 + 1, 120).toString('base64'),
+    )
+    .map((b) => {
+      const event = messageEvent('x', { routeKey: '$default' });
+      event.body = b;
+      event.isBase64Encoded = true;
+      return event;
+    }),
+  // Huge headers: one 200 KB value, a thousand names, prototype names, control characters.
+  fc
+    .constantFrom(
+      { 'x-big': 'h'.repeat(200 * 1024) },
+      Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`x-h${i}`, String(i)])),
+      JSON.parse('{"__proto__":{"polluted":true},"constructor":"x","Sec-WebSocket-Protocol":"a,\\u0000b"}'),
+      { 'sec-websocket-protocol': `${'p,'.repeat(20_000)}chat` },
+    )
     .map((headers) => connectEvent({ headers })),
 );
 
