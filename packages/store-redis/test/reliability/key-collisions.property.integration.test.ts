@@ -2,7 +2,9 @@
  * Reliability / bad input: channel names and connection ids built from the characters the key
  * layout uses as separators (`#`, `:`, `{`, `}`, `%`, `|`), escape look-alikes (`%3A`), control
  * characters, unicode and 10 KB strings are either rejected with nothing written, or stored under
- * keys no other name shares — proven with backdoor reads of the real Redis (standalone and Cluster).
+ * keys no other name shares — proven with backdoor reads of the real Redis (standalone and Cluster):
+ * the keys of two names are distinct strings, all exist, and each member set holds only its own
+ * connection. (No SCAN: the shared servers hold other tests' keys, which would make it slow.)
  */
 import { InvalidChannelError, InvalidConnectionIdError } from '@wsapp/core';
 import { RedisConnectionStore } from '@wsapp/store-redis';
@@ -56,18 +58,11 @@ const connectionId = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('a b', 'x\u0000', 'é', 'z'.repeat(10_240), '') },
 );
 
-async function keysUnder(client: Redis | Cluster, prefix: string): Promise<string[]> {
-  const nodes = 'nodes' in client && typeof client.nodes === 'function' ? client.nodes('master') : [client];
-  const keys: string[] = [];
-  for (const node of nodes as Redis[]) {
-    let cursor = '0';
-    do {
-      const [next, batch] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      keys.push(...batch);
-      cursor = next;
-    } while (cursor !== '0');
-  }
-  return keys.sort();
+/** Backdoor: which of these exact keys exist (no SCAN: the shared servers hold other tests' keys). */
+async function existing(client: Redis | Cluster, keys: string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const key of keys) if ((await client.exists(key)) === 1) found.push(key);
+  return found;
 }
 
 const tried = { channels: 0, rejectedChannels: 0, ids: 0, rejectedIds: 0 };
@@ -106,12 +101,17 @@ describe.each([
         );
         try {
           const accepted = [n1, n2].filter((_, i) => outcomes[i]);
-          const keys = await keysUnder(client, prefix);
-          // Two keys per connection and two per channel: a collision would leave fewer.
-          expect(keys).toHaveLength(accepted.length * 4);
-          if (accepted.length === 2) {
-            expect(store.keys.channel(n1).lex).not.toBe(store.keys.channel(n2).lex);
-          }
+          // Two keys per connection and two per channel, all distinct: a collision would leave fewer.
+          const keys = new Set(
+            accepted.flatMap((channel) => {
+              const i = channel === n1 ? 0 : 1;
+              const c = store.keys.connection(`c${i}=`);
+              const m = store.keys.channel(channel);
+              return [c.record, c.channels, m.lex, m.expiry];
+            }),
+          );
+          expect(keys.size).toBe(accepted.length * 4);
+          expect(await existing(client, [...keys])).toHaveLength(accepted.length * 4);
           for (const [i, channel] of [n1, n2].entries()) {
             if (!outcomes[i]) continue;
             // Backdoor: the member set under this name's key holds only its own connection.
@@ -122,7 +122,12 @@ describe.each([
         } finally {
           await Promise.all([store.unregister('c0='), store.unregister('c1=')]);
         }
-        expect(await keysUnder(client, prefix)).toEqual([]);
+        const all = [n1, n2].flatMap((channel, i) => {
+          const c = store.keys.connection(`c${i}=`);
+          const m = store.keys.channel(channel);
+          return [c.record, c.channels, m.lex, m.expiry];
+        });
+        expect(await existing(client, all)).toEqual([]);
       }),
       { numRuns: 1_000 },
     );
@@ -149,9 +154,12 @@ describe.each([
         );
         const accepted = [id1, id2].filter((_, i) => outcomes[i]);
         try {
-          // Two keys per connection plus the channel's two.
-          const keys = await keysUnder(client, prefix);
-          expect(keys).toHaveLength(accepted.length === 0 ? 0 : accepted.length * 2 + 2);
+          // Two keys per connection, all distinct, plus the channel's two.
+          const keys = new Set(
+            accepted.flatMap((id) => [store.keys.connection(id).record, store.keys.connection(id).channels]),
+          );
+          expect(keys.size).toBe(accepted.length * 2);
+          expect(await existing(client, [...keys])).toHaveLength(accepted.length * 2);
           expect((await store.members('room')).connectionIds.sort()).toEqual([...accepted].sort());
           for (const id of accepted) {
             expect(await client.hget(store.keys.connection(id).record, 'id')).toBe(id);
@@ -160,7 +168,12 @@ describe.each([
         } finally {
           await Promise.all(accepted.map((id) => store.unregister(id)));
         }
-        expect(await keysUnder(client, prefix)).toEqual([]);
+        const room = store.keys.channel('room');
+        const left = accepted.flatMap((id) => [
+          store.keys.connection(id).record,
+          store.keys.connection(id).channels,
+        ]);
+        expect(await existing(client, [...left, room.lex, room.expiry])).toEqual([]);
       }),
       { numRuns: 1_000 },
     );
