@@ -98,6 +98,8 @@ export class ManagementApi {
         httpAgent: new http.Agent(agent),
         httpsAgent: new https.Agent(agent),
         requestTimeout: 10_000,
+        // Without it the handler only logs a warning at 10 s and keeps waiting for the answer.
+        throwOnRequestTimeout: true,
       },
       // A local emulator needs no real credentials; never look for them when none are configured.
       ...(local && !process.env.AWS_ACCESS_KEY_ID
