@@ -1,3 +1,11 @@
+/**
+ * Routing, connection tracking and messaging for AWS Lambda functions behind API Gateway
+ * WebSocket APIs: `WebSocketApp`, the `ConnectionStore` contract and `BaseConnectionStore`,
+ * `Messenger`, errors and event types.
+ *
+ * @packageDocumentation
+ * @module @wsapp/core
+ */
 export type {
   AppMiddleware,
   ErrorHandler,

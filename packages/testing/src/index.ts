@@ -1,3 +1,9 @@
+/**
+ * Test kit for wsapp apps: API Gateway WebSocket event factories and a test clock.
+ *
+ * @packageDocumentation
+ * @module @wsapp/testing
+ */
 export { TestClock } from './conformance/test-clock.js';
 export {
   type ConnectEventOptions,

@@ -3,8 +3,12 @@
  * (`logger.error(message, extra)` appends `extra` as structured keys).
  */
 export interface Logger {
+  /** Something failed and needs attention (unhandled errors, store failures). */
   error(message: string, ...extra: unknown[]): void;
+  /** Something looks wrong but was handled (misconfiguration, gone connections not removed). */
   warn(message: string, ...extra: unknown[]): void;
+  /** Routine events worth keeping. */
   info?(message: string, ...extra: unknown[]): void;
+  /** Details for troubleshooting. */
   debug?(message: string, ...extra: unknown[]): void;
 }

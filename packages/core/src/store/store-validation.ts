@@ -8,6 +8,7 @@ export interface StoreLimits {
   maxDataBytes: number;
 }
 
+/** Limits stores apply unless configured otherwise: 512-byte channels, 32 KB data. */
 export const DEFAULT_LIMITS: StoreLimits = { maxChannelBytes: 512, maxDataBytes: 32 * 1024 };
 
 // API Gateway ids are base64-like; anything printable ASCII up to 128 chars is accepted.
