@@ -1,9 +1,25 @@
 /**
- * Test kit for wsapp apps: API Gateway WebSocket event factories and a test clock.
+ * Test kit for wsapp apps and store adapters: API Gateway WebSocket event factories, a test
+ * clock, and real test backends (Redis, Redis Cluster, DynamoDB Local).
  *
  * @packageDocumentation
  * @module @wsapp/testing
  */
+export {
+  type BackendHandle,
+  type BackendKind,
+  type BackendWay,
+  type DynamoDBBackend,
+  type RedisBackend,
+  type RedisClusterBackend,
+  type RedisClusterOptions,
+  type RedisNodeAddress,
+  type StartOptions,
+  startDynamoDBLocal,
+  startRedis,
+  startRedisCluster,
+  uniqueName,
+} from './backends/index.js';
 export { TestClock } from './conformance/test-clock.js';
 export {
   type ConnectEventOptions,
