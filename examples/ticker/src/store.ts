@@ -2,8 +2,9 @@ import type { ConnectionStore } from '@wsapp/core';
 
 /**
  * The store the ticker runs on, from the environment (the same convention as the chat example):
- * `STORE=memory` (default; local runs only — each Lambda instance would see its own connections).
- * `dynamodb` (`TABLE_NAME`) and `redis` (`REDIS_URL`) are wired once their packages are merged.
+ * `STORE=memory` (default; local runs only — each Lambda instance would see its own connections),
+ * `STORE=redis` with `REDIS_URL`. `STORE=dynamodb` (`TABLE_NAME`) is wired once
+ * `@wsapp/store-dynamodb` is merged.
  */
 export async function createStore(env: NodeJS.ProcessEnv = process.env): Promise<ConnectionStore> {
   const kind = env.STORE ?? 'memory';
@@ -11,5 +12,18 @@ export async function createStore(env: NodeJS.ProcessEnv = process.env): Promise
     const { MemoryConnectionStore } = await import('@wsapp/store-memory');
     return new MemoryConnectionStore();
   }
+  if (kind === 'redis') {
+    const { RedisConnectionStore } = await import('@wsapp/store-redis');
+    return new RedisConnectionStore({
+      url: required(env, 'REDIS_URL'),
+      keyPrefix: env.KEY_PREFIX ?? 'ticker:',
+    });
+  }
   throw new Error(`STORE=${kind} is not supported; use memory, redis or dynamodb`);
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} must be set for STORE=${env.STORE}`);
+  return value;
 }
