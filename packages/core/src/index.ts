@@ -52,6 +52,7 @@ export type { MessageData } from './messaging/payload.js';
 export type { RetryOptions } from './messaging/retry-policy.js';
 export type { MetricsSink, MetricUnit } from './metrics/metrics-sink.js';
 export type { Middleware, Next } from './routing/compose-middleware.js';
+export { compileRouteSelection, type RouteSelector } from './routing/route-selection.js';
 export {
   BaseConnectionStore,
   type BaseConnectionStoreOptions,
