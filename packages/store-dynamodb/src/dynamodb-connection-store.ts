@@ -62,7 +62,7 @@ const MEMBERSHIPS_PER_TRANSACTION = MAX_TRANSACTION_ITEMS - 1;
 const EXPIRY_CACHE_SIZE = 10_000;
 
 /**
- * A {@link ConnectionStore} on one DynamoDB table, like Powertools' `DynamoDBPersistenceLayer`:
+ * A {@link @wsapp/core!ConnectionStore | ConnectionStore} on one DynamoDB table, like Powertools' `DynamoDBPersistenceLayer`:
  * a connection item (`c#<id>` / `c`) holding the record and its channel set, and one membership
  * item per channel and connection (`ch#<channel>` or `sh#<shard>#<channel>` / `<id>`), so a
  * broadcast is a Query on the channel's partition, never a Scan. Every item carries the TTL
