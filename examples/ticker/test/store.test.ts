@@ -1,3 +1,4 @@
+import { DynamoDBConnectionStore } from '@wsapp/store-dynamodb';
 import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { RedisConnectionStore } from '@wsapp/store-redis';
 import { describe, expect, it } from 'vitest';
@@ -14,8 +15,19 @@ describe('createStore (STORE from the environment)', () => {
     await (store as RedisConnectionStore).close();
   });
 
-  it('refuses a missing REDIS_URL and unknown backends', async () => {
+  it('builds a DynamoDB store on TABLE_NAME (the table comes from the template in AWS)', async () => {
+    const store = await createStore({
+      STORE: 'dynamodb',
+      TABLE_NAME: 'connections',
+      AWS_REGION: 'eu-west-1',
+    });
+    expect(store).toBeInstanceOf(DynamoDBConnectionStore);
+    expect((store as DynamoDBConnectionStore).tableName).toBe('connections');
+  });
+
+  it('refuses a missing REDIS_URL or TABLE_NAME and unknown backends', async () => {
     await expect(createStore({ STORE: 'redis' })).rejects.toThrow('REDIS_URL must be set');
+    await expect(createStore({ STORE: 'dynamodb' })).rejects.toThrow('TABLE_NAME must be set');
     await expect(createStore({ STORE: 'mongo' })).rejects.toThrow('STORE=mongo is not supported');
   });
 });

@@ -18,6 +18,15 @@ const backends: Array<[string, () => NodeJS.ProcessEnv]> = [
     'redis',
     () => ({ STORE: 'redis', REDIS_URL: inject('wsappRedisUrl'), KEY_PREFIX: `${uniqueName('ticker')}:` }),
   ],
+  [
+    'dynamodb',
+    () => ({
+      STORE: 'dynamodb',
+      DYNAMODB_ENDPOINT: inject('wsappDynamoDB').endpoint,
+      AWS_REGION: inject('wsappDynamoDB').region,
+      TABLE_NAME: uniqueName('ticker'),
+    }),
+  ],
 ];
 const secret = 'integration test secret';
 const isType = (type: string) => (m: unknown) => (m as { type?: unknown }).type === type;
