@@ -17,6 +17,12 @@ const BUILT_IN_ROUTES = ['$connect', '$disconnect', '$default'];
 /** `${name}` as a `Fn::Sub` variable. */
 const v = (name: string) => `$\{${name}}`;
 const ACCOUNT_ARN = `arn:aws:execute-api:${v('AWS::Region')}:${v('AWS::AccountId')}`;
+const PARTITION = `arn:${v('AWS::Partition')}:`;
+
+/** A `Fn::Sub` ARN template with `arn:${AWS::Partition}:` read as `arn:aws:`, so both spellings pass. */
+function arnTemplate(value: unknown): string | undefined {
+  return subTemplate(value)?.replaceAll(PARTITION, 'arn:aws:');
+}
 const manageConnectionsArn = (api: string) =>
   `${ACCOUNT_ARN}:${v(api)}/${v('StageName')}/POST/@connections/*`;
 const endpointUrl = (api: string) =>
@@ -112,7 +118,7 @@ function lambdaInvocationTarget(
   uri: unknown,
   problems: Problems,
 ): string | undefined {
-  const text = subTemplate(uri) ?? '';
+  const text = arnTemplate(uri) ?? '';
   const fn = text.match(
     /^arn:aws:apigateway:\$\{AWS::Region\}:lambda:path\/2015-03-31\/functions\/\$\{([A-Za-z0-9]+)\.Arn\}\/invocations$/,
   )?.[1];
@@ -208,7 +214,7 @@ function checkDeployment(t: Template, api: string, routes: string[], problems: P
 function checkInvokePermission(t: Template, api: string, fn: string, problems: Problems): void {
   const ok = resourcesOfType(t, 'AWS::Lambda::Permission').some((id) => {
     const p = props(t, id);
-    const source = subTemplate(p.SourceArn) ?? '';
+    const source = arnTemplate(p.SourceArn) ?? '';
     return (
       isRef(p.FunctionName, fn) &&
       p.Principal === 'apigateway.amazonaws.com' &&
@@ -253,7 +259,7 @@ function checkMessagingFunction(t: Template, api: string, fn: string, problems: 
     (s) =>
       s.Effect === 'Allow' &&
       [s.Action].flat().includes('execute-api:ManageConnections') &&
-      subTemplate(s.Resource) === manage,
+      arnTemplate(s.Resource) === manage,
   );
   if (!ok) problems.push(`${fn}: no policy statement allowing execute-api:ManageConnections on ${manage}`);
   const globalEnv = (t.Globals?.Function?.Environment as { Variables?: Record<string, unknown> } | undefined)
@@ -262,7 +268,8 @@ function checkMessagingFunction(t: Template, api: string, fn: string, problems: 
   const env = { ...globalEnv, ...ownEnv };
   if (!('TABLE_NAME' in env)) problems.push(`${fn}: environment variable TABLE_NAME missing`);
   const endpoint = endpointUrl(api);
-  if (subTemplate(env.WS_ENDPOINT) !== endpoint) problems.push(`${fn}: WS_ENDPOINT must be !Sub ${endpoint}`);
+  if (subTemplate(env.WS_ENDPOINT)?.replace(v('AWS::URLSuffix'), 'amazonaws.com') !== endpoint)
+    problems.push(`${fn}: WS_ENDPOINT must be !Sub ${endpoint}`);
 }
 
 /** The DynamoDB table every store adapter expects, and the Redis alternative. */
