@@ -13,7 +13,7 @@ import {
 } from '@wsapp/forward';
 import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { messageEvent } from '@wsapp/testing';
-import type { EventBridgeEvent, SNSEventRecord, SQSRecord } from 'aws-lambda';
+import type { EventBridgeEvent, SNSEventRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { AwsWireServer } from './aws-wire-server.js';
