@@ -24,14 +24,15 @@ export interface LongTaskAppOptions {
   endpoint?: string;
 }
 
-/** The WebSocket side: accepts named clients and forwards `submit` messages to the queue. */
+/** The WebSocket side: accepts authorized clients and forwards `submit` messages to the queue. */
 export function createLongTaskApp(options: LongTaskAppOptions): WebSocketApp {
   const app = new WebSocketApp({
     ...(options.store === undefined ? {} : { store: options.store }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
   });
   app.onConnect((ctx) => {
-    if (!ctx.query.name) throw new WebSocketError(401, 'a ?name= is required');
+    // The Lambda authorizer's principalId is the only identity trusted (never query or headers).
+    if (typeof ctx.authorizer?.principalId !== 'string') throw new WebSocketError(401, 'unauthorized');
   });
   app.route(
     'submit',

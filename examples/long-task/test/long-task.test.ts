@@ -54,8 +54,11 @@ describe('long-task example, in process', () => {
     const queue = new QueueTarget();
     const app = createLongTaskApp({ target: queue, store });
     const handler = app.handler();
+    // Identity comes only from the authorizer: a query parameter is not enough.
+    expect((await handler(connectEvent({ query: { name: 'alice' } }))).statusCode).toBe(401);
     expect(
-      (await handler(connectEvent({ connectionId: 'alice=', query: { name: 'alice' } }))).statusCode,
+      (await handler(connectEvent({ connectionId: 'alice=', authorizer: { principalId: 'alice' } })))
+        .statusCode,
     ).toBe(200);
 
     const submitted = await handler(
@@ -90,8 +93,8 @@ describe('long-task example, in process', () => {
     const store = new MemoryConnectionStore();
     const queue = new QueueTarget();
     const handler = createLongTaskApp({ target: queue, store }).handler();
-    await handler(connectEvent({ connectionId: 'bob=', query: { name: 'bob' } }));
-    await handler(connectEvent({ connectionId: 'carol=', query: { name: 'carol' } }));
+    await handler(connectEvent({ connectionId: 'bob=', authorizer: { principalId: 'bob' } }));
+    await handler(connectEvent({ connectionId: 'carol=', authorizer: { principalId: 'carol' } }));
 
     const invalid = await handler(
       messageEvent({ action: 'submit', report: '', rows: -1 }, { connectionId: 'bob=' }),

@@ -1,3 +1,11 @@
+/**
+ * Routing, connection tracking and messaging for AWS Lambda functions behind API Gateway
+ * WebSocket APIs: `WebSocketApp`, the `ConnectionStore` contract and `BaseConnectionStore`,
+ * `Messenger`, errors and event types.
+ *
+ * @packageDocumentation
+ * @module @wsapp/core
+ */
 export type { HandlerMethod, RouteDecorator } from './app/route-decorator.js';
 export type {
   AppMiddleware,
@@ -44,6 +52,7 @@ export type { MessageData } from './messaging/payload.js';
 export type { RetryOptions } from './messaging/retry-policy.js';
 export type { MetricsSink, MetricUnit } from './metrics/metrics-sink.js';
 export type { Middleware, Next } from './routing/compose-middleware.js';
+export { compileRouteSelection, type RouteSelector } from './routing/route-selection.js';
 export {
   BaseConnectionStore,
   type BaseConnectionStoreOptions,

@@ -31,7 +31,9 @@ export interface CorrelationEnvelope {
  * ```
  */
 export interface ForwardedMessage<TData = unknown> {
+  /** Who to answer and how: the correlation envelope. */
   envelope: CorrelationEnvelope;
+  /** The validated message the route forwarded. */
   data: TData;
 }
 

@@ -12,7 +12,9 @@ import type { ForwardTarget } from './targets/forward-target.js';
 
 /** The route's answer when the target accepted the task. */
 export interface ForwardAccepted {
+  /** Always `true`: the task was handed to the target. */
   accepted: true;
+  /** The task's id; every later update to the client carries it. */
   taskId: string;
 }
 

@@ -1,3 +1,10 @@
+/**
+ * `forward()` a validated route message to SQS, SNS or EventBridge with a correlation envelope,
+ * and `replyTo(record)` from the consumer back to the original connection.
+ *
+ * @packageDocumentation
+ * @module @wsapp/forward
+ */
 export { type CorrelationEnvelope, type ForwardedMessage, isForwardedMessage } from './envelope.js';
 export { type ForwardAccepted, type ForwardHandler, type ForwardOptions, forward } from './forward.js';
 export {

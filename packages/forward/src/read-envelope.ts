@@ -3,16 +3,22 @@ import { type ForwardedMessage, isForwardedMessage } from './envelope.js';
 
 /** An SQS record as Lambda delivers it (`event.Records[n]`); only `body` is read. */
 export interface SqsRecordLike {
+  /** The message body. */
   body: string;
 }
 
 /** An SNS record as Lambda delivers it (`event.Records[n]`); only `Sns.Message` is read. */
 export interface SnsRecordLike {
-  Sns: { Message: string };
+  /** The notification. */
+  Sns: {
+    /** The message published to the topic. */
+    Message: string;
+  };
 }
 
 /** An EventBridge event as Lambda delivers it; only `detail` is read. */
 export interface EventBridgeEventLike {
+  /** The event's payload. */
   detail: unknown;
 }
 

@@ -11,13 +11,36 @@ import { readEnvelope, type TaskSource } from './read-envelope.js';
 
 /** What the client receives about its task. `data` and `error` are absent when not given. */
 export type TaskUpdate =
-  | { type: 'progress'; taskId: string; data?: unknown }
-  | { type: 'done'; taskId: string; data?: unknown }
-  | { type: 'error'; taskId: string; error: TaskErrorInfo };
+  | {
+      /** An intermediate update. */
+      type: 'progress';
+      /** The task's id, as `forward` answered it. */
+      taskId: string;
+      /** What the worker reported. */
+      data?: unknown;
+    }
+  | {
+      /** The task finished. */
+      type: 'done';
+      /** The task's id, as `forward` answered it. */
+      taskId: string;
+      /** The task's result. */
+      data?: unknown;
+    }
+  | {
+      /** The task failed. */
+      type: 'error';
+      /** The task's id, as `forward` answered it. */
+      taskId: string;
+      /** What went wrong, as the client may see it. */
+      error: TaskErrorInfo;
+    };
 
 /** The error a client sees in a `{ type: 'error' }` update. */
 export interface TaskErrorInfo {
+  /** A message for the client. */
   message: string;
+  /** A machine-readable code, if any. */
   code?: string;
 }
 
@@ -41,7 +64,9 @@ export interface TaskReply<TData = unknown> {
   readonly envelope: CorrelationEnvelope;
   /** The task's data, as forwarded. */
   readonly data: TData;
+  /** The task's id, from the envelope. */
   readonly taskId: string;
+  /** The connection that asked, from the envelope. */
   readonly connectionId: string;
   /** Sends `{ type: 'progress', taskId, data }`; `'gone'` when the client has left. */
   send(progress?: MessageData): Promise<'sent' | 'gone'>;

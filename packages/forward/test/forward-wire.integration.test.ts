@@ -13,10 +13,11 @@ import {
 } from '@wsapp/forward';
 import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { messageEvent } from '@wsapp/testing';
-import type { EventBridgeEvent, SNSEventRecord, SQSRecord } from 'aws-lambda';
+import type { EventBridgeEvent, SNSEventRecord } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { AwsWireServer } from './aws-wire-server.js';
+import { sqsRecord } from './lambda-records.js';
 
 const server = new AwsWireServer();
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -84,25 +85,6 @@ function submit(body: Record<string, unknown>, connectionId = 'conn-A=') {
   return app.resolve(
     messageEvent(body, { connectionId, requestId: 'req-1', domainName: server.host, stage: 'test' }),
   );
-}
-
-function sqsRecord(body: string): SQSRecord {
-  return {
-    messageId: 'm-1',
-    receiptHandle: 'r-1',
-    body,
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: String(Date.now()),
-      SenderId: 'AIDA',
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:jobs',
-    awsRegion: 'us-east-1',
-  };
 }
 
 describe('forward → SQS (awsJson1_0 SendMessage)', () => {

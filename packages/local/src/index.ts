@@ -1,3 +1,10 @@
+/**
+ * `serve(app)`: an API Gateway WebSocket emulator with the `@connections` management API and
+ * fault injection, for local runs and end-to-end tests.
+ *
+ * @packageDocumentation
+ * @module @wsapp/local
+ */
 export type { FaultControls, FaultSpec, InjectedFault } from './faults/fault-injector.js';
 export type { Authorizer, AuthorizerContext, AuthorizerRequest } from './gateway/authorizer.js';
 export type { ConnectionInfo } from './gateway/connection.js';

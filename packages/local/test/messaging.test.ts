@@ -78,11 +78,13 @@ describe('Messenger against the emulator', { timeout: 60_000 }, () => {
     const counts = countFrames(clients);
     server.stats.reset();
     server.faults.inject({ status: 429, ratio: 0.3, seed: 7, methods: ['POST'] });
+    // Each call is throttled with p = 0.3 independently, so a connection exhausts n attempts with
+    // p = 0.3^n: 12 attempts make a failure among 200 connections a 1-in-10,000 event (6: 1 run in 7).
 
     const report = await new Messenger({
       store,
       endpoint: server.endpoint,
-      retry: { baseDelayMs: 5 },
+      retry: { maxAttempts: 12, baseDelayMs: 5, maxDelayMs: 50 },
     }).broadcast({ channels: ['all'] }, 'tick');
     expect(report).toMatchObject({ attempted: 200, delivered: 200, gone: 0, failed: [] });
     expect(server.stats.count({ method: 'POST', status: 429 })).toBeGreaterThan(30);

@@ -4,7 +4,14 @@
  *
  * @example `{ default: 1, byPrefix: { 'ticker#': 8 } }`
  */
-export type ChannelShards = number | { default?: number; byPrefix?: Readonly<Record<string, number>> };
+export type ChannelShards =
+  | number
+  | {
+      /** Shards of channels no prefix matches. Default 1. */
+      default?: number;
+      /** Shards by channel-name prefix; the longest matching prefix wins. */
+      byPrefix?: Readonly<Record<string, number>>;
+    };
 
 /** Largest shard count accepted (each shard is one Query per `members()` pass). */
 export const MAX_SHARDS = 1000;

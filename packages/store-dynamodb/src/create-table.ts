@@ -8,6 +8,7 @@ import { errorName } from './errors.js';
 
 /** Options of {@link createTable}; attribute names must match the store's. */
 export interface CreateTableOptions {
+  /** Name of the table to create. */
   tableName: string;
   /** Partition key attribute name. Default `pk`. */
   keyAttr?: string;

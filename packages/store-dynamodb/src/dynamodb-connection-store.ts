@@ -33,7 +33,6 @@ import { errorName, storeError } from './errors.js';
 import { membershipPartitionKey, shardOf } from './key-layout.js';
 import { queryMembers } from './members-query.js';
 import { MAX_TRANSACTION_ITEMS, writeAtomically } from './transact.js';
-import { validateChannelArgs } from './validate.js';
 
 /** Options of {@link DynamoDBConnectionStore}. */
 export interface DynamoDBConnectionStoreOptions extends BaseConnectionStoreOptions {
@@ -63,7 +62,7 @@ const MEMBERSHIPS_PER_TRANSACTION = MAX_TRANSACTION_ITEMS - 1;
 const EXPIRY_CACHE_SIZE = 10_000;
 
 /**
- * A {@link ConnectionStore} on one DynamoDB table, like Powertools' `DynamoDBPersistenceLayer`:
+ * A {@link @wsapp/core!ConnectionStore | ConnectionStore} on one DynamoDB table, like Powertools' `DynamoDBPersistenceLayer`:
  * a connection item (`c#<id>` / `c`) holding the record and its channel set, and one membership
  * item per channel and connection (`ch#<channel>` or `sh#<shard>#<channel>` / `<id>`), so a
  * broadcast is a Query on the channel's partition, never a Scan. Every item carries the TTL
@@ -304,9 +303,7 @@ export class DynamoDBConnectionStore extends BaseConnectionStore {
   }
 
   /** Replaces the channel set in one transaction (up to 99 changed memberships), checked against concurrent changes. */
-  override async setChannels(connectionId: string, channels: readonly string[]): Promise<void> {
-    const wanted = validateChannelArgs(connectionId, channels, this.limits);
-    const now = this.nowSeconds();
+  protected override async _setChannels(connectionId: string, wanted: string[], now: number): Promise<void> {
     for (let attempt = 1; attempt <= this.#retry.maxAttempts; attempt++) {
       const stored = await this.#requireLive(connectionId, now);
       const had = new Set(stored.record.channels);

@@ -1,3 +1,10 @@
+/**
+ * `DynamoDBConnectionStore`: a `ConnectionStore` on one DynamoDB table (`pk`/`sk`, TTL on
+ * `expiresAt`), and `createTable` for tests and scripts.
+ *
+ * @packageDocumentation
+ * @module @wsapp/store-dynamodb
+ */
 export type { RetryOptions } from './backoff.js';
 export { type ChannelShards, MAX_SHARDS } from './channel-shards.js';
 export { type CreateTableOptions, createTable } from './create-table.js';

@@ -29,8 +29,20 @@ export function membershipPartitionKey(channel: string, shard: number, shards: n
 
 /** What a partition key names; the inverse of the two encoders above. */
 export type DecodedKey =
-  | { kind: 'connection'; connectionId: string }
-  | { kind: 'membership'; channel: string; shard: number | undefined };
+  | {
+      /** A connection item. */
+      kind: 'connection';
+      /** Its connection id. */
+      connectionId: string;
+    }
+  | {
+      /** A membership item. */
+      kind: 'membership';
+      /** Its channel. */
+      channel: string;
+      /** Its shard, when the channel is sharded. */
+      shard: number | undefined;
+    };
 
 /** Decodes a partition key written by this layout; `undefined` for anything else. */
 export function decodePartitionKey(pk: string): DecodedKey | undefined {

@@ -1,1 +1,8 @@
+/**
+ * `MemoryConnectionStore`: a `ConnectionStore` in process memory, for unit tests and local
+ * development.
+ *
+ * @packageDocumentation
+ * @module @wsapp/store-memory
+ */
 export { MemoryConnectionStore, type MemoryConnectionStoreOptions } from './memory-connection-store.js';

@@ -20,7 +20,7 @@ const CURSOR_PREFIX = 'm1.';
 const SWEEP_EVERY = 1000;
 
 /**
- * A {@link ConnectionStore} in process memory: O(1) join and leave, paged members, TTL with an
+ * A {@link @wsapp/core!ConnectionStore | ConnectionStore} in process memory: O(1) join and leave, paged members, TTL with an
  * injectable clock. For unit tests and the local emulator; state is lost with the process and
  * not shared between Lambda instances, so do not deploy it.
  */
@@ -56,8 +56,15 @@ export class MemoryConnectionStore extends BaseConnectionStore {
 
   /** The raw state, for tests that check what was really stored (no filtering of expired items). */
   inspect(): {
+    /** Every record, expired ones included. */
     connections: ConnectionRecord[];
-    memberships: Array<{ channel: string; connectionId: string }>;
+    /** Every membership, expired ones included. */
+    memberships: Array<{
+      /** The channel. */
+      channel: string;
+      /** The member. */
+      connectionId: string;
+    }>;
   } {
     return {
       connections: [...this.#connections.values()].map((e) => copy(e.record, e.channels)),
@@ -67,6 +74,7 @@ export class MemoryConnectionStore extends BaseConnectionStore {
     };
   }
 
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._put} */
   protected async _put(record: ConnectionRecord): Promise<void> {
     if (++this.#writes % SWEEP_EVERY === 0) this.sweep();
     const previous = this.#connections.get(record.connectionId);
@@ -79,11 +87,13 @@ export class MemoryConnectionStore extends BaseConnectionStore {
     this.#add(record.connectionId, entry, record.channels);
   }
 
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._get} */
   protected async _get(connectionId: string, now: number): Promise<ConnectionRecord | undefined> {
     const entry = this.#live(connectionId, now);
     return entry && copy(entry.record, entry.channels);
   }
 
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._delete} */
   protected async _delete(connectionId: string, now: number): Promise<ConnectionRecord | undefined> {
     const entry = this.#connections.get(connectionId);
     if (entry === undefined) return undefined;
@@ -91,10 +101,12 @@ export class MemoryConnectionStore extends BaseConnectionStore {
     return entry.record.expiresAt > now ? copy(entry.record, entry.channels) : undefined;
   }
 
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._addMemberships} */
   protected async _addMemberships(connectionId: string, channels: string[], now: number): Promise<void> {
     this.#add(connectionId, this.#require(connectionId, now), channels);
   }
 
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._removeMemberships} */
   protected async _removeMemberships(connectionId: string, channels: string[], now: number): Promise<void> {
     const entry = this.#require(connectionId, now);
     for (const channel of channels) {
@@ -102,6 +114,7 @@ export class MemoryConnectionStore extends BaseConnectionStore {
     }
   }
 
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._update} */
   protected async _update(
     connectionId: string,
     patch: Record<string, unknown>,
@@ -117,10 +130,12 @@ export class MemoryConnectionStore extends BaseConnectionStore {
     return copy(entry.record, entry.channels);
   }
 
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._touch} */
   protected async _touch(connectionId: string, expiresAt: number, now: number): Promise<void> {
     this.#require(connectionId, now).record.expiresAt = expiresAt;
   }
 
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._queryMembers} */
   protected async _queryMembers(
     channel: string,
     { limit, cursor, now }: QueryMembersArgs,

@@ -1,3 +1,9 @@
+/**
+ * `RedisConnectionStore`: a `ConnectionStore` in Redis (ioredis), standalone or Cluster.
+ *
+ * @packageDocumentation
+ * @module @wsapp/store-redis
+ */
 export { type ChannelKeys, type ConnectionKeys, escapeName, KeyLayout } from './key-layout.js';
 export {
   type RedisClient,

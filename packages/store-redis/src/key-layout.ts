@@ -44,6 +44,7 @@ export interface ChannelKeys {
 
 /** Builds keys under one prefix. */
 export class KeyLayout {
+  /** The prefix of every key (default `wsapp:`). */
   readonly prefix: string;
 
   constructor(prefix: string) {

@@ -40,11 +40,13 @@ export type RedisConnectionStoreOptions = RedisStoreCommonOptions &
     | {
         /** An ioredis `Redis` or `Cluster` client; you close it. */
         client: RedisClient;
+        /** Not with `client`. */
         url?: never;
       }
     | {
         /** `redis://` or `rediss://` URL of a standalone server; the store creates (and `close()` closes) the client. */
         url: string;
+        /** Not with `url`. */
         client?: never;
       }
   );
@@ -54,7 +56,7 @@ const DEFAULT_TIMEOUT_MS = 2000;
 const DEFAULT_SLACK_SECONDS = 30;
 
 /**
- * A {@link ConnectionStore} in Redis (ioredis), standalone or Cluster.
+ * A {@link @wsapp/core!ConnectionStore | ConnectionStore} in Redis (ioredis), standalone or Cluster.
  *
  * Standalone: every operation is one Lua script, so one round trip and atomic. Cluster: a
  * connection's keys share one slot and each channel's keys another, so an operation runs one

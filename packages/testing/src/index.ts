@@ -1,3 +1,10 @@
+/**
+ * Test kit for wsapp apps and store adapters: API Gateway WebSocket event factories, a test
+ * clock, and real test backends (Redis, Redis Cluster, DynamoDB Local).
+ *
+ * @packageDocumentation
+ * @module @wsapp/testing
+ */
 export {
   type BackendHandle,
   type BackendKind,

@@ -3,7 +3,9 @@ import type { Middleware } from '../routing/compose-middleware.js';
 
 /** A logger with request-scoped keys: a Powertools `Logger` fits (no dependency on it). */
 export interface KeyedLogger {
+  /** Adds keys to every following log line. */
   appendKeys(attributes: Record<string, unknown>): void;
+  /** Removes keys added by `appendKeys`. */
   removeKeys(keys: string[]): void;
 }
 

@@ -4,8 +4,12 @@
  * `connectionId`, `routeKey`, `requestId` and `error`). See `appendLogKeys` for handlers' lines.
  */
 export interface Logger {
+  /** Something failed and needs attention (unhandled errors, store failures). */
   error(message: string, ...extra: unknown[]): void;
+  /** Something looks wrong but was handled (misconfiguration, gone connections not removed). */
   warn(message: string, ...extra: unknown[]): void;
+  /** Routine events worth keeping. */
   info?(message: string, ...extra: unknown[]): void;
+  /** Details for troubleshooting. */
   debug?(message: string, ...extra: unknown[]): void;
 }

@@ -8,9 +8,17 @@ type Sdk = typeof import('@aws-sdk/client-apigatewaymanagementapi');
 
 /** What `GET @connections/{id}` answers. */
 export interface ConnectionInfo {
+  /** When the connection was opened. */
   connectedAt: Date | undefined;
+  /** When the connection last sent or received a message. */
   lastActiveAt: Date | undefined;
-  identity: { sourceIp: string | undefined; userAgent: string | undefined };
+  /** The client as API Gateway saw it at `$connect`. */
+  identity: {
+    /** The client's IP address. */
+    sourceIp: string | undefined;
+    /** The client's `User-Agent` header. */
+    userAgent: string | undefined;
+  };
 }
 
 let sdkPromise: Promise<Sdk> | undefined;

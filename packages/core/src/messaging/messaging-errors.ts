@@ -2,6 +2,7 @@ import { WsappError } from '../errors/wsapp-error.js';
 
 /** A message over API Gateway's 128 KB limit; raised before any call is made. */
 export class PayloadTooLargeError extends WsappError {
+  /** Size of the refused message, bytes. */
   readonly bytes: number;
   constructor(bytes: number, limit: number) {
     super('PayloadTooLarge', `Message of ${bytes} bytes exceeds API Gateway's ${limit}-byte limit`);
@@ -14,6 +15,7 @@ export class PayloadTooLargeError extends WsappError {
  * differs from the stage) or the function lacks `execute-api:ManageConnections`.
  */
 export class ManagementApiForbiddenError extends WsappError {
+  /** The endpoint that answered 403. */
   readonly endpoint: string;
   constructor(endpoint: string, cause?: unknown) {
     super(
@@ -29,7 +31,9 @@ export class ManagementApiForbiddenError extends WsappError {
 
 /** A call still failed after its retries (throttling, 5xx, network) or was refused (400, 413). */
 export class SendFailedError extends WsappError {
+  /** The connection the call was for. */
   readonly connectionId: string;
+  /** Attempts made, including the first. */
   readonly attempts: number;
   /** HTTP status of the last answer, when there was one. */
   readonly statusCode: number | undefined;

@@ -25,6 +25,7 @@ export interface MessengerOptions {
   concurrency?: number;
   /** Backoff for 429, 5xx and network errors. */
   retry?: RetryOptions;
+  /** Where failures to clean up gone connections are logged; `console` by default. */
   logger?: Logger;
   /** Records `BroadcastDelivered`, `BroadcastGone`, `BroadcastFailed` counts per broadcast (see {@link MetricsSink}). */
   metrics?: MetricsSink;
@@ -44,7 +45,9 @@ export interface CallOptions {
 
 /** Who a broadcast reaches: the union of channels and ids, each connection once, minus `except`. */
 export interface BroadcastTarget {
+  /** Every live member of these channels. */
   channels?: readonly string[];
+  /** These connections. */
   connectionIds?: readonly string[];
   /** Connections to skip, e.g. the sender. */
   except?: string | readonly string[];
@@ -62,17 +65,23 @@ export interface BroadcastOptions extends CallOptions {
 
 /** A connection a broadcast could not reach, and why. */
 export interface BroadcastFailure {
+  /** The connection that was not reached. */
   connectionId: string;
+  /** Why: a `SendFailedError`, `DeadlineExceededError`, `EndpointUnknownError`, … */
   error: Error;
 }
 
 /** What a broadcast did. `attempted = delivered + gone + failed.length`. */
 export interface BroadcastReport {
+  /** Connections a message was sent to (after dedupe and `except`). */
   attempted: number;
+  /** Connections API Gateway accepted the message for. */
   delivered: number;
   /** Connections API Gateway reported closed (410); they were removed from the store. */
   gone: number;
+  /** Connections not reached after retries, with the error of each. */
   failed: BroadcastFailure[];
+  /** How long the broadcast took, milliseconds. */
   durationMs: number;
   /** Present when members remain (page budget or deadline reached): pass it to continue. */
   cursor?: string;

@@ -47,8 +47,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * ```
  */
 export class Messenger {
+  /** Where channel members are read and gone connections removed. */
   readonly store: ConnectionStore | undefined;
+  /** The fixed management endpoint, if one was given. */
   readonly endpoint: string | undefined;
+  /** Management API calls in flight at once. */
   readonly concurrency: number;
   readonly #api: ManagementApi;
   readonly #retry: RetryPolicy;

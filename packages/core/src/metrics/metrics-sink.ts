@@ -11,6 +11,7 @@ export type MetricUnit = 'Count' | 'Milliseconds';
  * (e.g. Powertools' `logMetrics` middleware or `publishStoredMetrics()`).
  */
 export interface MetricsSink {
+  /** Records one value of a metric (Powertools `Metrics.addMetric` has this shape). */
   addMetric(name: string, unit: MetricUnit, value: number): void;
 }
 

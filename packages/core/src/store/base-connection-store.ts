@@ -34,7 +34,9 @@ export interface BaseConnectionStoreOptions {
 
 /** Arguments of {@link BaseConnectionStore._queryMembers}, already validated. */
 export interface QueryMembersArgs {
+  /** Page size, within the store's `maxPageSize`. */
   limit: number;
+  /** Cursor from a previous page, if any. */
   cursor: string | undefined;
   /** Current time in epoch seconds: memberships with `expiresAt <= now` must be skipped. */
   now: number;
@@ -58,8 +60,11 @@ export interface QueryMembersArgs {
 export abstract class BaseConnectionStore implements ConnectionStore {
   /** Default record lifetime, seconds. */
   readonly ttlSeconds: number;
+  /** Clock in epoch milliseconds. */
   protected readonly clock: () => number;
+  /** Channel and data size limits in force. */
   protected readonly limits: StoreLimits;
+  /** Largest `members()` page. */
   protected readonly maxPageSize: number;
 
   constructor(options: BaseConnectionStoreOptions = {}) {
@@ -73,17 +78,25 @@ export abstract class BaseConnectionStore implements ConnectionStore {
     this.maxPageSize = options.maxPageSize ?? 1000;
   }
 
+  /** Writes the record and one membership per channel, replacing any previous record and memberships of that id. */
   protected abstract _put(record: ConnectionRecord): Promise<void>;
+  /** Reads the record; expired or unknown → `undefined`. */
   protected abstract _get(connectionId: string, now: number): Promise<ConnectionRecord | undefined>;
+  /** Removes the record and every membership; answers what was removed. */
   protected abstract _delete(connectionId: string, now: number): Promise<ConnectionRecord | undefined>;
+  /** Adds memberships atomically per channel; `ConnectionNotFoundError` without a live record. */
   protected abstract _addMemberships(connectionId: string, channels: string[], now: number): Promise<void>;
+  /** Removes memberships; `ConnectionNotFoundError` without a live record. */
   protected abstract _removeMemberships(connectionId: string, channels: string[], now: number): Promise<void>;
+  /** Shallow-merges the (validated) patch into the data; `ConnectionNotFoundError` without a live record. */
   protected abstract _update(
     connectionId: string,
     patch: Record<string, unknown>,
     now: number,
   ): Promise<ConnectionRecord>;
+  /** Sets the expiry of the record and its memberships; `ConnectionNotFoundError` without a live record. */
   protected abstract _touch(connectionId: string, expiresAt: number, now: number): Promise<void>;
+  /** One page of live members, with an opaque cursor when more may follow. */
   protected abstract _queryMembers(channel: string, args: QueryMembersArgs): Promise<MembersPage>;
 
   /** Current time in epoch seconds. */
@@ -132,20 +145,23 @@ export abstract class BaseConnectionStore implements ConnectionStore {
     if (list.length > 0) await this._removeMemberships(connectionId, list, this.nowSeconds());
   }
 
-  /**
-   * Applies the difference to the current set. A `join` racing with it is kept (as if it ran
-   * after); adapters with an atomic replace may override this.
-   */
   async setChannels(connectionId: string, channels: readonly string[]): Promise<void> {
     assertConnectionId(connectionId);
-    const wanted = normalizeChannels(channels, this.limits);
-    const now = this.nowSeconds();
+    await this._setChannels(connectionId, normalizeChannels(channels, this.limits), this.nowSeconds());
+  }
+
+  /**
+   * Makes `channels` (validated, without duplicates) the connection's exact set. This default
+   * applies the difference to the current set with `_addMemberships`/`_removeMemberships`; a join
+   * racing with it is kept (as if it ran after). Adapters with an atomic replace override it.
+   */
+  protected async _setChannels(connectionId: string, channels: string[], now: number): Promise<void> {
     const current = await this._get(connectionId, now);
     if (current === undefined || current.expiresAt <= now) throw new ConnectionNotFoundError(connectionId);
-    const wantedSet = new Set(wanted);
-    const stale = current.channels.filter((c) => !wantedSet.has(c));
+    const wanted = new Set(channels);
+    const stale = current.channels.filter((c) => !wanted.has(c));
     const had = new Set(current.channels);
-    const added = wanted.filter((c) => !had.has(c));
+    const added = channels.filter((c) => !had.has(c));
     if (added.length > 0) await this._addMemberships(connectionId, added, now);
     if (stale.length > 0) await this._removeMemberships(connectionId, stale, now);
   }

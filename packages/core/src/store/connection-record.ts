@@ -16,8 +16,11 @@ export interface ConnectionRecord {
 
 /** What `register()` may set besides the id. */
 export interface RegisterInit {
+  /** Channels to join at once. */
   channels?: readonly string[];
+  /** Initial user metadata (a JSON object). */
   data?: Record<string, unknown>;
+  /** Management endpoint through which the connection is reached. */
   endpoint?: string;
   /** Lifetime from now; defaults to the store's `ttlSeconds`. */
   ttlSeconds?: number;
@@ -33,6 +36,8 @@ export interface MembersOptions {
 
 /** One page of a channel's members. `cursor` is absent on the last page. */
 export interface MembersPage {
+  /** Connection ids of this page. */
   connectionIds: string[];
+  /** Pass to the next `members()` call; absent on the last page. */
   cursor?: string;
 }

@@ -2,6 +2,7 @@ import { WsappError } from '../errors/wsapp-error.js';
 
 /** The connection is not registered (or its record expired). */
 export class ConnectionNotFoundError extends WsappError {
+  /** The unknown connection id. */
   readonly connectionId: string;
   constructor(connectionId: string) {
     super('ConnectionNotFound', `Connection ${JSON.stringify(connectionId)} is not registered`);
@@ -11,7 +12,9 @@ export class ConnectionNotFoundError extends WsappError {
 
 /** A channel name the store refuses; `channel` holds the value and `reason` why. */
 export class InvalidChannelError extends WsappError {
+  /** The refused value. */
   readonly channel: unknown;
+  /** Why it was refused. */
   readonly reason: string;
   constructor(channel: unknown, reason: string) {
     super('InvalidChannel', `Invalid channel ${preview(channel)}: ${reason}`);
@@ -22,7 +25,9 @@ export class InvalidChannelError extends WsappError {
 
 /** A connection id the store refuses. */
 export class InvalidConnectionIdError extends WsappError {
+  /** The refused value. */
   readonly connectionId: unknown;
+  /** Why it was refused. */
   readonly reason: string;
   constructor(connectionId: unknown, reason: string) {
     super('InvalidConnectionId', `Invalid connection id ${preview(connectionId)}: ${reason}`);

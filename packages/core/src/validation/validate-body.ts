@@ -4,7 +4,9 @@ import { NOT_JSON } from '../events/read-body.js';
 
 /** One problem found by a schema, as sent to the client in a 400 answer. */
 export interface ValidationIssue {
+  /** What is wrong, as the schema library says it. */
   message: string;
+  /** Where in the body, e.g. `['symbols', 0]`; absent for the body itself. */
   path?: (string | number)[];
 }
 

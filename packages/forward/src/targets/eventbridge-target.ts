@@ -26,8 +26,11 @@ export interface EventBridgeTargetOptions {
  */
 export class EventBridgeTarget implements ForwardTarget {
   readonly name: string;
+  /** The bus events are put on. */
   readonly busName: string;
+  /** The events' `source`. */
   readonly source: string;
+  /** The events' `detail-type`. */
   readonly detailType: string;
   readonly #config: EventBridgeClientConfig;
   #client: Promise<EventBridgeClient> | undefined;

@@ -24,7 +24,9 @@ export interface SnsTargetOptions {
  */
 export class SnsTarget implements ForwardTarget {
   readonly name: string;
+  /** The topic's ARN. */
   readonly topicArn: string;
+  /** Whether the topic is FIFO (its ARN ends in `.fifo`). */
   readonly fifo: boolean;
   readonly #groupId: MessageGroupId | undefined;
   readonly #config: SNSClientConfig;

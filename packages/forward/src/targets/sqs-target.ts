@@ -25,7 +25,9 @@ export interface SqsTargetOptions {
  */
 export class SqsTarget implements ForwardTarget {
   readonly name: string;
+  /** The queue's URL. */
   readonly queueUrl: string;
+  /** Whether the queue is FIFO (its URL ends in `.fifo`). */
   readonly fifo: boolean;
   readonly #groupId: MessageGroupId | undefined;
   readonly #config: SQSClientConfig;

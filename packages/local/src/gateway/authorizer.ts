@@ -2,6 +2,7 @@ import type { WebSocketEvent } from '@wsapp/core';
 
 /** What a Lambda REQUEST authorizer receives: the `$connect` event plus `type` and `methodArn`. */
 export interface AuthorizerRequest extends WebSocketEvent {
+  /** Always `REQUEST`: the only authorizer type WebSocket APIs support. */
   type: 'REQUEST';
   /** `arn:aws:execute-api:us-east-1:000000000000:{apiId}/{stage}/$connect`. */
   methodArn: string;
@@ -12,6 +13,7 @@ export interface AuthorizerRequest extends WebSocketEvent {
  * on `$connect` and every later event of the connection.
  */
 export interface AuthorizerContext {
+  /** The authenticated identity; apps read it as `ctx.authorizer.principalId`. */
   principalId?: string;
   [key: string]: unknown;
 }

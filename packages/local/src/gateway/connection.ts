@@ -4,12 +4,15 @@ import type { AuthorizerContext } from './authorizer.js';
 
 /** A snapshot of one open connection, as {@link LocalServer.connections} reports it. */
 export interface ConnectionInfo {
+  /** API Gateway-style id of the connection. */
   connectionId: string;
   /** Epoch ms the connection was accepted. */
   connectedAt: number;
   /** Epoch ms of the last data frame in either direction. */
   lastActiveAt: number;
+  /** The client's IP address. */
   sourceIp: string;
+  /** The client's `User-Agent` header, if it sent one. */
   userAgent: string | undefined;
   /** The subprotocol agreed on `$connect`, if any. */
   subprotocol: string | undefined;

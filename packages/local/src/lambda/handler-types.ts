@@ -4,11 +4,17 @@ import type { LambdaContext, WebSocketEvent, WebSocketResponse } from '@wsapp/co
 export interface LocalLambdaContext extends LambdaContext {
   awsRequestId: string;
   functionName: string;
+  /** Always `$LATEST`. */
   functionVersion: string;
+  /** `arn:aws:lambda:us-east-1:000000000000:function:{functionName}`. */
   invokedFunctionArn: string;
+  /** Always `128` (a string, as Lambda reports it). */
   memoryLimitInMB: string;
+  /** `/aws/lambda/{functionName}`, like Lambda's. */
   logGroupName: string;
+  /** Always `local`. */
   logStreamName: string;
+  /** Kept for handlers that set it; the emulator does not act on it. */
   callbackWaitsForEmptyEventLoop: boolean;
   /** Milliseconds left before the emulated integration timeout (`timeoutMs`). */
   getRemainingTimeInMillis(): number;
@@ -23,6 +29,7 @@ export type LambdaCallback = (error?: unknown, result?: unknown) => void;
  * are checked bivariantly and the result is normalized at run time (see {@link serve}).
  */
 export type LambdaHandlerLike = {
+  /** The handler: the event, a Lambda-like context and, for callback-style handlers, the callback. */
   bivarianceHack(event: WebSocketEvent, context: LocalLambdaContext, callback: LambdaCallback): unknown;
 }['bivarianceHack'];
 

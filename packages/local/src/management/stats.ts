@@ -2,6 +2,7 @@ import type { ManagementMethod } from './management-method.js';
 
 /** Counts of `@connections` calls answered so far. */
 export interface ManagementStatsSnapshot {
+  /** Calls answered, whatever their status. */
   total: number;
   /** e.g. `{ POST: 12, DELETE: 1 }`. */
   byMethod: Record<string, number>;

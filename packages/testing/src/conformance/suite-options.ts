@@ -11,7 +11,9 @@ export interface RawItem {
 
 /** A membership the backend holds, read directly from it (expired ones included). */
 export interface RawMember {
+  /** The member's connection id. */
   connectionId: string;
+  /** The expiry the backend stored, epoch seconds; `undefined` when none was written. */
   expiresAt: number | undefined;
 }
 

@@ -3,14 +3,21 @@ import { connectionIdLike, requestIdLike } from './ids.js';
 
 /** Fields common to every factory; each defaults to a realistic value. */
 export interface EventOptions {
+  /** `requestContext.connectionId`; a fresh id in API Gateway's form by default. */
   connectionId?: string;
+  /** `requestContext.requestId`; a fresh id by default. */
   requestId?: string;
+  /** `requestContext.apiId`; default `a1b2c3d4e5`. */
   apiId?: string;
+  /** `requestContext.stage`; default `prod`. */
   stage?: string;
   /** Defaults to `{apiId}.execute-api.{region}.amazonaws.com`. */
   domainName?: string;
+  /** Region used in the default `domainName`; default `us-east-1`. */
   region?: string;
+  /** `requestContext.identity.sourceIp`; default `203.0.113.10`. */
   sourceIp?: string;
+  /** `requestContext.identity.userAgent` (always set on `$connect`). */
   userAgent?: string;
   /** Epoch ms the connection was opened. */
   connectedAt?: number;
@@ -24,6 +31,7 @@ export interface EventOptions {
 export interface ConnectEventOptions extends EventOptions {
   /** Extra or overriding request headers, in the case the client sent them. */
   headers?: Record<string, string>;
+  /** Query string parameters of the WebSocket URL. */
   query?: Record<string, string>;
   /** Offered subprotocols, sent as `Sec-WebSocket-Protocol`. */
   protocols?: string[];
@@ -35,6 +43,7 @@ export interface MessageEventOptions extends EventOptions {
   routeKey?: string;
   /** Send the body as a binary frame (base64-encoded, `isBase64Encoded: true`). */
   binary?: boolean;
+  /** `requestContext.messageId`; a fresh id by default. */
   messageId?: string;
 }
 
@@ -42,6 +51,7 @@ export interface MessageEventOptions extends EventOptions {
 export interface DisconnectEventOptions extends EventOptions {
   /** Close code; API Gateway sends e.g. 1000, 1001, 1005, 1006. */
   statusCode?: number;
+  /** Close reason; default `Client closed connection`. */
   reason?: string;
 }
 

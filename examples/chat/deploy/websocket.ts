@@ -1,0 +1,20 @@
+import type { LambdaContext, WebSocketEvent, WebSocketResponse } from '@wsapp/core';
+import { createChatApp } from '../src/app.js';
+import { createStore } from '../src/store.js';
+
+let chat: Promise<ReturnType<typeof createChatApp>> | undefined;
+
+/**
+ * Lambda entry point of the chat's WebSocket API. The app is created on the first invocation of
+ * the container: the store from the environment (`STORE`, `TABLE_NAME` / `REDIS_URL`), the
+ * management endpoint from `WS_ENDPOINT`.
+ */
+export async function handler(event: WebSocketEvent, context: LambdaContext): Promise<WebSocketResponse> {
+  chat ??= createStore().then((store) =>
+    createChatApp({
+      store,
+      ...(process.env.WS_ENDPOINT === undefined ? {} : { endpoint: process.env.WS_ENDPOINT }),
+    }),
+  );
+  return (await chat).resolve(event, context);
+}

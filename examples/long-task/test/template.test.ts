@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { loadTemplate, referenceProblems } from '../../ticker/test/support/cloudformation.js';
+import { webSocketTemplateProblems } from '../../ticker/test/support/websocket-template.js';
+import { createLongTaskApp } from '../src/app.js';
+
+// Nothing can be deployed from here: the SAM template's structure is checked against the routes
+// the long-task app declares, with the same checks as the other examples.
+const root = new URL('../', import.meta.url);
+const template = loadTemplate(new URL('template.yaml', root));
+
+describe('long-task template.yaml', () => {
+  it('has a route, an integration and a permission for every route the app declares', () => {
+    const app = createLongTaskApp({ target: { name: 'unused', put: async () => undefined } });
+    expect(
+      webSocketTemplateProblems(template, {
+        routeKeys: app.routeKeys,
+        connectAuthorization: 'lambda',
+        codeRoot: root,
+      }),
+    ).toEqual([]);
+  });
+
+  it('refers only to parameters, resources and conditions it defines', () => {
+    expect(referenceProblems(template)).toEqual([]);
+  });
+});

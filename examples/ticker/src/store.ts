@@ -1,0 +1,50 @@
+import type { ConnectionStore } from '@wsapp/core';
+
+/**
+ * The store the ticker runs on, from the environment (the chat example's convention):
+ * `STORE=memory` (default; local runs only — each Lambda instance would see its own connections),
+ * `STORE=redis` with `REDIS_URL` (and `KEY_PREFIX`), or `STORE=dynamodb` with `TABLE_NAME` (and
+ * `DYNAMODB_ENDPOINT` for DynamoDB Local, where the table is created on first use).
+ */
+export async function createStore(env: NodeJS.ProcessEnv = process.env): Promise<ConnectionStore> {
+  const kind = env.STORE ?? 'memory';
+  if (kind === 'memory') {
+    const { MemoryConnectionStore } = await import('@wsapp/store-memory');
+    return new MemoryConnectionStore();
+  }
+  if (kind === 'redis') {
+    const { RedisConnectionStore } = await import('@wsapp/store-redis');
+    return new RedisConnectionStore({
+      url: required(env, 'REDIS_URL'),
+      keyPrefix: env.KEY_PREFIX ?? 'ticker:',
+    });
+  }
+  if (kind === 'dynamodb') return dynamoDBStore(env);
+  throw new Error(`STORE=${kind} is not supported; use memory, redis or dynamodb`);
+}
+
+async function dynamoDBStore(env: NodeJS.ProcessEnv): Promise<ConnectionStore> {
+  const { DynamoDBConnectionStore, createTable } = await import('@wsapp/store-dynamodb');
+  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+  const tableName = required(env, 'TABLE_NAME');
+  const endpoint = env.DYNAMODB_ENDPOINT;
+  const client = new DynamoDBClient({
+    region: env.AWS_REGION ?? 'us-east-1',
+    ...(endpoint === undefined
+      ? {}
+      : { endpoint, credentials: { accessKeyId: 'wsapplocal', secretAccessKey: 'wsapplocal' } }),
+  });
+  // DynamoDB Local starts empty; in AWS the table comes from the SAM template.
+  if (endpoint !== undefined) await createTable(client, { tableName }).catch(ignoreExisting);
+  return new DynamoDBConnectionStore({ tableName, client });
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} must be set for STORE=${env.STORE}`);
+  return value;
+}
+
+function ignoreExisting(error: unknown): void {
+  if ((error as { name?: string }).name !== 'ResourceInUseException') throw error;
+}

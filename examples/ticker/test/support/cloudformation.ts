@@ -1,0 +1,162 @@
+import { readFileSync } from 'node:fs';
+import { type CollectionTag, parseDocument, type ScalarTag, type YAMLMap, type YAMLSeq } from 'yaml';
+
+/** A CloudFormation template as parsed: short-form tags become their long forms (`{ "Fn::Sub": … }`). */
+export interface Template {
+  AWSTemplateFormatVersion?: string;
+  Transform?: string | string[];
+  Parameters?: Record<string, Parameter>;
+  Conditions?: Record<string, unknown>;
+  Globals?: { Function?: Record<string, unknown> };
+  Resources: Record<string, Resource>;
+  Outputs?: Record<string, unknown>;
+}
+
+/** One parameter of a template. */
+export interface Parameter {
+  Type: string;
+  Default?: unknown;
+  AllowedValues?: unknown[];
+  NoEcho?: boolean;
+}
+
+/** One resource of a template. */
+export interface Resource {
+  Type: string;
+  Condition?: string;
+  DependsOn?: string | string[];
+  Metadata?: Record<string, unknown>;
+  Properties?: Record<string, unknown>;
+}
+
+const FUNCTIONS = [
+  'Base64',
+  'Cidr',
+  'FindInMap',
+  'GetAZs',
+  'ImportValue',
+  'Join',
+  'Select',
+  'Split',
+  'Sub',
+  'And',
+  'Equals',
+  'If',
+  'Not',
+  'Or',
+  'Transform',
+];
+
+/** `!Ref`, `!Condition`, `!GetAtt` and every `!Fn` short form, as scalars, sequences and mappings. */
+function cloudFormationTags(): Array<ScalarTag | CollectionTag> {
+  const collection = (key: string) => (node: YAMLMap.Parsed | YAMLSeq.Parsed) => ({ [key]: node.toJSON() });
+  const tags: Array<ScalarTag | CollectionTag> = [
+    { tag: '!Ref', resolve: (value: string) => ({ Ref: value }) },
+    { tag: '!Condition', resolve: (value: string) => ({ Condition: value }) },
+    { tag: '!GetAtt', resolve: (value: string) => ({ 'Fn::GetAtt': splitGetAtt(value) }) },
+    { tag: '!GetAtt', collection: 'seq', resolve: collection('Fn::GetAtt') },
+  ];
+  for (const name of FUNCTIONS) {
+    const key = `Fn::${name}`;
+    tags.push(
+      { tag: `!${name}`, resolve: (value: string) => ({ [key]: value }) },
+      { tag: `!${name}`, collection: 'seq', resolve: collection(key) },
+      { tag: `!${name}`, collection: 'map', resolve: collection(key) },
+    );
+  }
+  return tags;
+}
+
+function splitGetAtt(value: string): string[] {
+  const dot = value.indexOf('.');
+  return dot < 0 ? [value] : [value.slice(0, dot), value.slice(dot + 1)];
+}
+
+/** Parses a CloudFormation / SAM template file; unknown tags and YAML errors throw. */
+export function loadTemplate(path: string | URL): Template {
+  const doc = parseDocument(readFileSync(path, 'utf8'), { customTags: cloudFormationTags() });
+  const problems = [...doc.errors, ...doc.warnings];
+  if (problems.length > 0) throw new Error(problems.map((p) => p.message).join('\n'));
+  return doc.toJS() as Template;
+}
+
+/** Logical ids of the resources of one type. */
+export function resourcesOfType(template: Template, type: string): string[] {
+  return Object.entries(template.Resources)
+    .filter(([, resource]) => resource.Type === type)
+    .map(([id]) => id);
+}
+
+/** Whether `value` is `{ Ref: id }`. */
+export function isRef(value: unknown, id: string): boolean {
+  return typeof value === 'object' && value !== null && (value as { Ref?: unknown }).Ref === id;
+}
+
+/** The template string of a `Fn::Sub` (short or list form), or `undefined`. */
+export function subTemplate(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || !('Fn::Sub' in value)) return undefined;
+  const sub = (value as { 'Fn::Sub': unknown })['Fn::Sub'];
+  if (typeof sub === 'string') return sub;
+  return Array.isArray(sub) && typeof sub[0] === 'string' ? sub[0] : undefined;
+}
+
+/** The names a `Fn::Sub` template refers to (`${Name}`, `${Name.Attr}`; `${!Literal}` skipped). */
+export function subVariables(template: string): string[] {
+  return [...template.matchAll(/\$\{([^!}][^}]*)\}/g)].map((m) => m[1] as string);
+}
+
+/**
+ * Every reference that resolves to nothing: `Ref`, `Fn::GetAtt`, `Fn::Sub` variables, `DependsOn`
+ * and `Condition` names must name a parameter, resource, condition or pseudo parameter.
+ */
+export function referenceProblems(template: Template): string[] {
+  const problems: string[] = [];
+  const params = new Set(Object.keys(template.Parameters ?? {}));
+  const resources = new Set(Object.keys(template.Resources));
+  const conditions = new Set(Object.keys(template.Conditions ?? {}));
+  const known = (name: string) => params.has(name) || resources.has(name) || name.startsWith('AWS::');
+  const visit = (value: unknown, where: string, locals: Set<string>): void => {
+    if (Array.isArray(value)) {
+      for (const [i, item] of value.entries()) visit(item, `${where}[${i}]`, locals);
+      return;
+    }
+    if (typeof value !== 'object' || value === null) return;
+    const node = value as Record<string, unknown>;
+    if (typeof node.Ref === 'string' && !known(node.Ref)) problems.push(`${where}: Ref ${node.Ref}`);
+    const getAtt = node['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && !resources.has(String(getAtt[0]))) {
+      problems.push(`${where}: GetAtt ${String(getAtt[0])}`);
+    }
+    const sub = node['Fn::Sub'];
+    if (sub !== undefined) {
+      const inner = new Set(locals);
+      if (Array.isArray(sub) && typeof sub[1] === 'object' && sub[1] !== null) {
+        for (const name of Object.keys(sub[1])) inner.add(name);
+      }
+      const text = subTemplate(node) ?? '';
+      for (const variable of subVariables(text)) {
+        const name = variable.split('.')[0] as string;
+        if (!inner.has(name) && !known(name)) problems.push(`${where}: Sub \${${variable}}`);
+      }
+    }
+    const fnIf = node['Fn::If'];
+    if (Array.isArray(fnIf) && !conditions.has(String(fnIf[0]))) {
+      problems.push(`${where}: If condition ${String(fnIf[0])}`);
+    }
+    if (typeof node.Condition === 'string' && !conditions.has(node.Condition)) {
+      problems.push(`${where}: Condition ${node.Condition}`);
+    }
+    for (const [key, child] of Object.entries(node)) visit(child, `${where}.${key}`, locals);
+  };
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    const dependsOn = resource.DependsOn === undefined ? [] : [resource.DependsOn].flat();
+    for (const target of dependsOn) {
+      if (!resources.has(target)) problems.push(`${id}: DependsOn ${target}`);
+    }
+    visit(resource, id, new Set());
+  }
+  visit(template.Globals, 'Globals', new Set());
+  visit(template.Outputs, 'Outputs', new Set());
+  visit(template.Conditions, 'Conditions', new Set());
+  return problems;
+}
