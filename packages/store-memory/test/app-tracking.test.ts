@@ -105,14 +105,25 @@ describe('WebSocketApp with a store: automatic tracking', () => {
     );
   });
 
-  it('invalid channel names on $connect reject the connection with the error named', async () => {
+  it('invalid channel names reject with 400, write nothing, and log nothing of the input', async () => {
     const store = new MemoryConnectionStore();
     const log = logger();
-    const app = new WebSocketApp({ store, logger: log }).onConnect(async (ctx) => {
-      await ctx.join('bad\nname');
-    });
-    expect((await app.resolve(connectEvent())).statusCode).toBe(500);
+    const app = new WebSocketApp({ store, logger: log })
+      .onConnect(async (ctx) => {
+        await ctx.join(ctx.query.room ?? 'lobby');
+      })
+      .route('join', (ctx) => ctx.join(String((ctx.body as { room: string }).room)));
+    const rejected = await app.resolve(connectEvent({ query: { room: 'bad\nname' } }));
+    expect(rejected.statusCode).toBe(400);
+    expect(JSON.parse(rejected.body ?? '').message).toBe('Invalid channel name');
     expect(store.inspect().connections).toEqual([]);
+    await app.resolve(connectEvent({ connectionId: 'ok=' }));
+    const res = await app.resolve(
+      messageEvent({ action: 'join', room: 'x\u0000secret' }, { connectionId: 'ok=' }),
+    );
+    expect(res.statusCode).toBe(400);
+    expect((await store.get('ok='))?.channels).toEqual(['lobby']);
+    expect(log.error).not.toHaveBeenCalled();
   });
 
   it('registers connections even without a $connect handler', async () => {
