@@ -1,29 +1,98 @@
-import { WebSocketApp, WebSocketError } from '@wsapp/core';
-import { z } from 'zod';
+import { type ConnectionStore, WebSocketApp, type WebSocketAppOptions, WebSocketError } from '@wsapp/core';
+import {
+  type ChatEvent,
+  JoinMessage,
+  LeaveMessage,
+  MembersMessage,
+  roomChannel,
+  SayMessage,
+  userChannel,
+} from './protocol.js';
 
-const Say = z.object({
-  action: z.literal('say'),
-  room: z.string().min(1).max(64),
-  text: z.string().min(1).max(2000),
-});
+const ROOM_PREFIX = 'room#';
 
-/** The chat app: who may connect, and what each action answers. */
-export function createChatApp() {
-  return new WebSocketApp<{ user: string }>({ logger: console })
-    .onConnect((ctx) => {
-      const name = ctx.query.name;
-      if (!name || !/^[\w-]{1,32}$/.test(name))
-        throw new WebSocketError(401, 'a ?name= of 1-32 word characters is required');
-      if (ctx.headers['sec-websocket-protocol']?.includes('chat.v1')) ctx.acceptSubprotocol('chat.v1');
-    })
-    .use(async (ctx, next) => {
-      ctx.state.user = String(ctx.authorizer?.name ?? ctx.connectionId);
-      return next();
-    })
-    .route('say', { body: Say }, (ctx) => ({
+/** The authenticated user: the Lambda authorizer's principalId is the only identity source. */
+function userOf(ctx: { authorizer: Readonly<Record<string, unknown>> | undefined }): string {
+  const user = ctx.authorizer?.principalId;
+  if (typeof user !== 'string' || user.length === 0) throw new WebSocketError(401, 'unauthorized');
+  return user;
+}
+
+/** The chat app: rooms are channels; messages go to the room's members except the sender. */
+export function createChatApp(options: { store: ConnectionStore } & Omit<WebSocketAppOptions, 'store'>) {
+  const app = new WebSocketApp({
+    ...options,
+    // Clients name rooms; they may join any room and only their own user channel.
+    authorizeJoin: (ctx, channel) => channel.startsWith(ROOM_PREFIX) || channel === userChannel(userOf(ctx)),
+  });
+
+  const roomsOf = async (ctx: { connection(): Promise<{ channels: string[] } | undefined> }) =>
+    ((await ctx.connection())?.channels ?? []).filter((c) => c.startsWith(ROOM_PREFIX));
+
+  app.onConnect(async (ctx) => {
+    const user = userOf(ctx);
+    await ctx.join(userChannel(user));
+    await ctx.setData({ user });
+    if (ctx.headers['sec-websocket-protocol']?.split(',').some((p) => p.trim() === 'chat.v1')) {
+      ctx.acceptSubprotocol('chat.v1');
+    }
+  });
+
+  app.route('join', { body: JoinMessage }, async (ctx) => {
+    const user = userOf(ctx);
+    await ctx.join(roomChannel(ctx.body.room));
+    const event: ChatEvent = { type: 'joined', room: ctx.body.room, user };
+    await ctx.broadcast({ channels: [roomChannel(ctx.body.room)], except: ctx.connectionId }, event);
+    return { type: 'ack', action: 'join', room: ctx.body.room };
+  });
+
+  app.route('leave', { body: LeaveMessage }, async (ctx) => {
+    const user = userOf(ctx);
+    await ctx.leave(roomChannel(ctx.body.room));
+    const event: ChatEvent = { type: 'left', room: ctx.body.room, user };
+    await ctx.broadcast({ channels: [roomChannel(ctx.body.room)] }, event);
+    return { type: 'ack', action: 'leave', room: ctx.body.room };
+  });
+
+  app.route('say', { body: SayMessage }, async (ctx) => {
+    const from = userOf(ctx);
+    const channel = roomChannel(ctx.body.room);
+    if (!(await roomsOf(ctx)).includes(channel)) throw new WebSocketError(403, `join ${ctx.body.room} first`);
+    const event: ChatEvent = {
+      type: 'message',
       room: ctx.body.room,
-      from: ctx.state.user,
+      from,
       text: ctx.body.text,
-    }))
-    .onDefault(() => ({ error: 'unknown action', actions: ['say'] }));
+      at: new Date().toISOString(),
+    };
+    const report = await ctx.broadcast({ channels: [channel], except: ctx.connectionId }, event);
+    return { type: 'ack', action: 'say', room: ctx.body.room, delivered: report.delivered };
+  });
+
+  app.route('members', { body: MembersMessage }, async (ctx) => {
+    const store = options.store;
+    const { connectionIds } = await store.members(roomChannel(ctx.body.room), { limit: 100 });
+    const records = await Promise.all(connectionIds.map((id) => store.get(id)));
+    const users = [
+      ...new Set(records.map((r) => r?.data.user).filter((u): u is string => typeof u === 'string')),
+    ];
+    return { type: 'members', room: ctx.body.room, users: users.sort() };
+  });
+
+  app.onDisconnect(async (ctx) => {
+    const record = await ctx.connection();
+    const user = record?.data.user;
+    if (typeof user !== 'string') return;
+    for (const channel of await roomsOf(ctx)) {
+      const event: ChatEvent = { type: 'left', room: channel.slice(ROOM_PREFIX.length), user };
+      await ctx.broadcast({ channels: [channel], except: ctx.connectionId }, event);
+    }
+  });
+
+  app.onDefault(() => ({
+    type: 'error',
+    message: 'unknown action',
+    actions: ['join', 'leave', 'say', 'members'],
+  }));
+  return app;
 }

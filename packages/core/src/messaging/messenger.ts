@@ -192,6 +192,8 @@ export class Messenger {
     payload: Uint8Array,
     endpoint: string | undefined,
   ): Promise<void> {
+    // Waited for a slot while the broadcast was found forbidden: make no more calls.
+    if (run.forbidden) return;
     try {
       const outcome = await this.#call(
         connectionId,

@@ -1,0 +1,14 @@
+import type { ConnectionStore } from '@wsapp/core';
+
+/**
+ * The store the chat runs on, from the environment: `STORE=memory` (default), `STORE=redis`
+ * with `REDIS_URL`, or `STORE=dynamodb` with `TABLE_NAME` (and `DYNAMODB_ENDPOINT` for DynamoDB Local).
+ */
+export async function createStore(env: NodeJS.ProcessEnv = process.env): Promise<ConnectionStore> {
+  const kind = env.STORE ?? 'memory';
+  if (kind === 'memory') {
+    const { MemoryConnectionStore } = await import('@wsapp/store-memory');
+    return new MemoryConnectionStore();
+  }
+  throw new Error(`STORE=${kind} is not supported; use memory, redis or dynamodb`);
+}

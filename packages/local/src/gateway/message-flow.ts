@@ -1,0 +1,61 @@
+import type { RawData } from 'ws';
+import { gatewayId } from '../events/ids.js';
+import { InvocationError } from '../lambda/invoker.js';
+import type { LocalConnection } from './connection.js';
+import type { GatewayDeps } from './gateway-deps.js';
+
+/** API Gateway's error frame: `{"message": "...", "connectionId": "...", "requestId": "..."}`. */
+function errorFrame(message: string, connectionId: string, requestId: string): string {
+  return JSON.stringify({ message, connectionId, requestId });
+}
+
+/**
+ * Handles one inbound message: selects the route, invokes the integration and sends its body back
+ * (every route acts as a two-way route). Messages of one connection are processed in order.
+ */
+export function onMessage(
+  deps: GatewayDeps,
+  connection: LocalConnection,
+  raw: RawData,
+  binary: boolean,
+): void {
+  connection.touch();
+  const data = toBuffer(raw);
+  void connection.enqueue(async () => {
+    const routeKey = deps.selectRoute(data, binary);
+    if (routeKey === undefined) {
+      await sendQuietly(connection, errorFrame('Forbidden', connection.connectionId, gatewayId()));
+      return;
+    }
+    const event = deps.builder.message(connection, routeKey, data, binary);
+    const { requestId } = event.requestContext;
+    try {
+      const response = await deps.invoke(event);
+      if (response.body !== undefined && response.body.length > 0)
+        await sendQuietly(connection, response.body);
+    } catch (error) {
+      const timedOut = error instanceof InvocationError && error.kind === 'timeout';
+      deps.logger.error(`wsapp-local: ${routeKey} integration failed`, {
+        connectionId: connection.connectionId,
+        requestId,
+        error: error instanceof InvocationError ? error.error : error,
+      });
+      const message = timedOut ? 'Endpoint request timed out' : 'Internal server error';
+      await sendQuietly(connection, errorFrame(message, connection.connectionId, requestId));
+    }
+  });
+}
+
+async function sendQuietly(connection: LocalConnection, text: string): Promise<void> {
+  try {
+    await connection.send(text, false);
+  } catch {
+    // The client left while the integration ran: like API Gateway, the answer is dropped.
+  }
+}
+
+function toBuffer(raw: RawData): Buffer {
+  if (Buffer.isBuffer(raw)) return raw;
+  if (Array.isArray(raw)) return Buffer.concat(raw);
+  return Buffer.from(raw);
+}

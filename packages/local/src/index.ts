@@ -1,0 +1,16 @@
+export type { FaultControls, FaultSpec, InjectedFault } from './faults/fault-injector.js';
+export type { Authorizer, AuthorizerContext, AuthorizerRequest } from './gateway/authorizer.js';
+export type { ConnectionInfo } from './gateway/connection.js';
+export type { ConnectionsView } from './gateway/connection-registry.js';
+export type {
+  AppOrHandler,
+  LambdaCallback,
+  LambdaHandlerLike,
+  LocalLambdaContext,
+  WebSocketAppLike,
+} from './lambda/handler-types.js';
+export type { ManagementMethod } from './management/management-method.js';
+export type { ManagementStats, ManagementStatsSnapshot } from './management/stats.js';
+export type { ServeOptions } from './options.js';
+export { serve } from './serve.js';
+export type { LocalServer } from './server-types.js';
