@@ -115,26 +115,33 @@ export async function startShards(count: number, perShard: number): Promise<Shar
   };
 }
 
-/** Heap and RSS peaks above the starting point while `work` runs (sampled every 10 ms). */
+/**
+ * Times `work` and measures the memory it keeps alive: every `sampleEveryMs` a full GC is forced
+ * (needs `--expose-gc`) and the live heap sampled, so garbage awaiting collection is not counted —
+ * a streamed broadcast keeps a flat working set even though it allocates in proportion to its size.
+ * Answers the peaks of live heap and RSS above the start. The forced GCs cost every contender alike.
+ */
 export async function withMemory<T>(
   work: () => Promise<T>,
+  sampleEveryMs = 250,
 ): Promise<{ value: T; heapDelta: number; rssDelta: number; ms: number }> {
   const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
+  if (gc === undefined) throw new Error('run with --expose-gc');
+  gc();
   const before = process.memoryUsage();
   let heapPeak = before.heapUsed;
   let rssPeak = before.rss;
   const sample = () => {
+    gc();
     const m = process.memoryUsage();
     if (m.heapUsed > heapPeak) heapPeak = m.heapUsed;
     if (m.rss > rssPeak) rssPeak = m.rss;
   };
-  const timer = setInterval(sample, 10);
+  const timer = setInterval(sample, sampleEveryMs);
   const started = performance.now();
   try {
     const value = await work();
     const ms = performance.now() - started;
-    sample();
     return { value, heapDelta: heapPeak - before.heapUsed, rssDelta: rssPeak - before.rss, ms };
   } finally {
     clearInterval(timer);

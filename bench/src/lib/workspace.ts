@@ -10,7 +10,9 @@ export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
  * times; a benchmark whose package is missing reports "not available" instead of failing).
  */
 export async function loadWorkspacePackage<T>(name: string): Promise<T | undefined> {
-  const entry = `${repoRoot}packages/${name}/dist/index.js`;
+  // BENCH_PACKAGES_ROOT: a development override, to try a benchmark against another checkout's builds.
+  const root = process.env.BENCH_PACKAGES_ROOT ?? `${repoRoot}packages/`;
+  const entry = `${root}${name}/dist/index.js`;
   if (!existsSync(entry)) return undefined;
   return (await import(pathToFileURL(entry).href)) as T;
 }
