@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-// Tests run against the TypeScript sources; only `*.dist.test.ts` files exercise built output.
+// Tests run against the TypeScript sources; packages/core/test/built-output.test.ts checks the built dist.
 const packages = ['core', 'store-memory', 'store-dynamodb', 'store-redis', 'local', 'testing'];
 const source = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
 // Exact-match patterns, so `@wsapp/testing/conformance` is not taken for `@wsapp/testing` + suffix.
@@ -34,6 +34,8 @@ export default defineConfig({
           include: ['packages/*/test/**/*.integration.test.ts', 'examples/*/test/**/*.integration.test.ts'],
           exclude: ['**/node_modules/**'],
           environment: 'node',
+          // Starts Redis, a Redis Cluster and DynamoDB Local once per run; see packages/testing/README.md.
+          globalSetup: ['packages/testing/src/vitest/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

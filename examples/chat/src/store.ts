@@ -10,5 +10,18 @@ export async function createStore(env: NodeJS.ProcessEnv = process.env): Promise
     const { MemoryConnectionStore } = await import('@wsapp/store-memory');
     return new MemoryConnectionStore();
   }
+  if (kind === 'redis') {
+    const { RedisConnectionStore } = await import('@wsapp/store-redis');
+    return new RedisConnectionStore({
+      url: required(env, 'REDIS_URL'),
+      keyPrefix: env.KEY_PREFIX ?? 'chat:',
+    });
+  }
   throw new Error(`STORE=${kind} is not supported; use memory, redis or dynamodb`);
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} must be set for STORE=${env.STORE}`);
+  return value;
 }

@@ -1,0 +1,80 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type LocalServer, serve } from '@wsapp/local';
+import { MemoryConnectionStore } from '@wsapp/store-memory';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createChatApp } from '../src/app.js';
+import { nameAuthorizer } from '../src/authorizer.js';
+import { siteHandler } from '../src/static-site.js';
+
+// Debian's Chromium (installed by .ci/run); Playwright cannot download browsers here.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI)
+  throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
+const outputDir = join(import.meta.dirname, '..', 'test-output');
+
+describe.skipIf(!available)(`chat page in two browser pages (${CHROMIUM})`, () => {
+  let browser: Browser;
+  let server: LocalServer;
+
+  beforeAll(async () => {
+    let url = '';
+    server = await serve(
+      createChatApp({ store: new MemoryConnectionStore(), logger: { error: vi.fn(), warn: vi.fn() } }),
+      {
+        authorizer: nameAuthorizer,
+        httpHandler: siteHandler(() => url),
+      },
+    );
+    url = server.url;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-quic',
+        '--no-first-run',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function joinAs(name: string): Promise<Page> {
+    const page = await browser.newPage();
+    await page.goto(`http://${server.domainName}/`);
+    await page.fill('#name', name);
+    await page.click('#connect');
+    await expect.poll(() => page.textContent('#status')).toBe(`connected as ${name}`);
+    await page.fill('#room', 'lobby');
+    await page.click('#join');
+    await expect.poll(() => page.textContent('#log')).toContain('you joined lobby');
+    return page;
+  }
+
+  it('a message sent from one page appears in the other', async () => {
+    const ada = await joinAs('ada');
+    const bob = await joinAs('bob');
+    await expect.poll(() => ada.textContent('#log')).toContain('bob joined lobby');
+
+    await ada.fill('#text', 'hello from ada');
+    await ada.click('#send');
+    await expect.poll(() => bob.textContent('#log')).toContain('ada: hello from ada');
+    expect(await ada.textContent('#log')).toContain('me: hello from ada');
+
+    await bob.fill('#text', '<b>not bold</b>');
+    await bob.click('#send');
+    await expect.poll(() => ada.textContent('#log')).toContain('bob: <b>not bold</b>');
+    expect(await ada.locator('#log b').count()).toBe(0); // rendered as text, never as HTML
+
+    mkdirSync(outputDir, { recursive: true });
+    await bob.screenshot({ path: join(outputDir, 'chat-bob.png'), fullPage: true });
+    expect(existsSync(join(outputDir, 'chat-bob.png'))).toBe(true);
+  });
+});

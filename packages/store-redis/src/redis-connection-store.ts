@@ -1,0 +1,363 @@
+import {
+  BaseConnectionStore,
+  type BaseConnectionStoreOptions,
+  ConnectionNotFoundError,
+  type ConnectionRecord,
+  type MembersPage,
+  type QueryMembersArgs,
+} from '@wsapp/core';
+import { type Cluster, Redis } from 'ioredis';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { guarded } from './errors.js';
+import { KeyLayout } from './key-layout.js';
+import { decodeRecord, encodePatch, encodeRecord } from './record-codec.js';
+import { ScriptRunner } from './script-runner.js';
+
+/** An ioredis client: a standalone `Redis` or a `Cluster`. */
+export type RedisClient = Redis | Cluster;
+
+/** Options shared by both ways of giving the store its connection. */
+interface RedisStoreCommonOptions extends BaseConnectionStoreOptions {
+  /** Prefix of every key this store writes (default `wsapp:`); must not contain `{` or `}`. */
+  keyPrefix?: string;
+  /**
+   * Longest a store operation may take, in milliseconds (default 2000), after which it rejects
+   * with `StoreUnavailableError`. Also the `commandTimeout` and `connectTimeout` of a client the
+   * store creates from `url`.
+   */
+  commandTimeoutMs?: number;
+  /**
+   * Seconds added to `expiresAt` for the Redis `EXPIREAT` of every key (default 30), so clock skew
+   * between Lambda and Redis never deletes a key before the store's clock sees it expire. Reads
+   * compare `expiresAt` with the store's clock; Redis expiry is only the cleanup.
+   */
+  expirySlackSeconds?: number;
+}
+
+/** Options of {@link RedisConnectionStore}: either a `client` you own or a `url` the store connects to. */
+export type RedisConnectionStoreOptions = RedisStoreCommonOptions &
+  (
+    | {
+        /** An ioredis `Redis` or `Cluster` client; you close it. */
+        client: RedisClient;
+        url?: never;
+      }
+    | {
+        /** `redis://` or `rediss://` URL of a standalone server; the store creates (and `close()` closes) the client. */
+        url: string;
+        client?: never;
+      }
+  );
+
+const DEFAULT_PREFIX = 'wsapp:';
+const DEFAULT_TIMEOUT_MS = 2000;
+const DEFAULT_SLACK_SECONDS = 30;
+
+/**
+ * A {@link ConnectionStore} in Redis (ioredis), standalone or Cluster.
+ *
+ * Standalone: every operation is one Lua script, so one round trip and atomic. Cluster: a
+ * connection's keys share one slot and each channel's keys another, so an operation runs one
+ * script per slot it touches (channel scripts in parallel), ordered so that a crash in between
+ * never shows a wrong member; `members()` also checks each member against its connection.
+ *
+ * @example
+ * ```ts
+ * const store = new RedisConnectionStore({ url: process.env.REDIS_URL! });
+ * const clusterStore = new RedisConnectionStore({ client: new Cluster([{ host, port }]) });
+ * ```
+ */
+export class RedisConnectionStore extends BaseConnectionStore {
+  /** The ioredis client in use. */
+  readonly client: RedisClient;
+  /** The key layout (prefix and key names), e.g. to inspect what the store wrote. */
+  readonly keys: KeyLayout;
+  /** Seconds added to `expiresAt` for Redis `EXPIREAT`. */
+  readonly expirySlackSeconds: number;
+  /** Bound on one store operation, milliseconds. */
+  readonly commandTimeoutMs: number;
+  readonly #ownsClient: boolean;
+  readonly #cluster: boolean;
+  readonly #scripts: ScriptRunner;
+  /** Prefix the Lua scripts use to derive channel keys: the client's own `keyPrefix` + ours. */
+  readonly #luaPrefix: string;
+
+  constructor(options: RedisConnectionStoreOptions) {
+    super(options);
+    this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (!Number.isInteger(this.commandTimeoutMs) || this.commandTimeoutMs <= 0) {
+      throw new RangeError(
+        `commandTimeoutMs must be a positive integer, got ${String(this.commandTimeoutMs)}`,
+      );
+    }
+    this.expirySlackSeconds = options.expirySlackSeconds ?? DEFAULT_SLACK_SECONDS;
+    if (!Number.isInteger(this.expirySlackSeconds) || this.expirySlackSeconds < 0) {
+      throw new RangeError(
+        `expirySlackSeconds must be a non-negative integer, got ${String(this.expirySlackSeconds)}`,
+      );
+    }
+    this.keys = new KeyLayout(options.keyPrefix ?? DEFAULT_PREFIX);
+    if (options.client !== undefined) {
+      this.client = options.client;
+      this.#ownsClient = false;
+    } else if (typeof options.url === 'string') {
+      this.client = createClient(options.url, this.commandTimeoutMs);
+      this.#ownsClient = true;
+    } else {
+      throw new TypeError('RedisConnectionStore needs a `client` (ioredis Redis or Cluster) or a `url`');
+    }
+    this.#cluster = this.client.isCluster;
+    const clientPrefix = this.client.options.keyPrefix ?? '';
+    if (/[{}]/.test(clientPrefix)) {
+      throw new RangeError('the ioredis client keyPrefix must not contain "{" or "}" (hash tags)');
+    }
+    this.#luaPrefix = clientPrefix + this.keys.prefix;
+    this.#scripts = new ScriptRunner(this.client);
+  }
+
+  /** Whether the client is a Redis Cluster client. */
+  get isCluster(): boolean {
+    return this.#cluster;
+  }
+
+  /**
+   * Loads the store's Lua scripts on every server now (every master of a Cluster), e.g. during
+   * Lambda initialisation. Optional: without it, the first call of each script on each server
+   * costs one extra round trip (EVALSHA answered NOSCRIPT, then EVAL).
+   */
+  loadScripts(): Promise<void> {
+    return this.#guard('script load', () => this.#scripts.loadAll());
+  }
+
+  /** Closes the client if the store created it from `url`; a client you passed is left open. */
+  async close(): Promise<void> {
+    if (!this.#ownsClient) return;
+    try {
+      await this.client.quit();
+    } catch {
+      this.client.disconnect();
+    }
+  }
+
+  protected _put(record: ConnectionRecord): Promise<void> {
+    return this.#guard('register', async () => {
+      const id = record.connectionId;
+      const conn = this.keys.connection(id);
+      const fields = encodeRecord(record);
+      const now = Math.floor(record.connectedAt / 1000);
+      const exp = record.expiresAt;
+      const slack = this.expirySlackSeconds;
+      if (!this.#cluster) {
+        const keys = [conn.record, conn.channels, ...this.#channelKeys(record.channels)];
+        const args = [this.#luaPrefix, id, now, exp, slack, ...counted(fields), ...counted(record.channels)];
+        await this.#scripts.run('putAll', keys, args);
+        return;
+      }
+      // One wave: the connection and every new membership in parallel (members() shows a
+      // membership only once its connection is live and lists the channel, so order is free);
+      // a second wave only to drop memberships of a previous registration of the same id.
+      const [previous] = await Promise.all([
+        this.#scripts.run(
+          'connPut',
+          [conn.record, conn.channels],
+          [exp, slack, ...counted(fields), ...counted(record.channels)],
+        ),
+        ...record.channels.map((ch) => this.#chan('chanAdd', ch, [id, exp, slack, now])),
+      ]);
+      const keep = new Set(record.channels);
+      const stale = toStrings(previous).filter((ch) => !keep.has(ch));
+      await Promise.all(stale.map((ch) => this.#chan('chanRemove', ch, [id, slack])));
+    });
+  }
+
+  protected _get(connectionId: string, now: number): Promise<ConnectionRecord | undefined> {
+    return this.#guard('get', async () => {
+      const conn = this.keys.connection(connectionId);
+      return decodeRecord(await this.#scripts.run('connGet', [conn.record, conn.channels], [now]));
+    });
+  }
+
+  protected _delete(connectionId: string, now: number): Promise<ConnectionRecord | undefined> {
+    return this.#guard('unregister', async () => {
+      const conn = this.keys.connection(connectionId);
+      const slack = this.expirySlackSeconds;
+      let record: ConnectionRecord | undefined;
+      if (!this.#cluster) {
+        record = decodeRecord(
+          await this.#scripts.run(
+            'deleteAll',
+            [conn.record, conn.channels],
+            [this.#luaPrefix, connectionId, slack],
+          ),
+        );
+      } else {
+        // Connection first: members() verifies each member against its connection, so the
+        // memberships left for a moment (or after a crash, until they expire) are never returned.
+        record = decodeRecord(await this.#scripts.run('connDelete', [conn.record, conn.channels], []));
+        if (record !== undefined) {
+          await Promise.all(record.channels.map((ch) => this.#chan('chanRemove', ch, [connectionId, slack])));
+        }
+      }
+      return record !== undefined && record.expiresAt > now ? record : undefined;
+    });
+  }
+
+  protected _addMemberships(connectionId: string, channels: string[], now: number): Promise<void> {
+    return this.#guard('join', async () => {
+      const conn = this.keys.connection(connectionId);
+      const slack = this.expirySlackSeconds;
+      if (!this.#cluster) {
+        const keys = [conn.record, conn.channels, ...this.#channelKeys(channels)];
+        const ok = await this.#scripts.run('joinAll', keys, [connectionId, now, slack, ...counted(channels)]);
+        if (ok === null) throw new ConnectionNotFoundError(connectionId);
+        return;
+      }
+      // Connection first (checks it is live, answers its expiry), then the channel indexes.
+      const exp = await this.#scripts.run(
+        'connJoin',
+        [conn.record, conn.channels],
+        [now, slack, ...counted(channels)],
+      );
+      if (exp === null) throw new ConnectionNotFoundError(connectionId);
+      await Promise.all(
+        channels.map((ch) => this.#chan('chanAdd', ch, [connectionId, Number(exp), slack, now])),
+      );
+    });
+  }
+
+  protected _removeMemberships(connectionId: string, channels: string[], now: number): Promise<void> {
+    return this.#guard('leave', async () => {
+      const conn = this.keys.connection(connectionId);
+      const slack = this.expirySlackSeconds;
+      if (!this.#cluster) {
+        const keys = [conn.record, conn.channels, ...this.#channelKeys(channels)];
+        const ok = await this.#scripts.run('leaveAll', keys, [
+          connectionId,
+          now,
+          slack,
+          ...counted(channels),
+        ]);
+        if (ok === null) throw new ConnectionNotFoundError(connectionId);
+        return;
+      }
+      // Channel indexes first, then the connection's set: a racing join can then never end with
+      // the connection listing a channel whose index lacks it (see README, crash ordering).
+      await Promise.all(channels.map((ch) => this.#chan('chanRemove', ch, [connectionId, slack])));
+      const ok = await this.#scripts.run(
+        'connLeave',
+        [conn.record, conn.channels],
+        [now, ...counted(channels)],
+      );
+      if (ok === null) throw new ConnectionNotFoundError(connectionId);
+    });
+  }
+
+  protected _update(
+    connectionId: string,
+    patch: Record<string, unknown>,
+    now: number,
+  ): Promise<ConnectionRecord> {
+    return this.#guard('update', async () => {
+      const conn = this.keys.connection(connectionId);
+      const { sets, dels } = encodePatch(patch);
+      const reply = await this.#scripts.run(
+        'connUpdate',
+        [conn.record, conn.channels],
+        [now, ...counted(sets), ...counted(dels)],
+      );
+      const record = decodeRecord(reply);
+      if (record === undefined) throw new ConnectionNotFoundError(connectionId);
+      return record;
+    });
+  }
+
+  protected _touch(connectionId: string, expiresAt: number, now: number): Promise<void> {
+    return this.#guard('touch', async () => {
+      const conn = this.keys.connection(connectionId);
+      const slack = this.expirySlackSeconds;
+      if (!this.#cluster) {
+        const ok = await this.#scripts.run(
+          'touchAll',
+          [conn.record, conn.channels],
+          [this.#luaPrefix, connectionId, now, expiresAt, slack],
+        );
+        if (ok === null) throw new ConnectionNotFoundError(connectionId);
+        return;
+      }
+      const channels = await this.#scripts.run(
+        'connTouch',
+        [conn.record, conn.channels],
+        [now, expiresAt, slack],
+      );
+      if (channels === null) throw new ConnectionNotFoundError(connectionId);
+      await Promise.all(
+        toStrings(channels).map((ch) => this.#chan('chanTouch', ch, [connectionId, expiresAt, slack])),
+      );
+    });
+  }
+
+  protected async _queryMembers(
+    channel: string,
+    { limit, cursor, now }: QueryMembersArgs,
+  ): Promise<MembersPage> {
+    const after = cursor === undefined ? '' : decodeCursor(channel, cursor);
+    return this.#guard('members', async () => {
+      const keys = this.keys.channel(channel);
+      const budget = limit * 4 + 1000;
+      const reply = await this.#scripts.run('members', [keys.lex, keys.expiry], [now, after, limit, budget]);
+      const [rawIds, next] = reply as [unknown, unknown];
+      let connectionIds = toStrings(rawIds);
+      if (this.#cluster && connectionIds.length > 0) {
+        // Cluster writes span slots: keep only members whose connection is live and lists the channel.
+        const checks = await Promise.all(
+          connectionIds.map((id) => {
+            const conn = this.keys.connection(id);
+            return this.#scripts.run('connVerify', [conn.record, conn.channels], [now, channel]);
+          }),
+        );
+        connectionIds = connectionIds.filter((_, i) => checks[i] === 1);
+      }
+      const last = String(next);
+      return last === '' ? { connectionIds } : { connectionIds, cursor: encodeCursor(channel, last) };
+    });
+  }
+
+  #guard<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    return guarded(operation, this.commandTimeoutMs, work);
+  }
+
+  #chan(name: 'chanAdd' | 'chanRemove' | 'chanTouch', channel: string, args: Array<string | number>) {
+    const keys = this.keys.channel(channel);
+    return this.#scripts.run(name, [keys.lex, keys.expiry], args);
+  }
+
+  #channelKeys(channels: readonly string[]): string[] {
+    return channels.flatMap((ch) => {
+      const keys = this.keys.channel(ch);
+      return [keys.lex, keys.expiry];
+    });
+  }
+}
+
+/** A list prefixed with its length, as the scripts' `list()` reads it. */
+function counted(items: readonly string[]): Array<string | number> {
+  return [items.length, ...items];
+}
+
+function toStrings(reply: unknown): string[] {
+  return Array.isArray(reply) ? reply.map(String) : [];
+}
+
+function createClient(url: string, timeoutMs: number): Redis {
+  const client = new Redis(url, {
+    commandTimeout: timeoutMs,
+    connectTimeout: timeoutMs,
+    // Fail queued commands after one reconnection attempt instead of 20; the deadline bounds the rest.
+    maxRetriesPerRequest: 1,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
+  });
+  // Errors reach callers through rejected commands (as StoreUnavailableError); without a
+  // listener ioredis would print every reconnection failure.
+  client.on('error', () => {});
+  return client;
+}

@@ -1,0 +1,264 @@
+/**
+ * Lua scripts, run with EVALSHA (EVAL on NOSCRIPT). Each script is the shared library below plus
+ * a body. Two families:
+ * - slot-local scripts (`conn*`, `chan*`, `members`) touch only the keys of ONE connection or ONE
+ *   channel, so they run on a Redis Cluster; the store sequences them (see the README).
+ * - `*All` scripts do a whole operation atomically on a standalone server: connection keys and
+ *   channel keys are passed in KEYS where known; channel keys of channels read from the
+ *   connection's set (old channels on re-register, unregister, touch) are derived in Lua with
+ *   `chan_keys`, the twin of `KeyLayout.channel` — valid because a standalone server holds every key.
+ *
+ * Conventions: `now`, `exp` are epoch seconds from the store's clock (never Redis TIME, so an
+ * injected clock decides visibility); a membership or record with `exp <= now` does not exist;
+ * a "not found" answer is `false` (nil reply).
+ */
+
+const LIB = `
+local pos = 0
+local function arg() pos = pos + 1 return ARGV[pos] end
+local function list()
+  local n = tonumber(arg())
+  local t = {}
+  for i = 1, n do t[i] = arg() end
+  return t
+end
+local function chunked(cmd, key, items, step)
+  for i = 1, #items, step do
+    redis.call(cmd, key, unpack(items, i, math.min(i + step - 1, #items)))
+  end
+end
+local function esc(s)
+  return (string.gsub(s, '[%%{}:]', function(c) return string.format('%%%02X', string.byte(c)) end))
+end
+local function chan_keys(prefix, ch)
+  local base = prefix .. '{m:' .. esc(ch) .. '}'
+  return base .. ':l', base .. ':x'
+end
+local function chan_refresh(lk, xk, slack)
+  local top = redis.call('ZRANGE', xk, -1, -1, 'WITHSCORES')
+  if #top == 0 then
+    redis.call('DEL', lk, xk)
+  else
+    local at = tonumber(top[2]) + slack
+    redis.call('EXPIREAT', lk, at)
+    redis.call('EXPIREAT', xk, at)
+  end
+end
+local function chan_purge(lk, xk, now, n)
+  local old = redis.call('ZRANGEBYSCORE', xk, '-inf', now, 'LIMIT', 0, n)
+  if #old > 0 then
+    redis.call('ZREM', lk, unpack(old))
+    redis.call('ZREM', xk, unpack(old))
+  end
+end
+local function chan_add(lk, xk, id, exp, slack, now)
+  chan_purge(lk, xk, now, 16)
+  redis.call('ZADD', lk, 0, id)
+  redis.call('ZADD', xk, exp, id)
+  chan_refresh(lk, xk, slack)
+end
+local function chan_remove(lk, xk, id, slack)
+  redis.call('ZREM', lk, id)
+  redis.call('ZREM', xk, id)
+  chan_refresh(lk, xk, slack)
+end
+local function chan_touch(lk, xk, id, exp, slack)
+  if redis.call('ZSCORE', lk, id) then
+    redis.call('ZADD', xk, exp, id)
+    chan_refresh(lk, xk, slack)
+  end
+end
+local function conn_live(rk, now)
+  local exp = redis.call('HGET', rk, 'exp')
+  if exp and tonumber(exp) > now then return tonumber(exp) end
+  return nil
+end
+local function conn_read(rk, sk)
+  return { redis.call('HGETALL', rk), redis.call('SMEMBERS', sk) }
+end
+local function conn_put(rk, sk, exp, slack, fields, chans)
+  local old = redis.call('SMEMBERS', sk)
+  redis.call('DEL', rk, sk)
+  chunked('HSET', rk, fields, 200)
+  redis.call('EXPIREAT', rk, exp + slack)
+  if #chans > 0 then
+    chunked('SADD', sk, chans, 200)
+    redis.call('EXPIREAT', sk, exp + slack)
+  end
+  return old
+end
+local function conn_join(rk, sk, now, slack, chans)
+  local exp = conn_live(rk, now)
+  if not exp then return nil end
+  chunked('SADD', sk, chans, 200)
+  redis.call('EXPIREAT', sk, exp + slack)
+  return exp
+end
+`;
+
+/** Script bodies by name; ARGV layouts are documented next to each. */
+const BODIES = {
+  // KEYS rk sk | ARGV exp slack fields… chans… → previous channel names
+  connPut: `
+local exp = tonumber(arg()) local slack = tonumber(arg())
+local fields = list() local chans = list()
+return conn_put(KEYS[1], KEYS[2], exp, slack, fields, chans)`,
+
+  // KEYS rk sk (lk xk)… | ARGV prefix id now exp slack fields… chans… → 1
+  putAll: `
+local prefix = arg() local id = arg() local now = tonumber(arg())
+local exp = tonumber(arg()) local slack = tonumber(arg())
+local fields = list() local chans = list()
+local old = conn_put(KEYS[1], KEYS[2], exp, slack, fields, chans)
+local keep = {}
+for _, c in ipairs(chans) do keep[c] = true end
+for _, c in ipairs(old) do
+  if not keep[c] then
+    local lk, xk = chan_keys(prefix, c)
+    chan_remove(lk, xk, id, slack)
+  end
+end
+for i = 1, #chans do chan_add(KEYS[1 + 2 * i], KEYS[2 + 2 * i], id, exp, slack, now) end
+return 1`,
+
+  // KEYS rk sk | ARGV now → {hash, channels} or nil when missing or expired
+  connGet: `
+if not conn_live(KEYS[1], tonumber(ARGV[1])) then return false end
+return conn_read(KEYS[1], KEYS[2])`,
+
+  // KEYS rk sk | ARGV (none) → {hash, channels} as it was (possibly empty or expired); deletes both
+  connDelete: `
+local r = conn_read(KEYS[1], KEYS[2])
+redis.call('DEL', KEYS[1], KEYS[2])
+return r`,
+
+  // KEYS rk sk | ARGV prefix id slack → like connDelete, and removes every membership
+  deleteAll: `
+local prefix = arg() local id = arg() local slack = tonumber(arg())
+local r = conn_read(KEYS[1], KEYS[2])
+for _, c in ipairs(r[2]) do
+  local lk, xk = chan_keys(prefix, c)
+  chan_remove(lk, xk, id, slack)
+end
+redis.call('DEL', KEYS[1], KEYS[2])
+return r`,
+
+  // KEYS rk sk | ARGV now slack chans… → expiresAt, or nil when not live (nothing written)
+  connJoin: `
+local now = tonumber(arg()) local slack = tonumber(arg())
+local exp = conn_join(KEYS[1], KEYS[2], now, slack, list())
+if not exp then return false end
+return exp`,
+
+  // KEYS rk sk (lk xk)… | ARGV id now slack chans… → 1, or nil when not live (nothing written)
+  joinAll: `
+local id = arg() local now = tonumber(arg()) local slack = tonumber(arg())
+local chans = list()
+local exp = conn_join(KEYS[1], KEYS[2], now, slack, chans)
+if not exp then return false end
+for i = 1, #chans do chan_add(KEYS[1 + 2 * i], KEYS[2 + 2 * i], id, exp, slack, now) end
+return 1`,
+
+  // KEYS rk sk | ARGV now chans… → 1, or nil when not live (nothing written)
+  connLeave: `
+local now = tonumber(arg())
+local chans = list()
+if not conn_live(KEYS[1], now) then return false end
+chunked('SREM', KEYS[2], chans, 200)
+return 1`,
+
+  // KEYS rk sk (lk xk)… | ARGV id now slack chans… → 1, or nil when not live (nothing written)
+  leaveAll: `
+local id = arg() local now = tonumber(arg()) local slack = tonumber(arg())
+local chans = list()
+if not conn_live(KEYS[1], now) then return false end
+chunked('SREM', KEYS[2], chans, 200)
+for i = 1, #chans do chan_remove(KEYS[1 + 2 * i], KEYS[2 + 2 * i], id, slack) end
+return 1`,
+
+  // KEYS rk sk | ARGV now sets(field value…) dels(field…) → {hash, channels}, or nil when not live
+  connUpdate: `
+local now = tonumber(arg())
+local sets = list() local dels = list()
+if not conn_live(KEYS[1], now) then return false end
+if #sets > 0 then chunked('HSET', KEYS[1], sets, 200) end
+if #dels > 0 then chunked('HDEL', KEYS[1], dels, 200) end
+return conn_read(KEYS[1], KEYS[2])`,
+
+  // KEYS rk sk | ARGV now exp slack → channel names, or nil when not live
+  connTouch: `
+local now = tonumber(ARGV[1]) local exp = tonumber(ARGV[2]) local slack = tonumber(ARGV[3])
+if not conn_live(KEYS[1], now) then return false end
+redis.call('HSET', KEYS[1], 'exp', exp)
+redis.call('EXPIREAT', KEYS[1], exp + slack)
+redis.call('EXPIREAT', KEYS[2], exp + slack)
+return redis.call('SMEMBERS', KEYS[2])`,
+
+  // KEYS rk sk | ARGV prefix id now exp slack → 1, or nil when not live
+  touchAll: `
+local prefix = arg() local id = arg() local now = tonumber(arg())
+local exp = tonumber(arg()) local slack = tonumber(arg())
+if not conn_live(KEYS[1], now) then return false end
+redis.call('HSET', KEYS[1], 'exp', exp)
+redis.call('EXPIREAT', KEYS[1], exp + slack)
+redis.call('EXPIREAT', KEYS[2], exp + slack)
+for _, c in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  local lk, xk = chan_keys(prefix, c)
+  chan_touch(lk, xk, id, exp, slack)
+end
+return 1`,
+
+  // KEYS rk sk | ARGV now channel → 1 when the connection is live and lists the channel, else 0
+  connVerify: `
+if conn_live(KEYS[1], tonumber(ARGV[1])) and redis.call('SISMEMBER', KEYS[2], ARGV[2]) == 1 then return 1 end
+return 0`,
+
+  // KEYS lk xk | ARGV id exp slack now → 1
+  chanAdd: `
+chan_add(KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]))
+return 1`,
+
+  // KEYS lk xk | ARGV id slack → 1
+  chanRemove: `
+chan_remove(KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]))
+return 1`,
+
+  // KEYS lk xk | ARGV id exp slack → 1
+  chanTouch: `
+chan_touch(KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]))
+return 1`,
+
+  // KEYS lk xk | ARGV now after('' = from the start) limit budget
+  // → {live members in byte order, last member scanned when more may follow else ''}
+  members: `
+local lk, xk = KEYS[1], KEYS[2]
+local now = tonumber(ARGV[1]) local after = ARGV[2]
+local limit = tonumber(ARGV[3]) local budget = tonumber(ARGV[4])
+chan_purge(lk, xk, now, 100)
+local out = {}
+local last = after
+local min = '-'
+if after ~= '' then min = '(' .. after end
+while #out < limit and budget > 0 do
+  local n = math.min(limit - #out, budget)
+  local batch = redis.call('ZRANGEBYLEX', lk, min, '+', 'LIMIT', 0, n)
+  for _, m in ipairs(batch) do
+    local s = redis.call('ZSCORE', xk, m)
+    if s and tonumber(s) > now then out[#out + 1] = m end
+    last = m
+  end
+  budget = budget - #batch
+  if #batch < n then return { out, '' } end
+  min = '(' .. last
+end
+if last == '' or #redis.call('ZRANGEBYLEX', lk, '(' .. last, '+', 'LIMIT', 0, 1) == 0 then return { out, '' } end
+return { out, last }`,
+} as const;
+
+/** Name of a script. */
+export type ScriptName = keyof typeof BODIES;
+
+/** Full Lua source of every script. */
+export const SCRIPTS: Readonly<Record<ScriptName, string>> = Object.fromEntries(
+  Object.entries(BODIES).map(([name, body]) => [name, LIB + body]),
+) as Record<ScriptName, string>;

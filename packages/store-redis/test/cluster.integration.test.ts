@@ -1,0 +1,20 @@
+import { RedisConnectionStore } from '@wsapp/store-redis';
+import { connectionStoreSuite } from '@wsapp/testing/conformance';
+import type { Cluster } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
+import { clusterClient, uniquePrefix } from './clients.js';
+import { redisInspector } from './inspector.js';
+
+let client: Cluster;
+beforeAll(async () => {
+  client = await clusterClient();
+});
+afterAll(async () => {
+  await client?.quit();
+});
+
+connectionStoreSuite('redis cluster (3 masters)', {
+  create: ({ clock }) =>
+    new RedisConnectionStore({ client, keyPrefix: uniquePrefix(), clock: () => clock.now() }),
+  inspect: redisInspector,
+});

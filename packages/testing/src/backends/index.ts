@@ -1,0 +1,14 @@
+export { startDynamoDBLocal } from './dynamodb.js';
+export { startRedis } from './redis.js';
+export { type RedisClusterOptions, startRedisCluster } from './redis-cluster.js';
+export type {
+  BackendHandle,
+  BackendKind,
+  BackendWay,
+  DynamoDBBackend,
+  RedisBackend,
+  RedisClusterBackend,
+  RedisNodeAddress,
+  StartOptions,
+} from './types.js';
+export { uniqueName } from './unique-name.js';
