@@ -17,6 +17,21 @@ export async function createStore(env: NodeJS.ProcessEnv = process.env): Promise
       keyPrefix: env.KEY_PREFIX ?? 'chat:',
     });
   }
+  if (kind === 'dynamodb') {
+    const { DynamoDBConnectionStore, createTable } = await import('@wsapp/store-dynamodb');
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const endpoint = env.DYNAMODB_ENDPOINT;
+    const client = new DynamoDBClient({
+      region: env.AWS_REGION ?? 'us-east-1',
+      ...(endpoint === undefined
+        ? {}
+        : { endpoint, credentials: { accessKeyId: 'wsapplocal', secretAccessKey: 'wsapplocal' } }),
+    });
+    const tableName = required(env, 'TABLE_NAME');
+    // DynamoDB Local starts empty: create the table there; in AWS it comes from the SAM template.
+    if (endpoint !== undefined) await createTable(client, { tableName }).catch(ignoreExisting);
+    return new DynamoDBConnectionStore({ tableName, client });
+  }
   throw new Error(`STORE=${kind} is not supported; use memory, redis or dynamodb`);
 }
 
@@ -24,4 +39,8 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
   if (!value) throw new Error(`${name} must be set for STORE=${env.STORE}`);
   return value;
+}
+
+function ignoreExisting(error: unknown): void {
+  if ((error as { name?: string }).name !== 'ResourceInUseException') throw error;
 }

@@ -13,6 +13,14 @@ const backends: Array<[string, () => NodeJS.ProcessEnv]> = [
     'redis',
     () => ({ STORE: 'redis', REDIS_URL: inject('wsappRedisUrl'), KEY_PREFIX: `${uniqueName('chat')}:` }),
   ],
+  [
+    'dynamodb',
+    () => ({
+      STORE: 'dynamodb',
+      DYNAMODB_ENDPOINT: inject('wsappDynamoDB').endpoint,
+      TABLE_NAME: uniqueName('chat'),
+    }),
+  ],
 ];
 
 describe.each(backends)('chat on %s', (_name, env) => {
@@ -26,10 +34,10 @@ describe.each(backends)('chat on %s', (_name, env) => {
       await ada.ask({ action: 'join', room: 'r1' });
       await bob.ask({ action: 'join', room: 'r1' });
       expect(await ada.next()).toEqual({ type: 'joined', room: 'r1', user: 'bob' });
-      expect(await bob.ask({ action: 'say', room: 'r1', text: 'over redis' })).toMatchObject({
+      expect(await bob.ask({ action: 'say', room: 'r1', text: 'over the store' })).toMatchObject({
         delivered: 1,
       });
-      expect(await ada.next()).toMatchObject({ type: 'message', from: 'bob', text: 'over redis' });
+      expect(await ada.next()).toMatchObject({ type: 'message', from: 'bob', text: 'over the store' });
       await Promise.all([ada.close(), bob.close()]);
       await vi.waitFor(async () => expect((await store.members('room#r1')).connectionIds).toEqual([]));
       expect(logger.error).not.toHaveBeenCalled();

@@ -1,3 +1,4 @@
+export type { HandlerMethod, RouteDecorator } from './app/route-decorator.js';
 export type {
   AppMiddleware,
   ErrorHandler,
@@ -19,6 +20,7 @@ export type {
   WebSocketResponse,
 } from './events/event-types.js';
 export { IDLE_TIMEOUT_SECONDS, MAX_CONNECTION_SECONDS, MAX_PAYLOAD_BYTES } from './limits.js';
+export { appendLogKeys, type KeyedLogger } from './logging/append-log-keys.js';
 export type { Logger } from './logging/logger.js';
 export { endpointFromEvent } from './messaging/endpoint-from-event.js';
 export type { ConnectionInfo } from './messaging/management-api.js';
@@ -40,7 +42,9 @@ export type {
 } from './messaging/messenger-types.js';
 export type { MessageData } from './messaging/payload.js';
 export type { RetryOptions } from './messaging/retry-policy.js';
+export type { MetricsSink, MetricUnit } from './metrics/metrics-sink.js';
 export type { Middleware, Next } from './routing/compose-middleware.js';
+export { compileRouteSelection, type RouteSelector } from './routing/route-selection.js';
 export {
   BaseConnectionStore,
   type BaseConnectionStoreOptions,
@@ -62,4 +66,4 @@ export {
   StoreUnavailableError,
 } from './store/store-errors.js';
 export { DEFAULT_LIMITS, type StoreLimits } from './store/store-validation.js';
-export type { ValidationIssue } from './validation/validate-body.js';
+export { type ValidationIssue, validateBody } from './validation/validate-body.js';

@@ -141,3 +141,26 @@ describe('ctx.send during $connect', () => {
     expect(res.statusCode).toBe(500);
   });
 });
+
+describe('ctx.endpoint', () => {
+  it("is the app's endpoint option, else the one the event implies", async () => {
+    const seen: (string | undefined)[] = [];
+    const routes = (app: WebSocketApp) =>
+      app.route('where', (ctx) => {
+        seen.push(ctx.endpoint);
+      });
+    const event = messageEvent({ action: 'where' }, { apiId: 'abc123', stage: 'prod', region: 'eu-west-1' });
+    await routes(new WebSocketApp({ logger: silentLogger() })).resolve(event);
+    await routes(new WebSocketApp({ logger: silentLogger(), endpoint: 'https://ws.example.com/v1' })).resolve(
+      event,
+    );
+    await routes(new WebSocketApp({ logger: silentLogger() })).resolve(
+      messageEvent({ action: 'where' }, { domainName: 'ws.example.com' }),
+    );
+    expect(seen).toEqual([
+      'https://abc123.execute-api.eu-west-1.amazonaws.com/prod',
+      'https://ws.example.com/v1',
+      undefined,
+    ]);
+  });
+});

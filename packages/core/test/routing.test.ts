@@ -127,8 +127,10 @@ describe('WebSocketApp routing', () => {
     const app = new WebSocketApp().route('a', () => 1);
     expect(() => app.route('a', () => 2)).toThrow(/already registered/);
     expect(() => app.route('', () => 2)).toThrow(/non-empty/);
-    // @ts-expect-error a handler is required
-    expect(() => app.route('b', {})).toThrow(/must be a function/);
+    // @ts-expect-error a handler must be a function
+    expect(() => app.route('b', {}, 'not a function')).toThrow(/must be a function/);
+    // @ts-expect-error a handler must be a function
+    expect(() => app.route('b', 42)).toThrow(/must be a function/);
   });
 
   it('lists its route keys (the emulator and deploy templates read them)', () => {

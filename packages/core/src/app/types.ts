@@ -2,6 +2,7 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { DefaultState, WebSocketContext } from '../context/web-socket-context.js';
 import type { Logger } from '../logging/logger.js';
 import type { MessengerOptions } from '../messaging/messenger-types.js';
+import type { MetricsSink } from '../metrics/metrics-sink.js';
 import type { Middleware } from '../routing/compose-middleware.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 
@@ -71,6 +72,11 @@ export interface WebSocketAppOptions {
     ctx: WebSocketContext<unknown, DefaultState>,
     channel: string,
   ) => boolean | Promise<boolean>;
+  /**
+   * Where metrics go (a Powertools `Metrics` fits): `RouteLatency` per event, and broadcast
+   * delivered/gone/failed counts. See {@link MetricsSink}.
+   */
+  metrics?: MetricsSink;
   /** Messaging settings for `ctx.send`, `ctx.broadcast` and `app.broadcast`. */
   messaging?: Pick<
     MessengerOptions,

@@ -10,11 +10,13 @@ import { endpointFromEvent, isCustomDomain } from '../messaging/endpoint-from-ev
 import { Messenger } from '../messaging/messenger.js';
 import type { BroadcastOptions, BroadcastReport, BroadcastTarget } from '../messaging/messenger-types.js';
 import type { MessageData } from '../messaging/payload.js';
+import { type MetricsSink, recordMetric } from '../metrics/metrics-sink.js';
 import { composeMiddleware } from '../routing/compose-middleware.js';
 import { compileRouteSelection, type RouteSelector } from '../routing/route-selection.js';
 import { errorResponse, toResponse } from '../routing/to-response.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 import { validateBody } from '../validation/validate-body.js';
+import { type RouteDecorator, routeDecorator } from './route-decorator.js';
 import type {
   AppMiddleware,
   ErrorHandler,
@@ -25,6 +27,12 @@ import type {
 } from './types.js';
 
 type AnyContext = RequestContext<unknown, object>;
+
+/** What the registration methods accept: a handler, options and a handler, or options alone (decorator). */
+type RegisterArgs<TState extends object> = [
+  (RouteOptions<StandardSchemaV1 | undefined, TState> | RouteHandler<never, TState>)?,
+  RouteHandler<never, TState>?,
+];
 
 interface Route {
   readonly key: string;
@@ -63,6 +71,7 @@ export class WebSocketApp<TState extends object = DefaultState> {
   readonly #services: AppServices;
   readonly #endpoint: string | undefined;
   readonly #messagingOptions: WebSocketAppOptions['messaging'];
+  readonly #metrics: MetricsSink | undefined;
   #messenger: Messenger | undefined;
   #warnedCustomDomain = false;
   #errorHandler: ErrorHandler<object> | undefined;
@@ -81,6 +90,7 @@ export class WebSocketApp<TState extends object = DefaultState> {
     };
     this.#endpoint = options.endpoint;
     this.#messagingOptions = options.messaging;
+    this.#metrics = options.metrics;
   }
 
   /** The {@link Messenger} behind `ctx.send`, `ctx.broadcast` and `app.broadcast`, created on first use. */
@@ -90,6 +100,7 @@ export class WebSocketApp<TState extends object = DefaultState> {
       ...(this.#services.store === undefined ? {} : { store: this.#services.store }),
       ...(this.#endpoint === undefined ? {} : { endpoint: this.#endpoint }),
       logger: this.#logger,
+      ...(this.#metrics === undefined ? {} : { metrics: this.#metrics }),
     });
     return this.#messenger;
   }
@@ -111,42 +122,48 @@ export class WebSocketApp<TState extends object = DefaultState> {
     return this.#services.store;
   }
 
-  /** Registers the `$connect` handler: throw a {@link WebSocketError} (or any error) to reject. */
+  /**
+   * Registers the `$connect` handler: throw a {@link WebSocketError} (or any error) to reject.
+   * Without a handler, returns a method decorator: `@app.onConnect() connect(ctx) { … }`.
+   */
   onConnect(handler: RouteHandler<unknown, TState>): this;
   onConnect(options: RouteOptions<undefined, TState>, handler: RouteHandler<unknown, TState>): this;
-  onConnect(
-    a: RouteOptions<undefined, TState> | RouteHandler<unknown, TState>,
-    b?: RouteHandler<unknown, TState>,
-  ) {
-    return this.#add(CONNECT, a, b);
+  onConnect(options?: RouteOptions<undefined, TState>): RouteDecorator<unknown, TState>;
+  onConnect(...args: RegisterArgs<TState>): unknown {
+    return this.#register(CONNECT, args);
   }
 
-  /** Registers the `$disconnect` handler. Its answer is ignored by API Gateway. */
+  /**
+   * Registers the `$disconnect` handler. Its answer is ignored by API Gateway.
+   * Without a handler, returns a method decorator.
+   */
   onDisconnect(handler: RouteHandler<unknown, TState>): this;
   onDisconnect(options: RouteOptions<undefined, TState>, handler: RouteHandler<unknown, TState>): this;
-  onDisconnect(
-    a: RouteOptions<undefined, TState> | RouteHandler<unknown, TState>,
-    b?: RouteHandler<unknown, TState>,
-  ) {
-    return this.#add(DISCONNECT, a, b);
+  onDisconnect(options?: RouteOptions<undefined, TState>): RouteDecorator<unknown, TState>;
+  onDisconnect(...args: RegisterArgs<TState>): unknown {
+    return this.#register(DISCONNECT, args);
   }
 
-  /** Registers the `$default` handler: messages no other route matched. */
+  /**
+   * Registers the `$default` handler: messages no other route matched.
+   * Without a handler, returns a method decorator.
+   */
   onDefault(handler: RouteHandler<unknown, TState>): this;
   onDefault<TSchema extends StandardSchemaV1 | undefined>(
     options: RouteOptions<TSchema, TState>,
     handler: RouteHandler<InferBody<TSchema>, TState>,
   ): this;
-  onDefault(
-    a: RouteOptions<StandardSchemaV1, TState> | RouteHandler<unknown, TState>,
-    b?: RouteHandler<never, TState>,
-  ) {
-    return this.#add(DEFAULT, a, b);
+  onDefault<TSchema extends StandardSchemaV1 | undefined = undefined>(
+    options?: RouteOptions<TSchema, TState>,
+  ): RouteDecorator<InferBody<TSchema>, TState>;
+  onDefault(...args: RegisterArgs<TState>): unknown {
+    return this.#register(DEFAULT, args);
   }
 
   /**
    * Registers a handler for a custom route key. With `options.body`, the JSON body is validated
-   * and `ctx.body` typed by the schema's output.
+   * and `ctx.body` typed by the schema's output. Without a handler, returns a TypeScript 5 method
+   * decorator (`@app.route('subscribe') subscribe(ctx) { … }`, `this` bound to the instance).
    */
   route(routeKey: string, handler: RouteHandler<unknown, TState>): this;
   route<TSchema extends StandardSchemaV1 | undefined>(
@@ -154,15 +171,15 @@ export class WebSocketApp<TState extends object = DefaultState> {
     options: RouteOptions<TSchema, TState>,
     handler: RouteHandler<InferBody<TSchema>, TState>,
   ): this;
-  route(
+  route<TSchema extends StandardSchemaV1 | undefined = undefined>(
     routeKey: string,
-    a: RouteOptions<StandardSchemaV1, TState> | RouteHandler<unknown, TState>,
-    b?: RouteHandler<never, TState>,
-  ) {
+    options?: RouteOptions<TSchema, TState>,
+  ): RouteDecorator<InferBody<TSchema>, TState>;
+  route(routeKey: string, ...args: RegisterArgs<TState>): unknown {
     if (typeof routeKey !== 'string' || routeKey.length === 0) {
       throw new TypeError('route key must be a non-empty string');
     }
-    return this.#add(routeKey, a, b);
+    return this.#register(routeKey, args);
   }
 
   /** Adds middleware that runs around every route, in registration order (onion model). */
@@ -193,6 +210,17 @@ export class WebSocketApp<TState extends object = DefaultState> {
    * validation failures and handler errors all become responses with a 4xx/5xx status.
    */
   async resolve(event: WebSocketEvent, lambdaContext?: LambdaContext): Promise<WebSocketResponse> {
+    if (this.#metrics === undefined) return this.#dispatch(event, lambdaContext);
+    const started = performance.now();
+    const response = await this.#dispatch(event, lambdaContext);
+    recordMetric(this.#metrics, this.#logger, 'RouteLatency', 'Milliseconds', performance.now() - started);
+    return response;
+  }
+
+  async #dispatch(
+    event: WebSocketEvent,
+    lambdaContext: LambdaContext | undefined,
+  ): Promise<WebSocketResponse> {
     const problem = checkEvent(event);
     if (problem !== undefined) {
       this.#logger.warn('wsapp: malformed event', { problem });
@@ -252,6 +280,17 @@ export class WebSocketApp<TState extends object = DefaultState> {
       }
     }
     return response;
+  }
+
+  /** A handler registers now; options alone (or nothing) answer a decorator that registers later. */
+  #register(key: string, args: RegisterArgs<TState>): this | RouteDecorator<never, TState> {
+    const [a, b] = args;
+    const decorating = args.length === 0 || (args.length === 1 && (a === undefined || isOptions(a)));
+    if (!decorating) return this.#add(key, a as RouteHandler<unknown, TState>, b);
+    const options = (a ?? {}) as RouteOptions<StandardSchemaV1 | undefined, TState>;
+    return routeDecorator<never, TState>((handler) => {
+      this.#add(key, options, handler as RouteHandler<never, TState>);
+    });
   }
 
   #add(
@@ -368,6 +407,10 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     (((typeof value === 'object' && value !== null) || typeof value === 'function') &&
       typeof (value as { then?: unknown }).then === 'function')
   );
+}
+
+function isOptions(value: unknown): value is RouteOptions<StandardSchemaV1, object> {
+  return typeof value === 'object' && value !== null;
 }
 
 function subprotocolHeader(ctx: AnyContext): Record<string, string> | undefined {

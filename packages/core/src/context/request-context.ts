@@ -118,6 +118,10 @@ export class RequestContext<TBody = unknown, TState extends object = DefaultStat
     return typeof authorizer === 'object' && authorizer !== null ? authorizer : undefined;
   }
 
+  get endpoint(): string | undefined {
+    return this.#services.endpointFor(this.event);
+  }
+
   get sourceIp(): string | undefined {
     const ip = this.event.requestContext.identity?.sourceIp;
     return typeof ip === 'string' ? ip : undefined;

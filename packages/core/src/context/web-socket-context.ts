@@ -39,6 +39,12 @@ export interface WebSocketContext<TBody = unknown, TState extends object = Defau
   readonly authorizer: Readonly<Record<string, unknown>> | undefined;
   /** The client's IP address as API Gateway saw it. */
   readonly sourceIp: string | undefined;
+  /**
+   * The management API endpoint replies to this connection go through: the app's `endpoint`
+   * option, else the one the event implies (`endpointFromEvent`); `undefined` behind a custom
+   * domain without the option. Forwarders put it in correlation envelopes.
+   */
+  readonly endpoint: string | undefined;
   /** Per-request bag for middleware to hand values to handlers. */
   state: TState;
   /**

@@ -4,6 +4,7 @@ import type {
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { LambdaContext } from '../events/event-types.js';
 import type { Logger } from '../logging/logger.js';
+import type { MetricsSink } from '../metrics/metrics-sink.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 import type { RetryOptions } from './retry-policy.js';
 
@@ -25,6 +26,8 @@ export interface MessengerOptions {
   /** Backoff for 429, 5xx and network errors. */
   retry?: RetryOptions;
   logger?: Logger;
+  /** Records `BroadcastDelivered`, `BroadcastGone`, `BroadcastFailed` counts per broadcast (see {@link MetricsSink}). */
+  metrics?: MetricsSink;
   /** Time kept free before the Lambda's end when a deadline is derived from it (default 1000 ms). */
   deadlineMarginMs?: number;
 }

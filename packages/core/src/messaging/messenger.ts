@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/logger.js';
+import { type MetricsSink, recordMetric } from '../metrics/metrics-sink.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 import { type BroadcastPosition, decodeBroadcastCursor, encodeBroadcastCursor } from './broadcast-cursor.js';
 import { classifyError } from './classify-error.js';
@@ -53,6 +54,7 @@ export class Messenger {
   readonly #retry: RetryPolicy;
   readonly #logger: Logger;
   readonly #margin: number;
+  readonly #metrics: MetricsSink | undefined;
 
   constructor(options: MessengerOptions = {}) {
     this.store = options.store;
@@ -64,6 +66,7 @@ export class Messenger {
     this.#retry = retryPolicy(options.retry);
     this.#logger = options.logger ?? console;
     this.#margin = options.deadlineMarginMs ?? 1000;
+    this.#metrics = options.metrics;
     this.#api = new ManagementApi({
       client: options.client,
       clientConfig: options.clientConfig,
@@ -183,6 +186,9 @@ export class Messenger {
     if (run.forbidden) throw run.forbidden;
     if (stopAt !== undefined) run.report.cursor = encodeBroadcastCursor(stopAt);
     run.report.durationMs = Math.round(performance.now() - started);
+    recordMetric(this.#metrics, this.#logger, 'BroadcastDelivered', 'Count', run.report.delivered);
+    recordMetric(this.#metrics, this.#logger, 'BroadcastGone', 'Count', run.report.gone);
+    recordMetric(this.#metrics, this.#logger, 'BroadcastFailed', 'Count', run.report.failed.length);
     return run.report;
   }
 

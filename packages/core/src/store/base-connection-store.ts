@@ -132,20 +132,23 @@ export abstract class BaseConnectionStore implements ConnectionStore {
     if (list.length > 0) await this._removeMemberships(connectionId, list, this.nowSeconds());
   }
 
-  /**
-   * Applies the difference to the current set. A `join` racing with it is kept (as if it ran
-   * after); adapters with an atomic replace may override this.
-   */
   async setChannels(connectionId: string, channels: readonly string[]): Promise<void> {
     assertConnectionId(connectionId);
-    const wanted = normalizeChannels(channels, this.limits);
-    const now = this.nowSeconds();
+    await this._setChannels(connectionId, normalizeChannels(channels, this.limits), this.nowSeconds());
+  }
+
+  /**
+   * Makes `channels` (validated, without duplicates) the connection's exact set. This default
+   * applies the difference to the current set with `_addMemberships`/`_removeMemberships`; a join
+   * racing with it is kept (as if it ran after). Adapters with an atomic replace override it.
+   */
+  protected async _setChannels(connectionId: string, channels: string[], now: number): Promise<void> {
     const current = await this._get(connectionId, now);
     if (current === undefined || current.expiresAt <= now) throw new ConnectionNotFoundError(connectionId);
-    const wantedSet = new Set(wanted);
-    const stale = current.channels.filter((c) => !wantedSet.has(c));
+    const wanted = new Set(channels);
+    const stale = current.channels.filter((c) => !wanted.has(c));
     const had = new Set(current.channels);
-    const added = wanted.filter((c) => !had.has(c));
+    const added = channels.filter((c) => !had.has(c));
     if (added.length > 0) await this._addMemberships(connectionId, added, now);
     if (stale.length > 0) await this._removeMemberships(connectionId, stale, now);
   }

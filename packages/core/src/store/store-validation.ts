@@ -11,7 +11,6 @@ export interface StoreLimits {
 export const DEFAULT_LIMITS: StoreLimits = { maxChannelBytes: 512, maxDataBytes: 32 * 1024 };
 
 // API Gateway ids are base64-like; anything printable ASCII up to 128 chars is accepted.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the range bounds printable ASCII on purpose
 const CONNECTION_ID = /^[\x21-\x7e]{1,128}$/;
 // C0, DEL and C1 control characters.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point

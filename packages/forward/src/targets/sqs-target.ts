@@ -1,0 +1,67 @@
+import type { SQSClient, SQSClientConfig } from '@aws-sdk/client-sqs';
+import type { ForwardedMessage } from '../envelope.js';
+import type { ForwardTarget } from './forward-target.js';
+import { lazySdk } from './load-sdk.js';
+import { type MessageGroupId, resolveGroupId } from './message-group.js';
+
+const sdk = lazySdk('@aws-sdk/client-sqs', () => import('@aws-sdk/client-sqs'));
+
+/** Options of {@link SqsTarget}. */
+export interface SqsTargetOptions {
+  /** The queue's URL. A URL ending in `.fifo` is a FIFO queue (group id and deduplication id are set). */
+  queueUrl: string;
+  /** FIFO queues: the message group; default the connection id, so each client's tasks stay in order. */
+  messageGroupId?: MessageGroupId;
+  /** An SQS client to use; by default one is created on first use (`@aws-sdk/client-sqs`, loaded lazily). */
+  client?: SQSClient;
+  /** Configuration of the client created when `client` is not given. */
+  clientConfig?: SQSClientConfig;
+}
+
+/**
+ * Sends each task as an SQS message whose body is the {@link ForwardedMessage} as JSON. On FIFO
+ * queues, `MessageGroupId` is set (see {@link SqsTargetOptions.messageGroupId}) and
+ * `MessageDeduplicationId` is the task id.
+ */
+export class SqsTarget implements ForwardTarget {
+  readonly name: string;
+  readonly queueUrl: string;
+  readonly fifo: boolean;
+  readonly #groupId: MessageGroupId | undefined;
+  readonly #config: SQSClientConfig;
+  #client: Promise<SQSClient> | undefined;
+
+  constructor(options: SqsTargetOptions) {
+    if (typeof options.queueUrl !== 'string' || options.queueUrl.length === 0) {
+      throw new TypeError('SqsTarget needs a queueUrl');
+    }
+    this.queueUrl = options.queueUrl;
+    this.fifo = options.queueUrl.endsWith('.fifo');
+    this.name = `sqs:${options.queueUrl.slice(options.queueUrl.lastIndexOf('/') + 1)}`;
+    this.#groupId = options.messageGroupId;
+    this.#config = options.clientConfig ?? {};
+    if (options.client !== undefined) this.#client = Promise.resolve(options.client);
+  }
+
+  async put(message: ForwardedMessage): Promise<void> {
+    const { SendMessageCommand } = await sdk();
+    const client = await this.#getClient();
+    await client.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: JSON.stringify(message),
+        ...(this.fifo
+          ? {
+              MessageGroupId: resolveGroupId(this.#groupId, message),
+              MessageDeduplicationId: message.envelope.taskId,
+            }
+          : {}),
+      }),
+    );
+  }
+
+  #getClient(): Promise<SQSClient> {
+    this.#client ??= sdk().then(({ SQSClient: Client }) => new Client(this.#config));
+    return this.#client;
+  }
+}

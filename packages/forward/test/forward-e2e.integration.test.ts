@@ -1,0 +1,114 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { Messenger, WebSocketApp } from '@wsapp/core';
+import { forward, replyTo, SqsTarget } from '@wsapp/forward';
+import { type LocalServer, serve } from '@wsapp/local';
+import { MemoryConnectionStore } from '@wsapp/store-memory';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
+import { z } from 'zod';
+import { AwsWireServer } from './aws-wire-server.js';
+import { sqsRecord } from './lambda-records.js';
+
+// The whole async-task loop, with nothing mocked: a real client submits over the emulator, the
+// route forwards through the real SQS client (to a loopback server speaking SQS's protocol), a
+// consumer gets the recorded message as its SQS event and replies through the real management API.
+const sqsServer = new AwsWireServer();
+let emulator: LocalServer;
+const logger = { error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() };
+
+beforeAll(async () => {
+  await sqsServer.start();
+  const sqs = new SQSClient({
+    endpoint: sqsServer.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  const app = new WebSocketApp({ store: new MemoryConnectionStore(), logger })
+    .onConnect(() => undefined)
+    .route(
+      'submit',
+      forward(new SqsTarget({ queueUrl: `${sqsServer.url}/123456789012/jobs`, client: sqs }), {
+        schema: z.object({ action: z.literal('submit'), report: z.string().min(1) }),
+        transform: (body) => ({ report: body.report }),
+        logger,
+      }),
+    );
+  emulator = await serve(app, { logger });
+});
+afterAll(async () => {
+  await emulator?.close();
+  await sqsServer.close();
+});
+
+function open(url: string): Promise<{ ws: WebSocket; next(): Promise<Record<string, unknown>> }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    const inbox: Array<Record<string, unknown>> = [];
+    const waiters: Array<(m: Record<string, unknown>) => void> = [];
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as Record<string, unknown>;
+      const waiter = waiters.shift();
+      if (waiter) waiter(message);
+      else inbox.push(message);
+    });
+    ws.once('open', () =>
+      resolve({
+        ws,
+        next: () => {
+          const queued = inbox.shift();
+          return queued ? Promise.resolve(queued) : new Promise((r) => waiters.push(r));
+        },
+      }),
+    );
+    ws.once('error', reject);
+  });
+}
+
+describe('forward → SQS → consumer → replyTo, end to end through @wsapp/local', () => {
+  it('the client gets the acknowledgement, then progress, then the result', async () => {
+    const client = await open(emulator.url);
+    client.ws.send(JSON.stringify({ action: 'submit', report: 'Q3' }));
+    const ack = await client.next();
+    expect(ack).toEqual({ accepted: true, taskId: expect.any(String) });
+
+    const [sent] = sqsServer.of('sqs');
+    const body = JSON.parse(String(sent?.payload.MessageBody));
+    expect(body.data).toEqual({ report: 'Q3' });
+    expect(body.envelope).toMatchObject({
+      routeKey: 'submit',
+      endpoint: emulator.endpoint,
+      taskId: ack.taskId,
+    });
+
+    // The worker Lambda: its event is the recorded SendMessage body; no endpoint is configured.
+    const task = replyTo<{ report: string }>(sqsRecord(String(sent?.payload.MessageBody)), {
+      messenger: new Messenger({ logger }),
+    });
+    expect(await task.send({ percent: 50 })).toBe('sent');
+    expect(await task.done({ url: `s3://reports/${task.data.report}` })).toBe('sent');
+
+    expect(await client.next()).toEqual({ type: 'progress', taskId: ack.taskId, data: { percent: 50 } });
+    expect(await client.next()).toEqual({
+      type: 'done',
+      taskId: ack.taskId,
+      data: { url: 's3://reports/Q3' },
+    });
+    client.ws.close();
+  });
+
+  it('a reply to a client that has gone answers gone', async () => {
+    const client = await open(emulator.url);
+    client.ws.send(JSON.stringify({ action: 'submit', report: 'late' }));
+    await client.next();
+    const sent = sqsServer.of('sqs').at(-1);
+    await new Promise<void>((resolve) => {
+      client.ws.once('close', () => resolve());
+      client.ws.close();
+    });
+    await vi.waitFor(() => expect(emulator.connections.size).toBe(0));
+    const task = replyTo(sqsRecord(String(sent?.payload.MessageBody)), {
+      messenger: new Messenger({ logger }),
+    });
+    expect(await task.done({ ok: true })).toBe('gone');
+  });
+});

@@ -1,0 +1,303 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { Messenger, WebSocketApp } from '@wsapp/core';
+import {
+  EventBridgeTarget,
+  type ForwardedMessage,
+  forward,
+  readEnvelope,
+  replyTo,
+  SnsTarget,
+  SqsTarget,
+} from '@wsapp/forward';
+import { MemoryConnectionStore } from '@wsapp/store-memory';
+import { messageEvent } from '@wsapp/testing';
+import type { EventBridgeEvent, SNSEventRecord, SQSRecord } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { AwsWireServer } from './aws-wire-server.js';
+import { sqsRecord } from './lambda-records.js';
+
+const server = new AwsWireServer();
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+const logger = { error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() };
+const Job = z.object({ action: z.string(), report: z.string().min(1) });
+
+let app: WebSocketApp;
+let queueUrl: string;
+let fifoQueueUrl: string;
+
+const clientConfig = () => ({ endpoint: server.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+
+beforeAll(async () => {
+  await server.start();
+  const config = clientConfig();
+  const sqs = new SQSClient(config);
+  queueUrl = `${server.url}/123456789012/jobs`;
+  fifoQueueUrl = `${server.url}/123456789012/jobs.fifo`;
+  app = new WebSocketApp({ logger });
+  app.onConnect(() => undefined);
+  app.route(
+    'submit',
+    forward(new SqsTarget({ queueUrl: fifoQueueUrl, client: sqs }), {
+      schema: Job,
+      transform: (body) => ({ report: body.report.toUpperCase() }),
+      logger,
+    }),
+  );
+  app.route('plain', forward(new SqsTarget({ queueUrl, client: sqs }), { logger }));
+  app.route(
+    'publish',
+    forward(
+      new SnsTarget({
+        topicArn: 'arn:aws:sns:us-east-1:123456789012:jobs.fifo',
+        messageGroupId: (m) => `tenant-${(m.data as { tenant: string }).tenant}`,
+        client: new SNSClient(config),
+      }),
+      { logger },
+    ),
+  );
+  app.route(
+    'event',
+    forward(
+      new EventBridgeTarget({
+        busName: 'reports',
+        source: 'com.example.reports',
+        detailType: 'ReportRequested',
+        client: new EventBridgeClient(config),
+      }),
+      { logger, taskId: (ctx) => `task-${ctx.requestId}` },
+    ),
+  );
+});
+
+afterAll(() => server.close());
+
+beforeEach(() => {
+  server.requests.length = 0;
+  for (const key of Object.keys(server.modes)) delete server.modes[key as keyof typeof server.modes];
+  server.gone.clear();
+  logger.error.mockClear();
+});
+
+function submit(body: Record<string, unknown>, connectionId = 'conn-A=') {
+  return app.resolve(
+    messageEvent(body, { connectionId, requestId: 'req-1', domainName: server.host, stage: 'test' }),
+  );
+}
+
+describe('forward → SQS (awsJson1_0 SendMessage)', () => {
+  it('validates, transforms, and sends the envelope with FIFO group and deduplication ids', async () => {
+    const response = await submit({ action: 'submit', report: 'q3' });
+    expect(response.statusCode).toBe(200);
+    const answer = JSON.parse(response.body ?? '');
+    expect(answer).toEqual({ accepted: true, taskId: expect.any(String) });
+
+    const [request] = server.of('sqs');
+    expect(request?.headers['x-amz-target']).toBe('AmazonSQS.SendMessage');
+    expect(request?.payload.QueueUrl).toBe(fifoQueueUrl);
+    expect(request?.payload.MessageGroupId).toBe('conn-A=');
+    expect(request?.payload.MessageDeduplicationId).toBe(answer.taskId);
+    const message = JSON.parse(String(request?.payload.MessageBody)) as ForwardedMessage;
+    expect(message.data).toEqual({ report: 'Q3' });
+    expect(message.envelope).toEqual({
+      connectionId: 'conn-A=',
+      requestId: 'req-1',
+      routeKey: 'submit',
+      endpoint: `${server.url}/test`,
+      sentAt: expect.any(Number),
+      taskId: answer.taskId,
+    });
+  });
+
+  it('sets no FIFO fields on a standard queue and forwards the body as is', async () => {
+    const response = await submit({ action: 'plain', n: 1 });
+    expect(response.statusCode).toBe(200);
+    const [request] = server.of('sqs');
+    expect(request?.payload.MessageGroupId).toBeUndefined();
+    expect(request?.payload.MessageDeduplicationId).toBeUndefined();
+    expect(JSON.parse(String(request?.payload.MessageBody)).data).toEqual({ action: 'plain', n: 1 });
+  });
+
+  it("puts the app's endpoint option in the envelope (custom domains)", async () => {
+    const custom = new WebSocketApp({ logger, endpoint: 'https://ws.example.com/v1' });
+    custom.route('plain', forward(new SqsTarget({ queueUrl, client: new SQSClient(clientConfig()) })));
+    const response = await custom.resolve(
+      messageEvent({ action: 'plain' }, { domainName: 'ws.example.com' }),
+    );
+    expect(response.statusCode).toBe(200);
+    const message = JSON.parse(String(server.of('sqs')[0]?.payload.MessageBody)) as ForwardedMessage;
+    expect(message.envelope.endpoint).toBe('https://ws.example.com/v1');
+  });
+
+  it('answers 400 without forwarding when the schema refuses the body', async () => {
+    const response = await submit({ action: 'submit', report: '' });
+    expect(response.statusCode).toBe(400);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it.each(['client-error', 'server-error'] as const)('answers 502 when SQS refuses (%s)', async (mode) => {
+    server.modes.sqs = mode;
+    const response = await submit({ action: 'submit', report: 'q3' });
+    expect(response.statusCode).toBe(502);
+    const body = JSON.parse(response.body ?? '');
+    expect(body.message).toBe('task could not be queued');
+    expect(body.taskId).toEqual(expect.any(String));
+    expect(logger.error).toHaveBeenCalledWith(
+      'wsapp: the target refused the task',
+      expect.objectContaining({ target: 'sqs:jobs.fifo', connectionId: 'conn-A=', error: expect.any(Error) }),
+    );
+  });
+});
+
+describe('forward → SNS (awsQuery Publish)', () => {
+  it('publishes the envelope with the group id function and the task id as deduplication id', async () => {
+    const response = await submit({ action: 'publish', tenant: 't1' });
+    expect(response.statusCode).toBe(200);
+    const { taskId } = JSON.parse(response.body ?? '');
+    const [request] = server.of('sns');
+    expect(request?.payload).toMatchObject({
+      Action: 'Publish',
+      TopicArn: 'arn:aws:sns:us-east-1:123456789012:jobs.fifo',
+      MessageGroupId: 'tenant-t1',
+      MessageDeduplicationId: taskId,
+    });
+    expect(JSON.parse(String(request?.payload.Message)).envelope.taskId).toBe(taskId);
+  });
+
+  it('answers 502 when SNS answers an XML error', async () => {
+    server.modes.sns = 'client-error';
+    const response = await submit({ action: 'publish', tenant: 't1' });
+    expect(response.statusCode).toBe(502);
+    expect(logger.error).toHaveBeenCalledWith(
+      'wsapp: the target refused the task',
+      expect.objectContaining({ target: 'sns:jobs.fifo' }),
+    );
+  });
+});
+
+describe('forward → EventBridge (awsJson1_1 PutEvents)', () => {
+  it('puts one event with bus, source, detail type and the envelope as detail', async () => {
+    const response = await submit({ action: 'event', report: 'q4' });
+    expect(JSON.parse(response.body ?? '')).toEqual({ accepted: true, taskId: 'task-req-1' });
+    const [request] = server.of('eventbridge');
+    expect(request?.headers['x-amz-target']).toBe('AWSEvents.PutEvents');
+    const entries = request?.payload.Entries as Record<string, string>[];
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      EventBusName: 'reports',
+      Source: 'com.example.reports',
+      DetailType: 'ReportRequested',
+    });
+    const detail = JSON.parse(entries[0]?.Detail ?? '') as ForwardedMessage;
+    expect(detail.envelope.taskId).toBe('task-req-1');
+    expect(detail.data).toEqual({ action: 'event', report: 'q4' });
+  });
+
+  it.each(['client-error', 'partial-failure'] as const)('answers 502 on %s', async (mode) => {
+    server.modes.eventbridge = mode;
+    const response = await submit({ action: 'event', report: 'q4' });
+    expect(response.statusCode).toBe(502);
+  });
+});
+
+describe('replyTo: the consumer answers the original connection', () => {
+  async function forwarded(body: Record<string, unknown>, connectionId = 'conn-A=') {
+    const response = await submit(body, connectionId);
+    expect(response.statusCode).toBe(200);
+    const request = server.requests.at(-1);
+    server.requests.length = 0;
+    return request;
+  }
+
+  function sentMessages() {
+    return server.of('management').map((r) => ({ path: r.path, data: JSON.parse(String(r.payload.data)) }));
+  }
+
+  it('from an SQS record: progress then done, through the endpoint in the envelope', async () => {
+    const request = await forwarded({ action: 'submit', report: 'q3' });
+    const record = sqsRecord(String(request?.payload.MessageBody));
+    const task = replyTo<{ report: string }>(record, { messenger: new Messenger({ logger }) });
+    expect(task.data).toEqual({ report: 'Q3' });
+    expect(await task.send({ percent: 50 })).toBe('sent');
+    expect(await task.done({ url: 's3://r/q3' })).toBe('sent');
+    expect(sentMessages()).toEqual([
+      {
+        path: '/test/@connections/conn-A%3D',
+        data: { type: 'progress', taskId: task.taskId, data: { percent: 50 } },
+      },
+      {
+        path: '/test/@connections/conn-A%3D',
+        data: { type: 'done', taskId: task.taskId, data: { url: 's3://r/q3' } },
+      },
+    ]);
+  });
+
+  it('from an SNS record, and from SNS → SQS (raw and not raw)', async () => {
+    const request = await forwarded({ action: 'publish', tenant: 't1' });
+    const message = String(request?.payload.Message);
+    const snsRecord = {
+      EventSource: 'aws:sns',
+      EventVersion: '1.0',
+      EventSubscriptionArn: 'arn:aws:sns:us-east-1:123456789012:jobs.fifo:sub',
+      Sns: {
+        Type: 'Notification',
+        MessageId: 'id',
+        TopicArn: 'arn:aws:sns:us-east-1:123456789012:jobs.fifo',
+        Subject: '',
+        Message: message,
+        Timestamp: new Date().toISOString(),
+        SignatureVersion: '1',
+        Signature: '',
+        SigningCertUrl: '',
+        UnsubscribeUrl: '',
+        MessageAttributes: {},
+      },
+    } satisfies SNSEventRecord;
+    const notification = JSON.stringify({ Type: 'Notification', MessageId: 'id', Message: message });
+    const taskIds = [snsRecord, sqsRecord(notification), sqsRecord(message)].map(
+      (source) => readEnvelope(source).envelope.taskId,
+    );
+    expect(new Set(taskIds).size).toBe(1);
+    await replyTo(snsRecord, { messenger: new Messenger({ logger }) }).fail('report not found');
+    expect(sentMessages()[0]?.data).toEqual({
+      type: 'error',
+      taskId: taskIds[0],
+      error: { message: 'report not found' },
+    });
+  });
+
+  it('from an EventBridge event, and EventBridge → SQS; internal errors are not leaked', async () => {
+    const request = await forwarded({ action: 'event', report: 'q4' });
+    const entry = (request?.payload.Entries as Record<string, string>[] | undefined)?.[0];
+    const event: EventBridgeEvent<string, unknown> = {
+      version: '0',
+      id: 'e-1',
+      'detail-type': String(entry?.DetailType),
+      source: String(entry?.Source),
+      account: '123456789012',
+      time: new Date().toISOString(),
+      region: 'us-east-1',
+      resources: [],
+      detail: JSON.parse(String(entry?.Detail)),
+    };
+    expect(readEnvelope(sqsRecord(JSON.stringify(event))).envelope.taskId).toBe('task-req-1');
+    await replyTo(event, { messenger: new Messenger({ logger }) }).fail(new Error('db password wrong'));
+    expect(sentMessages()[0]?.data).toEqual({
+      type: 'error',
+      taskId: 'task-req-1',
+      error: { message: 'Task failed' },
+    });
+  });
+
+  it("answers 'gone' when the client left, and removes it from the store", async () => {
+    const store = new MemoryConnectionStore();
+    await store.register('conn-B=', { endpoint: `${server.url}/test` });
+    const request = await forwarded({ action: 'plain' }, 'conn-B=');
+    server.gone.add('conn-B=');
+    const task = replyTo(sqsRecord(String(request?.payload.MessageBody)), { store, logger });
+    expect(await task.done('finished')).toBe('gone');
+    expect(await store.get('conn-B=')).toBeUndefined();
+  });
+});

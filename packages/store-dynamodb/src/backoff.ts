@@ -1,0 +1,27 @@
+/** Retry policy for what the SDK does not retry itself (transaction conflicts, unprocessed batch items). */
+export interface RetryOptions {
+  /** Attempts in total, first included (default 8). */
+  maxAttempts?: number;
+  /** First delay ceiling in ms (default 25); doubles each attempt. */
+  baseDelayMs?: number;
+  /** Largest delay ceiling in ms (default 1000). */
+  maxDelayMs?: number;
+}
+
+/** Retry options with defaults applied. */
+export type ResolvedRetry = Required<RetryOptions>;
+
+export function resolveRetry(options: RetryOptions = {}): ResolvedRetry {
+  return {
+    maxAttempts: options.maxAttempts ?? 8,
+    baseDelayMs: options.baseDelayMs ?? 25,
+    maxDelayMs: options.maxDelayMs ?? 1000,
+  };
+}
+
+/** Exponential backoff with full jitter before retry number `attempt` (1 = first retry). */
+export function backoff(retry: ResolvedRetry, attempt: number): Promise<void> {
+  const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
+  const ms = Math.random() * ceiling;
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,100 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { ConnectionRecord } from '@wsapp/core';
+import { CONNECTION_SORT_KEY, connectionPartitionKey } from './key-layout.js';
+
+/** Names of the table's key and TTL attributes. */
+export interface KeyAttributes {
+  pk: string;
+  sk: string;
+  ttl: string;
+}
+
+/** Attribute names of a connection item besides the keys and the TTL. */
+export const ATTR = {
+  connectedAt: 'connectedAt',
+  /**
+   * Map of `_` + data key → JSON text of its value, so each key is set or removed on its own
+   * (the prefix because DynamoDB refuses empty attribute names, and `""` is a valid JSON key).
+   */
+  data: 'data',
+  endpoint: 'endpoint',
+  /** String Set of channel names; absent when empty (DynamoDB sets cannot be empty). */
+  channels: 'channels',
+  /** Revision, bumped by every channel change; conditions on it replace read-modify-write. */
+  rev: 'rev',
+} as const;
+
+const DATA_KEY_PREFIX = '_';
+
+/** Name of a data key inside the `data` map attribute. */
+export function dataKey(key: string): string {
+  return DATA_KEY_PREFIX + key;
+}
+
+/** A connection item decoded, with its revision. */
+export interface StoredConnection {
+  record: ConnectionRecord;
+  rev: number;
+}
+
+/** Key of a connection item. */
+export function connectionKey(keys: KeyAttributes, connectionId: string): Record<string, AttributeValue> {
+  return { [keys.pk]: { S: connectionPartitionKey(connectionId) }, [keys.sk]: { S: CONNECTION_SORT_KEY } };
+}
+
+/** Encodes a record as a connection item. */
+export function encodeConnection(
+  keys: KeyAttributes,
+  record: ConnectionRecord,
+  rev: number,
+): Record<string, AttributeValue> {
+  const data: Record<string, AttributeValue> = {};
+  for (const [key, value] of Object.entries(record.data)) {
+    // defineProperty, so a key like `__proto__` is stored as data, not taken as a prototype.
+    Object.defineProperty(data, dataKey(key), {
+      value: { S: JSON.stringify(value) },
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  const item: Record<string, AttributeValue> = {
+    ...connectionKey(keys, record.connectionId),
+    [keys.ttl]: { N: String(record.expiresAt) },
+    [ATTR.connectedAt]: { N: String(record.connectedAt) },
+    [ATTR.data]: { M: data },
+    [ATTR.rev]: { N: String(rev) },
+  };
+  if (record.endpoint !== undefined) item[ATTR.endpoint] = { S: record.endpoint };
+  if (record.channels.length > 0) item[ATTR.channels] = { SS: [...record.channels] };
+  return item;
+}
+
+/** Decodes a connection item (expired or not); `undefined` when `item` is not one. */
+export function decodeConnection(
+  keys: KeyAttributes,
+  item: Record<string, AttributeValue> | undefined,
+): StoredConnection | undefined {
+  const pk = item?.[keys.pk]?.S;
+  if (item === undefined || pk === undefined || !pk.startsWith('c#')) return undefined;
+  const data: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(item[ATTR.data]?.M ?? {})) {
+    // defineProperty, so a key like `__proto__` stays plain data.
+    Object.defineProperty(data, key.slice(DATA_KEY_PREFIX.length), {
+      value: JSON.parse(value.S ?? 'null') as unknown,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  const record: ConnectionRecord = {
+    connectionId: pk.slice(2),
+    channels: item[ATTR.channels]?.SS ?? [],
+    data,
+    connectedAt: Number(item[ATTR.connectedAt]?.N ?? 0),
+    expiresAt: Number(item[keys.ttl]?.N ?? 0),
+  };
+  const endpoint = item[ATTR.endpoint]?.S;
+  if (endpoint !== undefined) record.endpoint = endpoint;
+  return { record, rev: Number(item[ATTR.rev]?.N ?? 0) };
+}

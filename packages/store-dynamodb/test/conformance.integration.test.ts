@@ -1,0 +1,22 @@
+import { DynamoDBConnectionStore } from '@wsapp/store-dynamodb';
+import { connectionStoreSuite } from '@wsapp/testing/conformance';
+import { afterAll } from 'vitest';
+import { dropTable, inspector, testClient, testTable } from './table.js';
+
+const client = await testClient();
+const tableName = await testTable(client, 'conformance');
+afterAll(async () => {
+  await dropTable(client, tableName);
+  client.destroy();
+});
+
+connectionStoreSuite('dynamodb', {
+  create: ({ clock }) => new DynamoDBConnectionStore({ tableName, client, clock: () => clock.now() }),
+  inspect: (store) => inspector(client, store),
+});
+
+connectionStoreSuite('dynamodb, channelShards: 4', {
+  create: ({ clock }) =>
+    new DynamoDBConnectionStore({ tableName, client, channelShards: 4, clock: () => clock.now() }),
+  inspect: (store) => inspector(client, store),
+});

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import {
+  type AttributeValue,
+  DeleteTableCommand,
+  DynamoDBClient,
+  type DynamoDBClientConfig,
+  GetItemCommand,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb';
+import { createTable, type DynamoDBConnectionStore } from '@wsapp/store-dynamodb';
+import type { RawItem, RawMember, StoreInspector } from '@wsapp/testing/conformance';
+import { dynamoEndpoint, localClientConfig } from './dynamodb-endpoint.js';
+
+/** A client on the test endpoint. */
+export async function testClient(config: Partial<DynamoDBClientConfig> = {}): Promise<DynamoDBClient> {
+  return new DynamoDBClient({ ...localClientConfig, endpoint: await dynamoEndpoint(), ...config });
+}
+
+/** Creates a table with a unique name for one test file; answers its name. */
+export async function testTable(client: DynamoDBClient, prefix: string): Promise<string> {
+  const tableName = `${prefix}-${randomBytes(4).toString('hex')}`;
+  await createTable(client, { tableName });
+  return tableName;
+}
+
+export async function dropTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  await client.send(new DeleteTableCommand({ TableName: tableName }));
+}
+
+/** Backdoor reads with raw GetItem/Query, bypassing the store (expired items included). */
+export function inspector(client: DynamoDBClient, store: DynamoDBConnectionStore): StoreInspector {
+  const { tableName } = store;
+  return {
+    async connectionItems(connectionId): Promise<RawItem[]> {
+      const pk = `c#${connectionId}`;
+      const { Item } = await client.send(
+        new GetItemCommand({
+          TableName: tableName,
+          Key: { pk: { S: pk }, sk: { S: 'c' } },
+          ConsistentRead: true,
+        }),
+      );
+      return Item === undefined ? [] : [{ key: `${pk}|c`, expiresAt: ttl(Item) }];
+    },
+    async channelMembers(channel): Promise<RawMember[]> {
+      const members: RawMember[] = [];
+      for (const pk of store.channelPartitionKeys(channel)) {
+        for (const item of await queryAll(client, tableName, pk)) {
+          members.push({ connectionId: item.sk?.S ?? '?', expiresAt: ttl(item) });
+        }
+      }
+      return members;
+    },
+  };
+}
+
+/** Every item of one partition key, raw. */
+export async function queryAll(
+  client: DynamoDBClient,
+  tableName: string,
+  pk: string,
+): Promise<Array<Record<string, AttributeValue>>> {
+  const items: Array<Record<string, AttributeValue>> = [];
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const out = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: pk } },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start !== undefined);
+  return items;
+}
+
+function ttl(item: Record<string, AttributeValue>): number | undefined {
+  const n = item.expiresAt?.N;
+  return n === undefined ? undefined : Number(n);
+}
