@@ -209,8 +209,17 @@ export class WebSocketApp<TState extends object = DefaultState> {
    * Dispatches one event and returns the integration response. Never rejects: malformed events,
    * validation failures and handler errors all become responses with a 4xx/5xx status.
    */
-  async resolve(event: WebSocketEvent, lambdaContext?: LambdaContext): Promise<WebSocketResponse> {
+  resolve(event: WebSocketEvent, lambdaContext?: LambdaContext): Promise<WebSocketResponse> {
+    // Not `async`: returning #dispatch's promise from an async function would wrap it in another
+    // promise and cost extra ticks on every event. #dispatch is async and never rejects.
     if (this.#metrics === undefined) return this.#dispatch(event, lambdaContext);
+    return this.#measured(event, lambdaContext);
+  }
+
+  async #measured(
+    event: WebSocketEvent,
+    lambdaContext: LambdaContext | undefined,
+  ): Promise<WebSocketResponse> {
     const started = performance.now();
     const response = await this.#dispatch(event, lambdaContext);
     recordMetric(this.#metrics, this.#logger, 'RouteLatency', 'Milliseconds', performance.now() - started);
