@@ -40,8 +40,11 @@ interface Route {
   readonly handler: RouteHandler<unknown, object>;
   readonly schema: StandardSchemaV1 | undefined;
   readonly middleware: readonly AppMiddleware<object>[];
-  /** Middleware + validation + handler, built on first use and dropped when middleware changes. */
-  run: ((ctx: AnyContext) => Promise<unknown>) | undefined;
+  /**
+   * Middleware + validation + handler, built on first use and dropped when middleware changes.
+   * Answers the result or a promise of it, and may throw synchronously.
+   */
+  run: ((ctx: AnyContext) => unknown) | undefined;
 }
 
 const CONNECT = '$connect';
@@ -207,8 +210,17 @@ export class WebSocketApp<TState extends object = DefaultState> {
    * Dispatches one event and returns the integration response. Never rejects: malformed events,
    * validation failures and handler errors all become responses with a 4xx/5xx status.
    */
-  async resolve(event: WebSocketEvent, lambdaContext?: LambdaContext): Promise<WebSocketResponse> {
+  resolve(event: WebSocketEvent, lambdaContext?: LambdaContext): Promise<WebSocketResponse> {
+    // Not `async`: returning #dispatch's promise from an async function would wrap it in another
+    // promise and cost extra ticks on every event. #dispatch is async and never rejects.
     if (this.#metrics === undefined) return this.#dispatch(event, lambdaContext);
+    return this.#measured(event, lambdaContext);
+  }
+
+  async #measured(
+    event: WebSocketEvent,
+    lambdaContext: LambdaContext | undefined,
+  ): Promise<WebSocketResponse> {
     const started = performance.now();
     const response = await this.#dispatch(event, lambdaContext);
     recordMetric(this.#metrics, this.#logger, 'RouteLatency', 'Milliseconds', performance.now() - started);
@@ -238,7 +250,9 @@ export class WebSocketApp<TState extends object = DefaultState> {
         if (route.key !== routeKey)
           ctx = new RequestContext(event, lambdaContext, route.key, rawBody, this.#services);
         route.run ??= this.#build(route);
-        response = toResponse(await route.run(ctx), subprotocolHeader(ctx));
+        const out = route.run(ctx);
+        // Await only when there is something to wait for: a sync handler without middleware costs no tick.
+        response = toResponse(isThenable(out) ? await out : out, subprotocolHeader(ctx));
       }
     } catch (error) {
       response = await this.#handleError(error, ctx);
@@ -317,18 +331,26 @@ export class WebSocketApp<TState extends object = DefaultState> {
     return direct;
   }
 
-  #build(route: Route): (ctx: AnyContext) => Promise<unknown> {
+  #build(route: Route): (ctx: AnyContext) => unknown {
     const { schema, handler } = route;
+    // Synchronous schemas (zod, valibot, …) validate without a promise; async ones are awaited.
     const inner = schema
-      ? async (ctx: AnyContext) => {
-          ctx.setBody(await validateBody(schema, ctx.parsedBody()));
+      ? (ctx: AnyContext) => {
+          const body = validateBody(schema, ctx.parsedBody());
+          if (body instanceof Promise) {
+            return body.then((value) => {
+              ctx.setBody(value);
+              return handler(ctx);
+            });
+          }
+          ctx.setBody(body);
           return handler(ctx);
         }
       : handler;
     return composeMiddleware<WebSocketContext<unknown, object>>(
       [...this.#middleware, ...route.middleware],
       inner as (ctx: WebSocketContext<unknown, object>) => unknown,
-    ) as (ctx: AnyContext) => Promise<unknown>;
+    ) as (ctx: AnyContext) => unknown;
   }
 
   #noRoute(ctx: AnyContext): WebSocketResponse {
@@ -392,6 +414,14 @@ export class WebSocketApp<TState extends object = DefaultState> {
       );
     }
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value instanceof Promise ||
+    (((typeof value === 'object' && value !== null) || typeof value === 'function') &&
+      typeof (value as { then?: unknown }).then === 'function')
+  );
 }
 
 function isOptions(value: unknown): value is RouteOptions<StandardSchemaV1, object> {

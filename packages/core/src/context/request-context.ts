@@ -41,13 +41,13 @@ export class RequestContext<TBody = unknown, TState extends object = DefaultStat
   readonly eventType: WebSocketEventType;
   readonly requestId: string;
   readonly rawBody: string | undefined;
-  state: TState;
   /** The subprotocol chosen with {@link acceptSubprotocol}, answered in the `$connect` response. */
   subprotocol: string | undefined;
   /** On a tracked `$connect`: what the handler joined and set, written on acceptance. */
   readonly pending: PendingConnection | undefined;
   readonly #services: AppServices;
 
+  #state: TState | undefined;
   #parsed: unknown = undefined;
   #parsedSet = false;
   #headers: Record<string, string> | undefined;
@@ -68,10 +68,19 @@ export class RequestContext<TBody = unknown, TState extends object = DefaultStat
     this.eventType = rc.eventType as WebSocketEventType;
     this.requestId = typeof rc.requestId === 'string' ? rc.requestId : '';
     this.rawBody = rawBody;
-    this.state = {} as TState;
     this.subprotocol = undefined;
     this.#services = services;
     this.pending = services.tracking && rc.eventType === 'CONNECT' ? new PendingConnection() : undefined;
+  }
+
+  /** Per-request bag for middleware; created on first read (most requests never touch it). */
+  get state(): TState {
+    if (this.#state === undefined) this.#state = {} as TState;
+    return this.#state;
+  }
+
+  set state(value: TState) {
+    this.#state = value;
   }
 
   /** The parsed body, or {@link NOT_JSON}; parsed once. */

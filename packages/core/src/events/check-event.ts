@@ -1,7 +1,5 @@
 import type { WebSocketEvent } from './event-types.js';
 
-const EVENT_TYPES = new Set(['CONNECT', 'MESSAGE', 'DISCONNECT']);
-
 /**
  * Checks the fields routing depends on. Returns a description of the first problem, or
  * `undefined` when the event can be dispatched. Never throws, whatever the input.
@@ -15,7 +13,7 @@ export function checkEvent(event: unknown): string | undefined {
   if (typeof connectionId !== 'string' || connectionId.length === 0) {
     return 'requestContext.connectionId is missing';
   }
-  if (typeof eventType !== 'string' || !EVENT_TYPES.has(eventType)) {
+  if (eventType !== 'MESSAGE' && eventType !== 'CONNECT' && eventType !== 'DISCONNECT') {
     return `requestContext.eventType ${JSON.stringify(eventType)} is not CONNECT, MESSAGE or DISCONNECT`;
   }
   const body = (event as WebSocketEvent).body;

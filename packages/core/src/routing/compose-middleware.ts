@@ -9,21 +9,33 @@ export type Next = () => Promise<unknown>;
  */
 export type Middleware<TContext> = (ctx: TContext, next: Next) => unknown;
 
-/** Chains middleware around a handler into one function. */
+/**
+ * Chains middleware around a handler into one function. Without middleware the handler itself is
+ * returned (its result may be a plain value or a promise, and it may throw). With middleware the
+ * chain answers a promise; each step is a plain function (no `async` wrapper per step: this runs
+ * on every event), and a synchronous throw becomes a rejection.
+ */
 export function composeMiddleware<TContext>(
   middleware: readonly Middleware<TContext>[],
   handler: (ctx: TContext) => unknown,
-): (ctx: TContext) => Promise<unknown> {
-  if (middleware.length === 0) return async (ctx) => handler(ctx);
+): (ctx: TContext) => unknown {
+  if (middleware.length === 0) return handler;
   return (ctx) => {
     let last = -1;
-    const dispatch = async (index: number): Promise<unknown> => {
-      if (index <= last)
-        throw new WsappError('NextCalledTwice', 'next() called more than once in a middleware');
+    const dispatch = (index: number): Promise<unknown> => {
+      if (index <= last) {
+        return Promise.reject(
+          new WsappError('NextCalledTwice', 'next() called more than once in a middleware'),
+        );
+      }
       last = index;
       const fn = middleware[index];
-      if (fn === undefined) return handler(ctx);
-      return fn(ctx, () => dispatch(index + 1));
+      try {
+        const out = fn === undefined ? handler(ctx) : fn(ctx, () => dispatch(index + 1));
+        return out instanceof Promise ? out : Promise.resolve(out);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     };
     return dispatch(0);
   };

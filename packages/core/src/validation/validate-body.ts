@@ -10,18 +10,28 @@ export interface ValidationIssue {
   path?: (string | number)[];
 }
 
+type Output<TSchema extends StandardSchemaV1> = StandardSchemaV1.InferOutput<TSchema>;
+
 /**
  * Validates a parsed body with any Standard Schema (zod, valibot, arktype, …) and returns the
  * schema's output. Throws a 400 {@link WebSocketError} listing the issues when it does not match.
+ * Synchronous schemas answer synchronously (no promise on the hot path); an async schema's
+ * answer is a promise that rejects with the same error.
  */
-export async function validateBody<TSchema extends StandardSchemaV1>(
+export function validateBody<TSchema extends StandardSchemaV1>(
   schema: TSchema,
   body: unknown,
-): Promise<StandardSchemaV1.InferOutput<TSchema>> {
+): Output<TSchema> | Promise<Output<TSchema>> {
   if (body === NOT_JSON) throw new WebSocketError(400, 'Message body must be JSON');
-  let result = schema['~standard'].validate(body);
-  if (result instanceof Promise) result = await result;
-  if (result.issues === undefined) return result.value as StandardSchemaV1.InferOutput<TSchema>;
+  const result = schema['~standard'].validate(body);
+  if (result instanceof Promise) return result.then((settled) => outcome<TSchema>(settled));
+  return outcome<TSchema>(result);
+}
+
+function outcome<TSchema extends StandardSchemaV1>(
+  result: StandardSchemaV1.Result<unknown>,
+): Output<TSchema> {
+  if (result.issues === undefined) return result.value as Output<TSchema>;
   throw new WebSocketError(400, 'Invalid message body', {
     details: { issues: result.issues.map(toIssue) },
   });
