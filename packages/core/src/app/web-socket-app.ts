@@ -247,8 +247,12 @@ export class WebSocketApp<TState extends object = DefaultState> {
       if (route === undefined) {
         response = this.#noRoute(ctx);
       } else {
-        if (route.key !== routeKey)
-          ctx = new RequestContext(event, lambdaContext, route.key, rawBody, this.#services);
+        if (route.key !== routeKey) {
+          // Selected in-Lambda: the new context keeps the body already parsed for selection.
+          const selected = new RequestContext(event, lambdaContext, route.key, rawBody, this.#services);
+          selected.setBody(ctx.parsedBody());
+          ctx = selected;
+        }
         route.run ??= this.#build(route);
         const out = route.run(ctx);
         // Await only when there is something to wait for: a sync handler without middleware costs no tick.

@@ -92,7 +92,7 @@ export class RequestContext<TBody = unknown, TState extends object = DefaultStat
     return this.#parsed;
   }
 
-  /** Replaces the body with a schema's validated output. */
+  /** Sets the parsed body: a schema's validated output, or a parse already done for route selection. */
   setBody(value: unknown): void {
     this.#parsed = value;
     this.#parsedSet = true;
