@@ -72,6 +72,7 @@ export {
   InvalidCursorError,
   InvalidDataError,
   StoreUnavailableError,
+  TooManyChannelsError,
 } from './store/store-errors.js';
 export { DEFAULT_LIMITS, type StoreLimits } from './store/store-validation.js';
 export { type ValidationIssue, validateBody } from './validation/validate-body.js';

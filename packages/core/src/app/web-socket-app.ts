@@ -15,7 +15,7 @@ import { composeMiddleware } from '../routing/compose-middleware.js';
 import { compileRouteSelection, type RouteSelector } from '../routing/route-selection.js';
 import { errorResponse, toResponse } from '../routing/to-response.js';
 import type { ConnectionStore } from '../store/connection-store.js';
-import { InvalidChannelError, InvalidDataError } from '../store/store-errors.js';
+import { InvalidChannelError, InvalidDataError, TooManyChannelsError } from '../store/store-errors.js';
 import { validateBody } from '../validation/validate-body.js';
 import { type RouteDecorator, routeDecorator } from './route-decorator.js';
 import type {
@@ -383,6 +383,7 @@ export class WebSocketApp<TState extends object = DefaultState> {
     // A channel name or data the store refuses is bad input (often client-chosen), not a fault:
     // 400, and nothing of the client's input in the error log.
     if (failure instanceof InvalidChannelError) failure = new WebSocketError(400, 'Invalid channel name');
+    else if (failure instanceof TooManyChannelsError) failure = new WebSocketError(400, 'Too many channels');
     else if (failure instanceof InvalidDataError)
       failure = new WebSocketError(400, 'Invalid connection data');
     if (failure instanceof WebSocketError) {

@@ -1,7 +1,7 @@
 import { MAX_CONNECTION_SECONDS } from '../limits.js';
 import type { ConnectionRecord, MembersOptions, MembersPage, RegisterInit } from './connection-record.js';
 import type { ConnectionStore } from './connection-store.js';
-import { ConnectionNotFoundError } from './store-errors.js';
+import { ConnectionNotFoundError, TooManyChannelsError } from './store-errors.js';
 import {
   assertChannel,
   assertConnectionId,
@@ -30,6 +30,8 @@ export interface BaseConnectionStoreOptions {
   maxDataBytes?: number;
   /** Largest `members()` page (default 1000). */
   maxPageSize?: number;
+  /** Most channels one connection may belong to (default 1,000; an adapter may lower it). */
+  maxChannelsPerConnection?: number;
 }
 
 /** Arguments of {@link BaseConnectionStore._queryMembers}, already validated. */
@@ -51,6 +53,8 @@ export interface QueryMembersArgs {
  * - `now`/`expiresAt` are epoch seconds; an item with `expiresAt <= now` does not exist for reads.
  * - `_put` writes the record and one membership per channel, atomically where possible, replacing
  *   any previous record and memberships of that id.
+ * - `_addMemberships` throws `TooManyChannelsError` (writing nothing) when the connection would
+ *   belong to more than `limits.maxChannelsPerConnection` channels.
  * - `_addMemberships`, `_removeMemberships`, `_update`, `_touch` throw `ConnectionNotFoundError`
  *   when no live record exists; they must not lose concurrent changes (use the backend's atomic
  *   operations, not read-modify-write of the channel list).
@@ -74,6 +78,7 @@ export abstract class BaseConnectionStore implements ConnectionStore {
     this.limits = {
       maxChannelBytes: options.maxChannelBytes ?? DEFAULT_LIMITS.maxChannelBytes,
       maxDataBytes: options.maxDataBytes ?? DEFAULT_LIMITS.maxDataBytes,
+      maxChannelsPerConnection: options.maxChannelsPerConnection ?? DEFAULT_LIMITS.maxChannelsPerConnection,
     };
     this.maxPageSize = options.maxPageSize ?? 1000;
   }
@@ -99,6 +104,17 @@ export abstract class BaseConnectionStore implements ConnectionStore {
   /** One page of live members, with an opaque cursor when more may follow. */
   protected abstract _queryMembers(channel: string, args: QueryMembersArgs): Promise<MembersPage>;
 
+  /**
+   * Refuses a list that alone exceeds `maxChannelsPerConnection`. A `join` that exceeds it only
+   * together with the current channels must be refused by `_addMemberships` atomically.
+   */
+  #withinChannelLimit(connectionId: string, channels: string[]): string[] {
+    if (channels.length > this.limits.maxChannelsPerConnection) {
+      throw new TooManyChannelsError(connectionId, this.limits.maxChannelsPerConnection);
+    }
+    return channels;
+  }
+
   /** Current time in epoch seconds. */
   protected nowSeconds(): number {
     return Math.floor(this.clock() / 1000);
@@ -111,7 +127,7 @@ export abstract class BaseConnectionStore implements ConnectionStore {
     const nowMs = this.clock();
     const record: ConnectionRecord = {
       connectionId,
-      channels: normalizeChannels(init.channels ?? [], this.limits),
+      channels: this.#withinChannelLimit(connectionId, normalizeChannels(init.channels ?? [], this.limits)),
       data: normalizeData(init.data ?? {}, this.limits),
       connectedAt: nowMs,
       expiresAt: Math.floor(nowMs / 1000) + ttl,
@@ -135,7 +151,7 @@ export abstract class BaseConnectionStore implements ConnectionStore {
 
   async join(connectionId: string, channels: readonly string[]): Promise<void> {
     assertConnectionId(connectionId);
-    const list = normalizeChannels(channels, this.limits);
+    const list = this.#withinChannelLimit(connectionId, normalizeChannels(channels, this.limits));
     if (list.length > 0) await this._addMemberships(connectionId, list, this.nowSeconds());
   }
 
@@ -147,7 +163,8 @@ export abstract class BaseConnectionStore implements ConnectionStore {
 
   async setChannels(connectionId: string, channels: readonly string[]): Promise<void> {
     assertConnectionId(connectionId);
-    await this._setChannels(connectionId, normalizeChannels(channels, this.limits), this.nowSeconds());
+    const list = this.#withinChannelLimit(connectionId, normalizeChannels(channels, this.limits));
+    await this._setChannels(connectionId, list, this.nowSeconds());
   }
 
   /**

@@ -43,6 +43,25 @@ export class InvalidDataError extends WsappError {
   }
 }
 
+/**
+ * The connection would belong to more channels than the store allows (its documented
+ * `maxChannelsPerConnection`); nothing was written. The app answers it 400.
+ */
+export class TooManyChannelsError extends WsappError {
+  /** The connection that would exceed the limit. */
+  readonly connectionId: string;
+  /** The store's maximum channels per connection. */
+  readonly limit: number;
+  constructor(connectionId: string, limit: number) {
+    super(
+      'TooManyChannels',
+      `Connection ${JSON.stringify(connectionId)} would exceed the store's limit of ${limit} channels per connection`,
+    );
+    this.connectionId = connectionId;
+    this.limit = limit;
+  }
+}
+
 /** A `members()` cursor this store did not produce (or for another channel). */
 export class InvalidCursorError extends WsappError {
   constructor(reason = 'not a cursor this store produced for this channel') {

@@ -6,10 +6,20 @@ export interface StoreLimits {
   maxChannelBytes: number;
   /** Largest `data` object, as JSON in UTF-8 bytes. Default 32 KB. */
   maxDataBytes: number;
+  /**
+   * Most channels one connection may belong to. Each store documents its own value (DynamoDB's
+   * follows from its 400 KB item limit); `register`, `setChannels` and `join` beyond it fail with
+   * `TooManyChannelsError` and write nothing. Default 1,000.
+   */
+  maxChannelsPerConnection: number;
 }
 
-/** Limits stores apply unless configured otherwise: 512-byte channels, 32 KB data. */
-export const DEFAULT_LIMITS: StoreLimits = { maxChannelBytes: 512, maxDataBytes: 32 * 1024 };
+/** Limits stores apply unless configured otherwise: 512-byte channels, 32 KB data, 1,000 channels per connection. */
+export const DEFAULT_LIMITS: StoreLimits = {
+  maxChannelBytes: 512,
+  maxDataBytes: 32 * 1024,
+  maxChannelsPerConnection: 1000,
+};
 
 // API Gateway ids are base64-like; anything printable ASCII up to 128 chars is accepted.
 const CONNECTION_ID = /^[\x21-\x7e]{1,128}$/;
