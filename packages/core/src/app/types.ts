@@ -40,6 +40,15 @@ export interface RouteOptions<
   body?: TSchema;
   /** Middleware that runs for this route only, inside the app's global middleware. */
   middleware?: AppMiddleware<TState>[];
+  /**
+   * A two-way route: its return value reaches the client. API Gateway sends a route's answer
+   * back only when the route has a route response (`$default` key), so deploy templates must
+   * declare one for exactly these routes (see {@link WebSocketApp.twoWayRouteKeys}). Default
+   * `false`: a one-way route never replies, whatever it returns; push with `ctx.send`.
+   * For `route()` and `onDefault()` only: `$connect`'s answer always matters and `$disconnect`'s
+   * never does, so `onConnect`/`onDisconnect` refuse it with a `TypeError`.
+   */
+  twoWay?: boolean;
 }
 
 /** Options of {@link WebSocketApp}. */

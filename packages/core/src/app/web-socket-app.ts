@@ -40,6 +40,7 @@ interface Route {
   readonly handler: RouteHandler<unknown, object>;
   readonly schema: StandardSchemaV1 | undefined;
   readonly middleware: readonly AppMiddleware<object>[];
+  readonly twoWay: boolean;
   /**
    * Middleware + validation + handler, built on first use and dropped when middleware changes.
    * Answers the result or a promise of it, and may throw synchronously.
@@ -201,6 +202,15 @@ export class WebSocketApp<TState extends object = DefaultState> {
     return [...this.#routes.keys()];
   }
 
+  /**
+   * The message routes declared `twoWay` (see {@link RouteOptions.twoWay}): the routes whose
+   * answers reach the client, and so the routes a deploy template gives a route response.
+   * `serve()` from `@wsapp/local` reads it.
+   */
+  get twoWayRouteKeys(): string[] {
+    return [...this.#routes.values()].filter((route) => route.twoWay).map((route) => route.key);
+  }
+
   /** The Lambda handler function: `export const handler = app.handler();`. */
   handler(): (event: WebSocketEvent, context?: LambdaContext) => Promise<WebSocketResponse> {
     return (event, context) => this.resolve(event, context);
@@ -315,11 +325,15 @@ export class WebSocketApp<TState extends object = DefaultState> {
     const [options, handler] = typeof a === 'function' ? [{}, a] : [a, b];
     if (typeof handler !== 'function') throw new TypeError(`handler for ${key} must be a function`);
     if (this.#routes.has(key)) throw new TypeError(`a handler for ${key} is already registered`);
+    if (options.twoWay !== undefined && (key === CONNECT || key === DISCONNECT)) {
+      throw new TypeError(`twoWay is for message routes, not ${key}`);
+    }
     this.#routes.set(key, {
       key,
       handler: handler as RouteHandler<unknown, object>,
       schema: options.body,
       middleware: (options.middleware ?? []) as AppMiddleware<object>[],
+      twoWay: options.twoWay === true,
       run: undefined,
     });
     return this;
