@@ -1,5 +1,7 @@
 // CDK twin of ../template.yaml. Type-checked by hand against aws-cdk-lib 2.226.0, not by
 // `pnpm test` (aws-cdk-lib is not a workspace dependency): see README.md in this folder.
+
+import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { App, CfnOutput, CfnParameter, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import { WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -8,9 +10,15 @@ import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
+import { createChatApp } from '../src/app.js';
 
-/** The custom routes the chat app declares (`createChatApp(…).routeKeys` without `$`-routes). */
-const CHAT_ROUTES = ['join', 'leave', 'say', 'members'];
+// The routes, and which of them reply, come from the app's own declaration (the SAM template is
+// checked against the same declaration by test/template.test.ts).
+const chat = createChatApp({ store: new MemoryConnectionStore() });
+/** The custom routes the chat app declares. */
+const CHAT_ROUTES = chat.routeKeys.filter((key) => !key.startsWith('$'));
+/** The two-way routes: `returnResponse` gives them a `$default` route response. */
+const TWO_WAY = new Set(chat.twoWayRouteKeys);
 
 class ChatStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -50,9 +58,11 @@ class ChatStack extends Stack {
       },
       disconnectRouteOptions: { integration },
       // returnResponse: a two-way route, the handler's return value is sent back to the client.
-      defaultRouteOptions: { integration, returnResponse: true },
+      defaultRouteOptions: { integration, returnResponse: TWO_WAY.has('$default') },
     });
-    for (const routeKey of CHAT_ROUTES) api.addRoute(routeKey, { integration, returnResponse: true });
+    for (const routeKey of CHAT_ROUTES) {
+      api.addRoute(routeKey, { integration, returnResponse: TWO_WAY.has(routeKey) });
+    }
     const stage = new WebSocketStage(this, 'Stage', { webSocketApi: api, stageName, autoDeploy: true });
 
     // execute-api:ManageConnections on …:{api}/{stage}/*/@connections/* (CDK grants every method;

@@ -18,7 +18,11 @@ function userOf(ctx: { authorizer: Readonly<Record<string, unknown>> | undefined
   return user;
 }
 
-/** The chat app: rooms are channels; messages go to the room's members except the sender. */
+/**
+ * The chat app: rooms are channels; messages go to the room's members except the sender.
+ * Every message route is two-way: its answer (an ack, the member list, the unknown-action error)
+ * is what the client waits for, so the deploy templates give each one a route response.
+ */
 export function createChatApp(options: { store: ConnectionStore } & Omit<WebSocketAppOptions, 'store'>) {
   const app = new WebSocketApp({
     ...options,
@@ -38,7 +42,7 @@ export function createChatApp(options: { store: ConnectionStore } & Omit<WebSock
     }
   });
 
-  app.route('join', { body: JoinMessage }, async (ctx) => {
+  app.route('join', { twoWay: true, body: JoinMessage }, async (ctx) => {
     const user = userOf(ctx);
     await ctx.join(roomChannel(ctx.body.room));
     const event: ChatEvent = { type: 'joined', room: ctx.body.room, user };
@@ -46,7 +50,7 @@ export function createChatApp(options: { store: ConnectionStore } & Omit<WebSock
     return { type: 'ack', action: 'join', room: ctx.body.room };
   });
 
-  app.route('leave', { body: LeaveMessage }, async (ctx) => {
+  app.route('leave', { twoWay: true, body: LeaveMessage }, async (ctx) => {
     const user = userOf(ctx);
     await ctx.leave(roomChannel(ctx.body.room));
     const event: ChatEvent = { type: 'left', room: ctx.body.room, user };
@@ -54,7 +58,7 @@ export function createChatApp(options: { store: ConnectionStore } & Omit<WebSock
     return { type: 'ack', action: 'leave', room: ctx.body.room };
   });
 
-  app.route('say', { body: SayMessage }, async (ctx) => {
+  app.route('say', { twoWay: true, body: SayMessage }, async (ctx) => {
     const from = userOf(ctx);
     const channel = roomChannel(ctx.body.room);
     if (!(await roomsOf(ctx)).includes(channel)) throw new WebSocketError(403, `join ${ctx.body.room} first`);
@@ -69,7 +73,7 @@ export function createChatApp(options: { store: ConnectionStore } & Omit<WebSock
     return { type: 'ack', action: 'say', room: ctx.body.room, delivered: report.delivered };
   });
 
-  app.route('members', { body: MembersMessage }, async (ctx) => {
+  app.route('members', { twoWay: true, body: MembersMessage }, async (ctx) => {
     const store = options.store;
     const { connectionIds } = await store.members(roomChannel(ctx.body.room), { limit: 100 });
     const records = await Promise.all(connectionIds.map((id) => store.get(id)));
@@ -89,7 +93,7 @@ export function createChatApp(options: { store: ConnectionStore } & Omit<WebSock
     }
   });
 
-  app.onDefault(() => ({
+  app.onDefault({ twoWay: true }, () => ({
     type: 'error',
     message: 'unknown action',
     actions: ['join', 'leave', 'say', 'members'],

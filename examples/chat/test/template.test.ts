@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { describe, expect, it } from 'vitest';
 import { loadTemplate, referenceProblems } from '../../ticker/test/support/cloudformation.js';
@@ -12,9 +13,11 @@ const template = loadTemplate(new URL('template.yaml', root));
 describe('chat template.yaml', () => {
   it('has a route, an integration and a permission for every route the app declares', () => {
     const app = createChatApp({ store: new MemoryConnectionStore() });
+    expect(app.twoWayRouteKeys.sort()).toEqual(['$default', 'join', 'leave', 'members', 'say']);
     expect(
       webSocketTemplateProblems(template, {
         routeKeys: app.routeKeys,
+        twoWayRouteKeys: app.twoWayRouteKeys,
         connectAuthorization: 'lambda',
         codeRoot: root,
       }),
@@ -29,5 +32,16 @@ describe('chat template.yaml', () => {
     expect(template.Resources.ConnectAuthorizer?.Properties?.IdentitySource).toEqual([
       'route.request.querystring.name',
     ]);
+  });
+
+  it('the CDK twin takes its routes and route responses from the same declaration', () => {
+    // aws-cdk-lib is not a workspace dependency, so the CDK app cannot be synthesized here; its
+    // source must read the app's declaration instead of repeating it.
+    const cdk = readFileSync(new URL('cdk/app.ts', root), 'utf8');
+    expect(cdk).toContain('new Set(chat.twoWayRouteKeys)');
+    expect(cdk).toContain("returnResponse: TWO_WAY.has('$default')");
+    expect(cdk).toContain('returnResponse: TWO_WAY.has(routeKey)');
+    expect(cdk).not.toMatch(/returnResponse: true/);
+    expect(cdk).not.toMatch(/\['join'/);
   });
 });

@@ -34,13 +34,15 @@ export function createLongTaskApp(options: LongTaskAppOptions): WebSocketApp {
     // The Lambda authorizer's principalId is the only identity trusted (never query or headers).
     if (typeof ctx.authorizer?.principalId !== 'string') throw new WebSocketError(401, 'unauthorized');
   });
+  // Two-way: the client needs the answer's taskId to match the worker's replies.
   app.route(
     'submit',
+    { twoWay: true },
     forward(options.target, {
       schema: Submit,
       transform: (body): ReportJob => ({ report: body.report, rows: body.rows }),
     }),
   );
-  app.onDefault(() => ({ error: 'unknown action', actions: ['submit'] }));
+  app.onDefault({ twoWay: true }, () => ({ error: 'unknown action', actions: ['submit'] }));
   return app;
 }

@@ -11,9 +11,11 @@ const template = loadTemplate(new URL('template.yaml', root));
 describe('long-task template.yaml', () => {
   it('has a route, an integration and a permission for every route the app declares', () => {
     const app = createLongTaskApp({ target: { name: 'unused', put: async () => undefined } });
+    expect(app.twoWayRouteKeys.sort()).toEqual(['$default', 'submit']);
     expect(
       webSocketTemplateProblems(template, {
         routeKeys: app.routeKeys,
+        twoWayRouteKeys: app.twoWayRouteKeys,
         connectAuthorization: 'lambda',
         codeRoot: root,
       }),

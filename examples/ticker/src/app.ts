@@ -49,7 +49,9 @@ export function tickerJoinPolicy(ctx: Pick<WebSocketContext, 'authorizer'>, chan
 
 /**
  * The ticker's WebSocket API: authenticated by a Lambda authorizer on `$connect`, each connection
- * joins its user's channel; `subscribe` / `unsubscribe` manage `ticker#SYMBOL` channels.
+ * joins its user's channel; `subscribe` / `unsubscribe` manage `ticker#SYMBOL` channels. Both
+ * answer what they did (clients wait for it) and `$default` answers unknown actions: all three
+ * are two-way routes, with a route response in the template.
  */
 export function createTickerApp(options: TickerAppOptions): WebSocketApp<TickerState> {
   const app = new WebSocketApp<TickerState>({
@@ -69,7 +71,7 @@ export function createTickerApp(options: TickerAppOptions): WebSocketApp<TickerS
       await ctx.join(userChannel(ctx.state.user));
       await ctx.setData({ user: ctx.state.user });
     })
-    .route('subscribe', { body: Symbols }, async (ctx) => {
+    .route('subscribe', { twoWay: true, body: Symbols }, async (ctx) => {
       const symbols = [...new Set(ctx.body.symbols)];
       const current = (await ctx.connection())?.channels.filter(isTickerChannel) ?? [];
       const added = symbols.filter((symbol) => !current.includes(tickerChannel(symbol)));
@@ -79,10 +81,10 @@ export function createTickerApp(options: TickerAppOptions): WebSocketApp<TickerS
       await ctx.join(symbols.map(tickerChannel));
       return { subscribed: symbols };
     })
-    .route('unsubscribe', { body: Symbols }, async (ctx) => {
+    .route('unsubscribe', { twoWay: true, body: Symbols }, async (ctx) => {
       const symbols = [...new Set(ctx.body.symbols)];
       await ctx.leave(symbols.map(tickerChannel));
       return { unsubscribed: symbols };
     })
-    .onDefault(() => ({ error: 'unknown action', actions: ['subscribe', 'unsubscribe'] }));
+    .onDefault({ twoWay: true }, () => ({ error: 'unknown action', actions: ['subscribe', 'unsubscribe'] }));
 }

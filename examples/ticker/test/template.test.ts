@@ -13,9 +13,11 @@ const app = createTickerApp({ store: new MemoryConnectionStore() });
 describe('ticker template.yaml', () => {
   it('has a route, an integration and a permission for every route the app declares', () => {
     expect(app.routeKeys.sort()).toEqual(['$connect', '$default', 'subscribe', 'unsubscribe']);
+    expect(app.twoWayRouteKeys.sort()).toEqual(['$default', 'subscribe', 'unsubscribe']);
     expect(
       webSocketTemplateProblems(template, {
         routeKeys: app.routeKeys,
+        twoWayRouteKeys: app.twoWayRouteKeys,
         connectAuthorization: 'lambda',
         codeRoot: root,
       }),
@@ -75,6 +77,7 @@ describe('the template checks themselves', () => {
       false;
     const problems = webSocketTemplateProblems(broken, {
       routeKeys: app.routeKeys,
+      twoWayRouteKeys: app.twoWayRouteKeys,
       connectAuthorization: 'lambda',
       codeRoot: root,
     });
@@ -94,5 +97,18 @@ describe('the template checks themselves', () => {
         'UnsubscribeRouteResponse.Properties.RouteId: Ref UnsubscribeRoute',
       ]),
     );
+  });
+
+  it('catch a route response on a route the app does not declare two-way', () => {
+    const problems = webSocketTemplateProblems(template, {
+      routeKeys: app.routeKeys,
+      twoWayRouteKeys: app.twoWayRouteKeys.filter((key) => key !== 'unsubscribe'),
+      connectAuthorization: 'lambda',
+      codeRoot: root,
+    });
+    expect(problems).toEqual([
+      'UnsubscribeRoute: one-way route unsubscribe must have no RouteResponseSelectionExpression',
+      'UnsubscribeRouteResponse: one-way route unsubscribe must have no route response (the app does not declare it twoWay)',
+    ]);
   });
 });

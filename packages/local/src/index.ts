@@ -5,6 +5,10 @@
  * @packageDocumentation
  * @module @wsapp/local
  */
+export type { RequestMaps } from './events/connect-request.js';
+export { type ApiLocation, EventBuilder, type EventSource, type EventStamp } from './events/event-builder.js';
+export { gatewayId } from './events/ids.js';
+export { formatRequestTime } from './events/request-time.js';
 export type { FaultControls, FaultSpec, InjectedFault } from './faults/fault-injector.js';
 export type { Authorizer, AuthorizerContext, AuthorizerRequest } from './gateway/authorizer.js';
 export type { ConnectionInfo } from './gateway/connection.js';

@@ -21,6 +21,14 @@ export interface ServeOptions {
    * are always sent to the integration.
    */
   routes?: readonly string[];
+  /**
+   * The two-way routes: the only ones whose integration response reaches the client, as on API
+   * Gateway where only routes with a route response reply. Default: the app's `twoWayRouteKeys`
+   * (routes declared with `{ twoWay: true }`, read once), or none for a plain handler. A one-way
+   * route's answer is dropped (logged once per route). `$connect` and `$disconnect` are not routes
+   * that reply: naming them throws `TypeError`.
+   */
+  twoWayRoutes?: readonly string[];
   /** A Lambda authorizer for `$connect` (see {@link Authorizer}). Default: none, every connection is allowed. */
   authorizer?: Authorizer;
   /** Idle connections are closed with 1001 `Going away` after this long. Default 10 minutes. */
@@ -48,6 +56,7 @@ export interface ResolvedOptions {
   apiId: string;
   routeSelectionExpression: string;
   routes: readonly string[];
+  twoWayRoutes: ReadonlySet<string>;
   authorizer: Authorizer | undefined;
   idleTimeoutMs: number;
   maxConnectionMs: number;
@@ -70,6 +79,7 @@ export function resolveOptions(target: AppOrHandler, options: ServeOptions): Res
     apiId: options.apiId ?? 'wsapplocal',
     routeSelectionExpression: options.routeSelectionExpression ?? '$request.body.action',
     routes: options.routes ?? defaultRoutes(target),
+    twoWayRoutes: new Set(options.twoWayRoutes ?? defaultTwoWayRoutes(target)),
     authorizer: options.authorizer,
     idleTimeoutMs: options.idleTimeoutMs ?? IDLE_TIMEOUT_SECONDS * 1000,
     maxConnectionMs: options.maxConnectionMs ?? MAX_CONNECTION_SECONDS * 1000,
@@ -78,6 +88,10 @@ export function resolveOptions(target: AppOrHandler, options: ServeOptions): Res
     logger: options.logger ?? console,
     httpHandler: options.httpHandler,
   };
+  for (const key of ['$connect', '$disconnect']) {
+    if (resolved.twoWayRoutes.has(key))
+      throw new TypeError(`twoWayRoutes: ${key} is not a route that replies`);
+  }
   for (const name of ['idleTimeoutMs', 'maxConnectionMs', 'timeoutMs'] as const) {
     const value = resolved[name];
     if (!(Number.isFinite(value) && value > 0)) throw new TypeError(`${name} must be a positive number`);
@@ -90,4 +104,11 @@ function defaultRoutes(target: AppOrHandler): readonly string[] {
     return [...target.routeKeys];
   }
   return ['$default'];
+}
+
+function defaultTwoWayRoutes(target: AppOrHandler): readonly string[] {
+  if (typeof target === 'object' && target !== null && Array.isArray(target.twoWayRouteKeys)) {
+    return [...target.twoWayRouteKeys];
+  }
+  return [];
 }

@@ -6,6 +6,8 @@ import { CloseCodes } from './gateway/close-reasons.js';
 import { ConnectFlow } from './gateway/connect-flow.js';
 import { ConnectionRegistry } from './gateway/connection-registry.js';
 import type { GatewayDeps } from './gateway/gateway-deps.js';
+import { oneWayWarning } from './gateway/one-way-warning.js';
+import { isWebSocketPath } from './gateway/websocket-path.js';
 import type { AppOrHandler } from './lambda/handler-types.js';
 import { createInvoker } from './lambda/invoker.js';
 import { writeAwsError } from './management/aws-error.js';
@@ -50,6 +52,8 @@ export async function serve(target: AppOrHandler, options: ServeOptions = {}): P
     builder: new EventBuilder({ apiId: o.apiId, stage: o.stage, domainName }),
     invoke,
     selectRoute,
+    twoWayRoutes: o.twoWayRoutes,
+    warnDropped: oneWayWarning(o.logger),
     registry,
     authorizer: o.authorizer,
     idleTimeoutMs: o.idleTimeoutMs,
@@ -70,6 +74,13 @@ export async function serve(target: AppOrHandler, options: ServeOptions = {}): P
   });
   http.on('upgrade', connectFlow.handleUpgrade);
   http.on('request', (req, res) => {
+    if (isWebSocketPath(req.url ?? '/', o.stage)) {
+      // A plain HTTP request where the WebSocket API lives: API Gateway answers 426.
+      const body = JSON.stringify({ message: 'Upgrade Required' });
+      res.writeHead(426, { 'content-type': 'application/json', upgrade: 'websocket', connection: 'Upgrade' });
+      res.end(body);
+      return;
+    }
     if (o.httpHandler !== undefined && !isManagementPath(req.url ?? '/', o.stage)) {
       o.httpHandler(req, res);
       return;
@@ -83,12 +94,14 @@ export async function serve(target: AppOrHandler, options: ServeOptions = {}): P
 
   let closing: Promise<void> | undefined;
   const shutdown = async () => {
-    connectFlow.close();
+    const connecting = connectFlow.close();
     const open = registry.all();
     for (const connection of open) {
       registry.delete(connection.connectionId);
       connection.close(CloseCodes.goingAway, 'Going away');
     }
+    // $connects still running end first: those that accept queue their $disconnect, awaited below.
+    await connecting;
     await Promise.all(open.map((connection) => connection.closed));
     await registry.settled();
     await stop(http);

@@ -10,7 +10,7 @@ describe('@types/aws-lambda handlers', () => {
       if (event.requestContext.routeKey !== '$default') return { statusCode: 200 };
       return { statusCode: 200, body: `got ${event.body}` };
     };
-    const server = await start(handler);
+    const server = await start(handler, { twoWayRoutes: ['$default'] });
     const client = await connect(server.url);
     client.send('hello');
     expect(await client.text()).toBe('got hello');
@@ -20,7 +20,7 @@ describe('@types/aws-lambda handlers', () => {
     const handler: APIGatewayProxyWebsocketHandlerV2 = (event, _context, callback) => {
       callback(null, { statusCode: 200, body: event.requestContext.eventType });
     };
-    const server = await start(handler);
+    const server = await start(handler, { twoWayRoutes: ['$default'] });
     const client = await connect(server.url);
     client.send('x');
     expect(await client.text()).toBe('MESSAGE');

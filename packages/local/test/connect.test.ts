@@ -89,12 +89,12 @@ describe('$connect', () => {
     expect(server.connections.size).toBe(0);
   });
 
-  it('answers 500 when a plain handler throws on $connect', async () => {
+  it('answers 502 when a plain handler throws on $connect (API Gateway: a failed integration)', async () => {
     const server = await start(async () => {
       throw new Error('boom');
     });
     const rejected = (await connect(server.url).catch((e: unknown) => e)) as Rejected;
-    expect(rejected.status).toBe(500);
+    expect(rejected.status).toBe(502);
     expect(JSON.parse(rejected.body)).toEqual({ message: 'Internal server error' });
   });
 
@@ -158,7 +158,7 @@ describe('authorizer', () => {
     const log = new EventLog();
     const app = recordingApp(log)
       .onConnect(() => undefined)
-      .route('ping', () => 'pong')
+      .route('ping', { twoWay: true }, () => 'pong')
       .onDisconnect(() => undefined);
     const server = await start(app, {
       authorizer: (request) => {

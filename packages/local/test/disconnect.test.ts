@@ -6,7 +6,7 @@ function recordingApp(log: EventLog) {
   const app = new WebSocketApp({ logger: silentLogger() })
     .onConnect(() => undefined)
     .onDisconnect(() => undefined)
-    .onDefault(() => undefined);
+    .onDefault({ twoWay: true }, () => undefined);
   app.use((ctx, next) => {
     log.record(ctx.event);
     return next();
@@ -70,7 +70,7 @@ describe('$disconnect', () => {
   it('runs $disconnect after the messages already queued for the connection', async () => {
     const log = new EventLog();
     const app = recordingApp(log);
-    app.route('slow', () => new Promise((resolve) => setTimeout(resolve, 30)));
+    app.route('slow', { twoWay: true }, () => new Promise((resolve) => setTimeout(resolve, 30)));
     const server = await start(app);
     const client = await connect(server.url);
     client.send({ action: 'slow' });

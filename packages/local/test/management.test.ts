@@ -106,7 +106,7 @@ describe('@connections with the AWS SDK', () => {
   });
 
   it('works with the endpoint derived from the event: http://{domainName}/{stage}', async () => {
-    const app = new WebSocketApp({ logger: silentLogger() }).route('hello', async (ctx) => {
+    const app = new WebSocketApp({ logger: silentLogger() }).route('hello', { twoWay: true }, async (ctx) => {
       const { domainName, stage } = ctx.event.requestContext;
       const api = managementClient(`http://${domainName}/${stage}`);
       await api.send(new PostToConnectionCommand({ ConnectionId: ctx.connectionId, Data: 'pushed' }));

@@ -17,8 +17,8 @@ describe('route selection', () => {
   it('gives a custom route its exact route key', async () => {
     const log = new EventLog();
     const app = recordingApp(log)
-      .route('sendMessage', (ctx) => ({ route: ctx.routeKey }))
-      .onDefault(() => ({ route: '$default' }));
+      .route('sendMessage', { twoWay: true }, (ctx) => ({ route: ctx.routeKey }))
+      .onDefault({ twoWay: true }, () => ({ route: '$default' }));
     const server = await start(app);
     const client = await connect(server.url);
     client.send({ action: 'sendMessage', text: 'hi' });
@@ -33,9 +33,9 @@ describe('route selection', () => {
 
   it('evaluates a nested path expression and compares the value as a string', async () => {
     const app = new WebSocketApp({ logger: silentLogger() })
-      .route('42', () => 'number route')
-      .route('chat.send', () => 'nested route')
-      .onDefault(() => 'default');
+      .route('42', { twoWay: true }, () => 'number route')
+      .route('chat.send', { twoWay: true }, () => 'nested route')
+      .onDefault({ twoWay: true }, () => 'default');
     const server = await start(app, { routeSelectionExpression: '$request.body.meta.type' });
     const client = await connect(server.url);
     client.send({ meta: { type: 'chat.send' } });
@@ -49,8 +49,8 @@ describe('route selection', () => {
   it('sends non-JSON bodies, missing fields, unknown keys and inherited names to $default', async () => {
     const log = new EventLog();
     const app = recordingApp(log)
-      .route('known', () => 'known')
-      .onDefault(() => 'default');
+      .route('known', { twoWay: true }, () => 'known')
+      .onDefault({ twoWay: true }, () => 'default');
     const server = await start(app);
     const client = await connect(server.url);
     for (const body of ['not json', '{"other":1}', '{"action":"unknown"}', '{"action":"toString"}', '[1]']) {
@@ -62,7 +62,7 @@ describe('route selection', () => {
 
   it('answers an error frame when nothing matches and there is no $default', async () => {
     const log = new EventLog();
-    const server = await start(recordingApp(log).route('known', () => 'known'));
+    const server = await start(recordingApp(log).route('known', { twoWay: true }, () => 'known'));
     const client = await connect(server.url);
     client.send({ action: 'unknown' });
     const frame = (await client.json()) as Record<string, unknown>;
@@ -77,7 +77,9 @@ describe('route selection', () => {
   });
 
   it('only routes to the keys given in `routes` when set', async () => {
-    const app = new WebSocketApp({ logger: silentLogger() }).route('a', () => 'a').onDefault(() => 'default');
+    const app = new WebSocketApp({ logger: silentLogger() })
+      .route('a', { twoWay: true }, () => 'a')
+      .onDefault({ twoWay: true }, () => 'default');
     const server = await start(app, { routes: ['$default'] });
     const client = await connect(server.url);
     client.send({ action: 'a' });
@@ -86,23 +88,14 @@ describe('route selection', () => {
 });
 
 describe('messages', () => {
-  it('delivers binary frames base64-encoded', async () => {
-    const log = new EventLog();
-    const server = await start(recordingApp(log).onDefault((ctx) => ({ raw: ctx.rawBody })));
-    const client = await connect(server.url);
-    const bytes = Buffer.from([0, 1, 2, 250, 255]);
-    client.send(bytes);
-    expect(await client.json()).toEqual({ raw: '\u0000\u0001\u0002��' });
-    const event = await log.waitFor('$default');
-    expect(event.isBase64Encoded).toBe(true);
-    expect(event.body).toBe(bytes.toString('base64'));
-  });
-
-  it('sends the route response body back whatever its status', async () => {
-    const server = await start(async (event) => {
-      if (event.requestContext.eventType !== 'MESSAGE') return { statusCode: 200 };
-      return { statusCode: 400, body: 'nope' };
-    });
+  it('sends a two-way route response body back whatever its status', async () => {
+    const server = await start(
+      async (event) => {
+        if (event.requestContext.eventType !== 'MESSAGE') return { statusCode: 200 };
+        return { statusCode: 400, body: 'nope' };
+      },
+      { twoWayRoutes: ['$default'] },
+    );
     const client = await connect(server.url);
     client.send('anything');
     expect(await client.text()).toBe('nope');
@@ -110,8 +103,8 @@ describe('messages', () => {
 
   it('sends nothing back when the route response has no body', async () => {
     const app = new WebSocketApp({ logger: silentLogger() })
-      .route('quiet', () => undefined)
-      .route('loud', () => 'loud');
+      .route('quiet', { twoWay: true }, () => undefined)
+      .route('loud', { twoWay: true }, () => 'loud');
     const server = await start(app);
     const client = await connect(server.url);
     client.send({ action: 'quiet' });
@@ -135,7 +128,7 @@ describe('messages', () => {
 
   it('processes the messages of one connection in order', async () => {
     const seen: number[] = [];
-    const app = new WebSocketApp({ logger: silentLogger() }).onDefault(async (ctx) => {
+    const app = new WebSocketApp({ logger: silentLogger() }).onDefault({ twoWay: true }, async (ctx) => {
       const n = (ctx.body as { n: number }).n;
       await new Promise((resolve) => setTimeout(resolve, n % 2 === 0 ? 5 : 0));
       seen.push(n);
@@ -158,7 +151,7 @@ describe('messages', () => {
         const left = context.getRemainingTimeInMillis();
         return { statusCode: 200, body: String(left > 4000 && left <= 5000) };
       },
-      { timeoutMs: 5000, functionName: 'chat-fn' },
+      { timeoutMs: 5000, functionName: 'chat-fn', twoWayRoutes: ['$default'] },
     );
     const client = await connect(server.url);
     client.send('x');
@@ -167,12 +160,15 @@ describe('messages', () => {
 
   it('runs a plain Lambda handler for every route, $default only', async () => {
     const routeKeys: string[] = [];
-    const server = await start(async (event) => {
-      routeKeys.push(event.requestContext.routeKey);
-      if (event.requestContext.routeKey === '$default')
-        return { statusCode: 200, body: `echo:${event.body}` };
-      return { statusCode: 200 };
-    });
+    const server = await start(
+      async (event) => {
+        routeKeys.push(event.requestContext.routeKey);
+        if (event.requestContext.routeKey === '$default')
+          return { statusCode: 200, body: `echo:${event.body}` };
+        return { statusCode: 200 };
+      },
+      { twoWayRoutes: ['$default'] },
+    );
     const client = await connect(server.url);
     client.send({ action: 'custom' });
     expect(await client.text()).toBe('echo:{"action":"custom"}');
@@ -186,11 +182,16 @@ describe('messages', () => {
 describe('payload limit', () => {
   it('accepts a 128 KB message and closes with 1009 over it; $disconnect reports 1009', async () => {
     const log = new EventLog();
-    const server = await start(recordingApp(log).onDefault((ctx) => String(ctx.rawBody?.length)));
+    const server = await start(
+      recordingApp(log).onDefault({ twoWay: true }, (ctx) => String(ctx.rawBody?.length)),
+    );
     const client = await connect(server.url);
-    client.send('a'.repeat(131072));
+    // API Gateway frames are at most 32 KB: a 128 KB message arrives as four frames.
+    const frame = 'a'.repeat(32768);
+    for (let i = 0; i < 4; i++) client.ws.send(frame, { fin: i === 3 });
     expect(await client.text()).toBe('131072');
-    client.send('a'.repeat(131073));
+    for (let i = 0; i < 4; i++) client.ws.send(frame, { fin: false });
+    client.ws.send('a', { fin: true });
     const closed = await client.closed;
     expect(closed.code).toBe(1009);
     const event = await log.waitFor('$disconnect');

@@ -14,8 +14,8 @@ import { type Client, connect, silentLogger, start } from './helpers.js';
 function channelApp(store: MemoryConnectionStore, logger = silentLogger()) {
   return new WebSocketApp({ store, logger })
     .onConnect((ctx) => ctx.join((ctx.query.channels ?? 'all').split(',')))
-    .route('whoami', (ctx) => ctx.connectionId)
-    .route('shout', (ctx) =>
+    .route('whoami', { twoWay: true }, (ctx) => ctx.connectionId)
+    .route('shout', { twoWay: true }, (ctx) =>
       ctx.broadcast({ channels: ['all'], except: ctx.connectionId }, ctx.body as object),
     );
 }
@@ -272,7 +272,9 @@ describe('endpoint resolution', () => {
 
   it('warns once, with the fix, when requests come through a custom domain without the endpoint option', async () => {
     const logger = silentLogger();
-    const app = new WebSocketApp({ logger }).route('x', (ctx) => ctx.send('hi').catch(() => 'failed'));
+    const app = new WebSocketApp({ logger }).route('x', { twoWay: true }, (ctx) =>
+      ctx.send('hi').catch(() => 'failed'),
+    );
     const { messageEvent } = await import('@wsapp/testing');
     await app.resolve(messageEvent({ action: 'x' }, { domainName: 'ws.example.com' }));
     await app.resolve(messageEvent({ action: 'x' }, { domainName: 'ws.example.com' }));

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { connect as tcpConnect, type Socket } from 'node:net';
+import { type Socket, connect as tcpConnect } from 'node:net';
 
 /** A handshake written byte by byte over `node:net`, so tests can send what no WebSocket library would. */
 export interface RawHandshake {

@@ -6,6 +6,12 @@ import { isRef, type Resource, resourcesOfType, subTemplate, type Template } fro
 export interface WebSocketTemplateExpectations {
   /** The app's `routeKeys`; `$connect`, `$disconnect` and `$default` are required anyway. */
   routeKeys: readonly string[];
+  /**
+   * The app's `twoWayRouteKeys`: exactly these routes get a `$default` route response (and
+   * `RouteResponseSelectionExpression: $default`); every other route has none, so API Gateway
+   * drops its answers, as the emulator does.
+   */
+  twoWayRouteKeys: readonly string[];
   /** `lambda`: `$connect` has a Lambda REQUEST authorizer; `none`: `AuthorizationType: NONE`. */
   connectAuthorization: 'lambda' | 'none';
   /** The directory the template's `CodeUri: .` and esbuild entry points are relative to. */
@@ -58,7 +64,9 @@ export function webSocketTemplateProblems(t: Template, expected: WebSocketTempla
     const fn = integrationFunction(t, api, route, problems);
     if (fn !== undefined) integrationFunctions.add(fn);
     checkAuthorization(t, api, key, route, expected, problems);
-    if (key !== '$connect' && key !== '$disconnect') checkTwoWay(t, api, key, route, problems);
+    if (key === '$connect' || key === '$disconnect') checkNoRouteResponse(t, key, route, problems);
+    else if (expected.twoWayRouteKeys.includes(key)) checkTwoWay(t, api, key, route, problems);
+    else checkNoRouteResponse(t, key, route, problems);
   }
   for (const key of routes.keys()) {
     if (!wanted.has(key)) problems.push(`route ${key}: the app declares no such route`);
@@ -187,6 +195,21 @@ function checkTwoWay(t: Template, api: string, key: string, route: string, probl
     (id) => props(t, id).RouteResponseKey === '$default' && isRef(props(t, id).ApiId, api),
   );
   if (!ok) problems.push(`${route}: no AWS::ApiGatewayV2::RouteResponse with RouteResponseKey $default`);
+}
+
+/** A one-way route (or `$connect`/`$disconnect`): no route response, no response selection. */
+function checkNoRouteResponse(t: Template, key: string, route: string, problems: Problems): void {
+  if (props(t, route).RouteResponseSelectionExpression !== undefined) {
+    problems.push(`${route}: one-way route ${key} must have no RouteResponseSelectionExpression`);
+  }
+  const responses = resourcesOfType(t, 'AWS::ApiGatewayV2::RouteResponse').filter((id) =>
+    isRef(props(t, id).RouteId, route),
+  );
+  for (const id of responses) {
+    problems.push(
+      `${id}: one-way route ${key} must have no route response (the app does not declare it twoWay)`,
+    );
+  }
 }
 
 function checkDeployment(t: Template, api: string, routes: string[], problems: Problems): void {

@@ -5,31 +5,53 @@ import { formatRequestTime } from './request-time.js';
 
 /** What an event says about its connection. */
 export interface EventSource {
+  /** `requestContext.connectionId`. */
   connectionId: string;
+  /** `requestContext.connectedAt`, epoch ms. */
   connectedAt: number;
+  /** `requestContext.identity.sourceIp`. */
   sourceIp: string;
+  /** `requestContext.identity.userAgent`; left out when `undefined`. */
   userAgent: string | undefined;
+  /** `requestContext.authorizer` (a copy); left out when `undefined`. */
   authorizer: Record<string, unknown> | undefined;
 }
 
-/** Where the emulated API lives; every event carries it. */
+/** Where the API lives; every event carries it. */
 export interface ApiLocation {
+  /** `requestContext.apiId`. */
   apiId: string;
+  /** `requestContext.stage`. */
   stage: string;
-  /** `host:port` actually listened on, so `http://{domainName}/{stage}` is the management endpoint. */
+  /** `requestContext.domainName`: with the emulator, the `host:port` listened on, so `http://{domainName}/{stage}` is the management endpoint. */
   domainName: string;
 }
 
-/** Builds the Lambda proxy events API Gateway sends for WebSocket routes. */
+/** The ids and time of one event; fresh ids and the current time by default. */
+export interface EventStamp {
+  /** `requestContext.requestId` and `extendedRequestId`. */
+  requestId?: string;
+  /** `requestContext.requestTimeEpoch` (epoch ms); `requestTime` is formatted from it. */
+  requestTimeEpoch?: number;
+  /** `requestContext.messageId` (message events only). */
+  messageId?: string;
+}
+
+/**
+ * Builds the Lambda proxy events API Gateway sends for WebSocket routes. The emulator and the
+ * event factories of `@wsapp/testing` both build their events here, so ids, times and shapes
+ * have one definition.
+ */
 export class EventBuilder {
+  /** @param api - where the API lives, copied into every event. */
   constructor(private readonly api: ApiLocation) {}
 
-  /** The `$connect` event: the client's headers and query string. */
-  connect(source: EventSource, maps: RequestMaps): WebSocketEvent {
+  /** The `$connect` event: the client's headers and, when there is one, its query string. */
+  connect(source: EventSource, maps: RequestMaps, stamp: EventStamp = {}): WebSocketEvent {
     const event: WebSocketEvent = {
       headers: maps.headers,
       multiValueHeaders: maps.multiValueHeaders,
-      requestContext: this.#context(source, '$connect', 'CONNECT'),
+      requestContext: this.#context(source, '$connect', 'CONNECT', stamp),
       isBase64Encoded: false,
     };
     if (maps.query !== undefined) {
@@ -39,20 +61,27 @@ export class EventBuilder {
     return event;
   }
 
-  /** A message event; binary frames arrive base64-encoded. */
-  message(source: EventSource, routeKey: string, data: Buffer, binary: boolean): WebSocketEvent {
-    const requestContext = this.#context(source, routeKey, 'MESSAGE');
-    requestContext.messageId = gatewayId();
-    return {
-      requestContext,
-      body: data.toString(binary ? 'base64' : 'utf8'),
-      isBase64Encoded: binary,
-    };
+  /** A message event for the selected `routeKey`, with a `messageId`. */
+  message(
+    source: EventSource,
+    routeKey: string,
+    body: string,
+    isBase64Encoded: boolean,
+    stamp: EventStamp = {},
+  ): WebSocketEvent {
+    const requestContext = this.#context(source, routeKey, 'MESSAGE', stamp);
+    requestContext.messageId = stamp.messageId ?? gatewayId();
+    return { requestContext, body, isBase64Encoded };
   }
 
   /** The `$disconnect` event, with the close code and reason, and API Gateway's fixed headers. */
-  disconnect(source: EventSource, statusCode: number, reason: string): WebSocketEvent {
-    const requestContext = this.#context(source, '$disconnect', 'DISCONNECT');
+  disconnect(
+    source: EventSource,
+    statusCode: number,
+    reason: string,
+    stamp: EventStamp = {},
+  ): WebSocketEvent {
+    const requestContext = this.#context(source, '$disconnect', 'DISCONNECT', stamp);
     requestContext.disconnectStatusCode = statusCode;
     requestContext.disconnectReason = reason;
     const headers = { Host: this.api.domainName, 'x-api-key': '', 'X-Forwarded-For': '', 'x-restapi': '' };
@@ -64,9 +93,10 @@ export class EventBuilder {
     source: EventSource,
     routeKey: string,
     eventType: 'CONNECT' | 'MESSAGE' | 'DISCONNECT',
+    stamp: EventStamp,
   ): WebSocketRequestContext {
-    const now = Date.now();
-    const requestId = gatewayId();
+    const now = stamp.requestTimeEpoch ?? Date.now();
+    const requestId = stamp.requestId ?? gatewayId();
     const identity: NonNullable<WebSocketRequestContext['identity']> = { sourceIp: source.sourceIp };
     if (source.userAgent !== undefined) identity.userAgent = source.userAgent;
     const context: WebSocketRequestContext = {

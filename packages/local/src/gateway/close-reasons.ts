@@ -4,6 +4,7 @@ export const CloseCodes = {
   goingAway: 1001,
   noStatus: 1005,
   abnormal: 1006,
+  unsupportedData: 1003,
   messageTooBig: 1009,
 } as const;
 
@@ -14,6 +15,7 @@ export const CloseCodes = {
 const REASONS: Record<number, string> = {
   1000: 'Connection Closed Normally',
   1001: 'Going away',
+  1003: 'Unsupported data',
   1005: 'Client-side close frame status not set',
   1006: 'Connection closed abnormally',
   1009: 'Message too big',

@@ -11,10 +11,16 @@ import { authorize } from './authorizer.js';
 import { CloseCodes } from './close-reasons.js';
 import { LocalConnection } from './connection.js';
 import { onClose, onLostDuringConnect } from './disconnect-flow.js';
+import { FrameGuard } from './frame-guard.js';
 import type { GatewayDeps } from './gateway-deps.js';
+import { handshakeProblem } from './handshake.js';
 import { onMessage } from './message-flow.js';
 import { rejectUpgrade } from './reject-upgrade.js';
 import { chosenSubprotocol } from './subprotocol.js';
+import { isWebSocketPath } from './websocket-path.js';
+
+/** API Gateway's frame size limit: a larger single frame closes the connection with 1009. */
+const MAX_FRAME_BYTES = 32 * 1024;
 
 /** Close codes for protocol errors the socket library closes the connection for. */
 const PROTOCOL_ERRORS: Record<string, { code: number; reason: string }> = {
@@ -23,15 +29,19 @@ const PROTOCOL_ERRORS: Record<string, { code: number; reason: string }> = {
 };
 
 /**
- * The `$connect` flow: authorizer, then the integration, BEFORE the handshake completes. A 2xx
- * completes the upgrade (answering a subprotocol only when the integration chose one the client
- * offered); any other status is written as a plain HTTP response and no WebSocket is opened.
+ * The `$connect` flow: the handshake is validated, then the authorizer and the integration run,
+ * BEFORE the handshake completes. A 2xx completes the upgrade (answering a subprotocol only when
+ * the integration chose one the client offered); any other status is written as a plain HTTP
+ * response and no WebSocket is opened. Every `$connect` the integration accepted ends with
+ * exactly one `$disconnect`: through the socket's close, or at once when the client left (reset,
+ * half-close) before the upgrade could complete.
  */
 export class ConnectFlow {
   readonly #deps: GatewayDeps;
   readonly #wss: WebSocketServer;
   readonly #subprotocols = new WeakMap<IncomingMessage, string>();
   readonly #pending = new Set<Duplex>();
+  readonly #inFlight = new Set<Promise<void>>();
   #closing = false;
 
   constructor(deps: GatewayDeps) {
@@ -48,37 +58,46 @@ export class ConnectFlow {
   /** The `upgrade` listener of the HTTP server. */
   readonly handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => undefined);
-    void this.#connect(req, socket, head).catch((error: unknown) => {
+    const work = this.#connect(req, socket, head).catch((error: unknown) => {
       this.#deps.logger.error('wsapp-local: $connect failed', { error });
       rejectUpgrade(socket, 500, JSON.stringify({ message: 'Internal server error' }));
     });
+    this.#inFlight.add(work);
+    void work.finally(() => this.#inFlight.delete(work));
   };
 
-  /** Stops accepting connections and drops the handshakes still waiting for `$connect`. */
-  close(): void {
+  /**
+   * Stops accepting connections and drops the handshakes still waiting for `$connect`; resolves
+   * once every `$connect` still running has finished (and queued its `$disconnect` if it accepted).
+   */
+  async close(): Promise<void> {
     this.#closing = true;
     for (const socket of this.#pending) socket.destroy();
     this.#pending.clear();
     this.#wss.close();
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
   }
 
   async #connect(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const deps = this.#deps;
     if (this.#closing) return rejectUpgrade(socket, 503, JSON.stringify({ message: 'Service Unavailable' }));
-    if (!this.#isOwnPath(req.url ?? '/'))
+    if (!isWebSocketPath(req.url ?? '/', deps.stage))
       return rejectUpgrade(socket, 403, JSON.stringify({ message: 'Forbidden' }));
-    if (
-      (req.headers.upgrade ?? '').toLowerCase() !== 'websocket' ||
-      req.headers['sec-websocket-key'] === undefined
-    ) {
-      return rejectUpgrade(socket, 400, JSON.stringify({ message: 'Bad Request' }));
+    const problem = handshakeProblem(req);
+    if (problem !== undefined) {
+      return rejectUpgrade(socket, problem.status, JSON.stringify({ message: problem.message }));
     }
     this.#pending.add(socket);
     try {
       const source = this.#source(req);
       const maps = readRequestMaps(req, this.#addedHeaders(source.sourceIp));
       const methodArn = `arn:aws:execute-api:us-east-1:000000000000:${deps.apiId}/${deps.stage}/$connect`;
-      const verdict = await authorize(deps.authorizer, deps.builder.connect(source, maps), methodArn);
+      const verdict = await authorize(
+        deps.authorizer,
+        deps.builder.connect(source, maps),
+        methodArn,
+        deps.logger,
+      );
       if (!verdict.allowed) {
         return rejectUpgrade(socket, verdict.statusCode, JSON.stringify({ message: verdict.message }));
       }
@@ -110,9 +129,10 @@ export class ConnectFlow {
         connectionId: source.connectionId,
         error: error instanceof InvocationError ? error.error : error,
       });
+      // A Lambda that throws or crashes is a bad gateway for API Gateway: 502.
       const [status, message] = timedOut
         ? [504, 'Endpoint request timed out']
-        : [500, 'Internal server error'];
+        : [502, 'Internal server error'];
       rejectUpgrade(socket, status, JSON.stringify({ message }));
       return undefined;
     }
@@ -126,16 +146,27 @@ export class ConnectFlow {
     response: IntegrationResponse,
   ): void {
     const deps = this.#deps;
-    if (socket.destroyed || this.#closing) {
-      // The client left while $connect ran: the integration was told it connected, so it hears the end.
+    if (socket.destroyed || !socket.readable || !socket.writable || this.#closing) {
+      // The client left (reset, or half-closed: the socket library would drop it silently) while
+      // $connect ran: the integration was told it connected, so it hears the end.
+      socket.destroy();
       onLostDuringConnect(deps, source);
       return;
     }
     const subprotocol = chosenSubprotocol(req, response.headers);
     if (subprotocol !== undefined) this.#subprotocols.set(req, subprotocol);
+    let opened = false;
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      opened = true;
       const connection = new LocalConnection(ws, source);
       deps.registry.add(connection);
+      const guard = new FrameGuard(MAX_FRAME_BYTES);
+      // Before the socket library's own listener, so an oversized frame is seen before it is parsed.
+      socket.prependListener('data', (chunk: Buffer) => {
+        if (!connection.closing && !guard.feed(chunk)) {
+          connection.close(CloseCodes.messageTooBig, 'Message too big');
+        }
+      });
       ws.on('message', (data, isBinary) => onMessage(deps, connection, data, isBinary));
       ws.on('error', (error: Error & { code?: string }) => {
         const code = error.code ?? '';
@@ -148,12 +179,12 @@ export class ConnectFlow {
         connection.close(code, reason),
       );
     });
-  }
-
-  #isOwnPath(url: string): boolean {
-    const query = url.indexOf('?');
-    const path = query === -1 ? url : url.slice(0, query);
-    return path === `/${this.#deps.stage}` || path === `/${this.#deps.stage}/`;
+    // handleUpgrade validated nothing new (handshakeProblem did), so a refusal here means the
+    // socket went away between the check above and the upgrade: the end is still reported.
+    if (!opened) {
+      socket.destroy();
+      onLostDuringConnect(deps, source);
+    }
   }
 
   #source(req: IncomingMessage): EventSource {

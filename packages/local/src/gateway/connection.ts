@@ -81,6 +81,11 @@ export class LocalConnection implements EventSource {
     grace.unref();
   }
 
+  /** Whether the server has started closing this connection (frames arriving now are dropped). */
+  get closing(): boolean {
+    return this.#serverClose !== undefined;
+  }
+
   /** Records a close the socket library already started (e.g. 1009 on an oversized message). */
   markClosedBy(code: number, reason: string): void {
     this.#serverClose ??= { code, reason };

@@ -14,6 +14,10 @@ export interface GatewayDeps {
   builder: EventBuilder;
   invoke: Invoker;
   selectRoute: RouteSelector;
+  /** The routes whose integration response reaches the client. */
+  twoWayRoutes: ReadonlySet<string>;
+  /** Logs, once per route, that a one-way route's answer was dropped. */
+  warnDropped: (routeKey: string) => void;
   registry: ConnectionRegistry;
   authorizer: Authorizer | undefined;
   idleTimeoutMs: number;

@@ -1,6 +1,7 @@
 import type { RawData } from 'ws';
 import { gatewayId } from '../events/ids.js';
 import { InvocationError } from '../lambda/invoker.js';
+import { CloseCodes } from './close-reasons.js';
 import type { LocalConnection } from './connection.js';
 import type { GatewayDeps } from './gateway-deps.js';
 
@@ -10,8 +11,10 @@ function errorFrame(message: string, connectionId: string, requestId: string): s
 }
 
 /**
- * Handles one inbound message: selects the route, invokes the integration and sends its body back
- * (every route acts as a two-way route). Messages of one connection are processed in order.
+ * Handles one inbound message: selects the route, invokes the integration and, for a two-way
+ * route only, sends its body back (API Gateway drops a one-way route's answer, whatever it is).
+ * A binary frame closes the connection with 1003, as API Gateway does. Messages of one
+ * connection are processed in order.
  */
 export function onMessage(
   deps: GatewayDeps,
@@ -19,21 +22,28 @@ export function onMessage(
   raw: RawData,
   binary: boolean,
 ): void {
+  if (connection.closing) return;
+  if (binary) {
+    connection.close(CloseCodes.unsupportedData, 'Unsupported data');
+    return;
+  }
   connection.touch();
   const data = toBuffer(raw);
   void connection.enqueue(async () => {
-    const routeKey = deps.selectRoute(data, binary);
+    const routeKey = deps.selectRoute(data, false);
     if (routeKey === undefined) {
       await sendQuietly(connection, errorFrame('Forbidden', connection.connectionId, gatewayId()));
       return;
     }
-    const event = deps.builder.message(connection, routeKey, data, binary);
+    const event = deps.builder.message(connection, routeKey, data.toString('utf8'), false);
     const { requestId } = event.requestContext;
     try {
       const response = await deps.invoke(event);
-      if (response.body !== undefined && response.body.length > 0)
-        await sendQuietly(connection, response.body);
+      if (response.body === undefined || response.body.length === 0) return;
+      if (deps.twoWayRoutes.has(routeKey)) await sendQuietly(connection, response.body);
+      else deps.warnDropped(routeKey);
     } catch (error) {
+      // A failed invocation is answered by API Gateway itself, on one-way routes too.
       const timedOut = error instanceof InvocationError && error.kind === 'timeout';
       deps.logger.error(`wsapp-local: ${routeKey} integration failed`, {
         connectionId: connection.connectionId,

@@ -41,6 +41,8 @@ export interface WebSocketAppLike {
   handler?(): LambdaHandlerLike;
   /** The declared route keys; the default for the `routes` option. */
   readonly routeKeys?: readonly string[];
+  /** The routes declared two-way; the default for the `twoWayRoutes` option. */
+  readonly twoWayRouteKeys?: readonly string[];
 }
 
 /** What {@link serve} runs: a `WebSocketApp` or a plain Lambda handler function. */

@@ -44,7 +44,9 @@ export function managementClients(endpoint: string): ManagementClients {
     const res = await signer.fetch(url(id), init);
     await res.arrayBuffer();
     const type = res.headers.get('x-amzn-errortype') ?? undefined;
-    return type === undefined ? { status: res.status } : { status: res.status, errorType: type.split(':')[0] };
+    return type === undefined
+      ? { status: res.status }
+      : { status: res.status, errorType: type.split(':')[0] };
   };
   return {
     // One after the other, so a test reads frames in a known order.

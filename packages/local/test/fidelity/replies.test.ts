@@ -1,4 +1,4 @@
-import { WebSocketApp, type WebSocketEvent, WebSocketError } from '@wsapp/core';
+import { WebSocketApp, WebSocketError, type WebSocketEvent } from '@wsapp/core';
 import { describe, expect, it } from 'vitest';
 import { connect, EventLog, silentLogger, start } from '../helpers.js';
 import { BOTH_OK, managementClients } from './clients.js';
@@ -35,7 +35,7 @@ describe('one-way and two-way routes', () => {
     // Frame by frame: the first thing that arrives is echo's answer, nothing before it.
     expect(await client.json()).toEqual({ echo: { action: 'echo', n: 1 } });
     client.send({ action: 'fail' });
-    expect(await client.json()).toEqual({ message: 'busy' });
+    expect(await client.json()).toMatchObject({ message: 'busy' });
 
     // Pushing works from one-way routes: both management clients reach the socket, in order.
     expect(await clients.post(id, 'pushed')).toEqual(BOTH_OK);

@@ -13,7 +13,9 @@ import { handshake, RawClient } from '../raw-client.js';
 const PER_KIND = 250;
 
 describe('emulator stress: 1,000 clients that close, reset and half-close', () => {
-  it('every accepted $connect gets exactly one $disconnect; the store ends empty', { timeout: 120_000 }, async () => {
+  it('every accepted $connect gets exactly one $disconnect; the store ends empty', {
+    timeout: 120_000,
+  }, async () => {
     const store = new MemoryConnectionStore();
     const connects = new Map<string, number>();
     const disconnects = new Map<string, number>();
@@ -65,13 +67,15 @@ describe('emulator stress: 1,000 clients that close, reset and half-close', () =
     const totalConnects = [...connects.values()].reduce((a, b) => a + b, 0);
     const totalDisconnects = [...disconnects.values()].reduce((a, b) => a + b, 0);
     console.log(
-      `[stress] 1,000 clients: ${totalConnects} $connect accepted, ${totalDisconnects} $disconnect, ` +
-        `${connects.size - PER_KIND * 2} of ${PER_KIND * 2} mid-handshake clients reached $connect's end, ` +
-        `${Math.round(elapsed)} ms`,
+      `[stress] 1,000 clients (${PER_KIND} each: graceful, reset after open, reset and half-close ` +
+        `during $connect): ${totalConnects} $connect accepted, ${totalDisconnects} $disconnect, ` +
+        `${server.connections.size} open, ${store.inspect().connections.length} stored, ${Math.round(elapsed)} ms`,
     );
     expect(totalConnects).toBeGreaterThanOrEqual(PER_KIND * 2);
     expect(totalDisconnects).toBe(totalConnects);
-    expect([...disconnects.keys()].every((id) => connects.get(id) === 1 && disconnects.get(id) === 1)).toBe(true);
+    expect([...disconnects.keys()].every((id) => connects.get(id) === 1 && disconnects.get(id) === 1)).toBe(
+      true,
+    );
     expect(server.connections.size).toBe(0);
     expect(store.inspect().connections).toEqual([]);
     expect((await store.members('everyone')).connectionIds).toEqual([]);

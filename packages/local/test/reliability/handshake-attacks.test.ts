@@ -43,7 +43,10 @@ describe('handshakes are validated before $connect runs', () => {
   it.each(bad)('%s is refused with 4xx and never invokes $connect', async (_name, overrides, method) => {
     const r = recorder();
     const server = await start(r.handler);
-    const client = await RawClient.open(server.port, handshake(server.domainName, '/local', overrides, method));
+    const client = await RawClient.open(
+      server.port,
+      handshake(server.domainName, '/local', overrides, method),
+    );
     const status = await client.status();
     expect(status).toBeGreaterThanOrEqual(400);
     expect(status).toBeLessThan(500);
@@ -54,27 +57,38 @@ describe('handshakes are validated before $connect runs', () => {
 });
 
 describe('every connection $connect accepted gets exactly one $disconnect', () => {
-  it.each(['half-close', 'reset'] as const)('clients that %s while $connect runs (200 of them)', async (how) => {
-    const r = recorder();
-    const server = await start(r.handler);
-    r.hold();
-    const clients = await Promise.all(
-      Array.from({ length: 200 }, () => RawClient.open(server.port, handshake(server.domainName, '/local'))),
-    );
-    await expect.poll(() => r.connectsStarted.count, { timeout: 20_000 }).toBe(200);
-    for (const c of clients) how === 'reset' ? c.reset() : c.halfClose();
-    await Promise.all(clients.map((c) => (how === 'reset' ? c.closed : Promise.resolve())));
-    r.release();
-    await expect.poll(() => r.count('$disconnect'), { timeout: 20_000 }).toBe(200);
-    expect(r.count('$connect')).toBe(200);
-    const connected = new Set(r.log.events.filter((e) => e.requestContext.routeKey === '$connect').map((e) => e.requestContext.connectionId));
-    const disconnected = r.log.events.filter((e) => e.requestContext.routeKey === '$disconnect').map((e) => e.requestContext.connectionId);
-    expect(new Set(disconnected)).toEqual(connected);
-    for (const c of clients) c.socket.destroy();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(r.count('$disconnect')).toBe(200);
-    expect(server.connections.size).toBe(0);
-  });
+  it.each(['half-close', 'reset'] as const)(
+    'clients that %s while $connect runs (200 of them)',
+    async (how) => {
+      const r = recorder();
+      const server = await start(r.handler);
+      r.hold();
+      const clients = await Promise.all(
+        Array.from({ length: 200 }, () =>
+          RawClient.open(server.port, handshake(server.domainName, '/local')),
+        ),
+      );
+      await expect.poll(() => r.connectsStarted.count, { timeout: 20_000 }).toBe(200);
+      for (const c of clients) how === 'reset' ? c.reset() : c.halfClose();
+      await Promise.all(clients.map((c) => (how === 'reset' ? c.closed : Promise.resolve())));
+      r.release();
+      await expect.poll(() => r.count('$disconnect'), { timeout: 20_000 }).toBe(200);
+      expect(r.count('$connect')).toBe(200);
+      const connected = new Set(
+        r.log.events
+          .filter((e) => e.requestContext.routeKey === '$connect')
+          .map((e) => e.requestContext.connectionId),
+      );
+      const disconnected = r.log.events
+        .filter((e) => e.requestContext.routeKey === '$disconnect')
+        .map((e) => e.requestContext.connectionId);
+      expect(new Set(disconnected)).toEqual(connected);
+      for (const c of clients) c.socket.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(r.count('$disconnect')).toBe(200);
+      expect(server.connections.size).toBe(0);
+    },
+  );
 
   it('server.close() resolves only after the $disconnect of connections still in $connect', async () => {
     const r = recorder();

@@ -13,7 +13,7 @@ describe('management request timeout', () => {
     const store = new MemoryConnectionStore();
     const app = new WebSocketApp({ store, logger: silentLogger() })
       .onConnect(() => undefined)
-      .route('whoami', (ctx) => ctx.connectionId);
+      .route('whoami', { twoWay: true }, (ctx) => ctx.connectionId);
     const server = await start(app);
     const client = await connect(server.url);
     client.send({ action: 'whoami' });

@@ -13,7 +13,7 @@ import { type Client, connect, silentLogger, start } from '../helpers.js';
 function channelApp(store: MemoryConnectionStore) {
   return new WebSocketApp({ store, logger: silentLogger() })
     .onConnect((ctx) => ctx.join('all'))
-    .route('whoami', (ctx) => ctx.connectionId);
+    .route('whoami', { twoWay: true }, (ctx) => ctx.connectionId);
 }
 
 async function openClients(url: string, n: number, batch = 100) {

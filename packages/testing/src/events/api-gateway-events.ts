@@ -1,5 +1,5 @@
-import type { WebSocketEvent, WebSocketRequestContext } from '@wsapp/core';
-import { connectionIdLike, requestIdLike } from './ids.js';
+import type { WebSocketEvent } from '@wsapp/core';
+import { EventBuilder, type EventSource, type EventStamp, gatewayId } from '@wsapp/local';
 
 /** Fields common to every factory; each defaults to a realistic value. */
 export interface EventOptions {
@@ -55,45 +55,26 @@ export interface DisconnectEventOptions extends EventOptions {
   reason?: string;
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** API Gateway's `requestTime` format: `22/Nov/2026:18:58:51 +0000`. */
-function requestTime(epochMs: number): string {
-  const d = new Date(epochMs);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return (
-    `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:` +
-    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`
-  );
-}
-
-function requestContext(
-  routeKey: string,
-  eventType: 'CONNECT' | 'MESSAGE' | 'DISCONNECT',
+/** The connection an event belongs to, and the API it arrives through, from the options. */
+function parts(
   o: EventOptions,
-): WebSocketRequestContext {
+  eventType: 'CONNECT' | 'MESSAGE' | 'DISCONNECT',
+): { builder: EventBuilder; source: EventSource; stamp: EventStamp; domainName: string } {
   const apiId = o.apiId ?? 'a1b2c3d4e5';
+  const domainName = o.domainName ?? `${apiId}.execute-api.${o.region ?? 'us-east-1'}.amazonaws.com`;
   const now = o.requestTimeEpoch ?? Date.now();
-  const identity: WebSocketRequestContext['identity'] = { sourceIp: o.sourceIp ?? '203.0.113.10' };
-  if (o.userAgent !== undefined || eventType === 'CONNECT')
-    identity.userAgent = o.userAgent ?? 'wsapp-test/1.0';
-  const rc: WebSocketRequestContext = {
-    routeKey,
-    eventType,
-    extendedRequestId: o.requestId ?? requestIdLike(),
-    requestTime: requestTime(now),
-    messageDirection: 'IN',
-    stage: o.stage ?? 'prod',
+  const builder = new EventBuilder({ apiId, stage: o.stage ?? 'prod', domainName });
+  const source: EventSource = {
+    connectionId: o.connectionId ?? gatewayId(),
     connectedAt: o.connectedAt ?? now,
-    requestTimeEpoch: now,
-    identity,
-    requestId: o.requestId ?? requestIdLike(),
-    domainName: o.domainName ?? `${apiId}.execute-api.${o.region ?? 'us-east-1'}.amazonaws.com`,
-    connectionId: o.connectionId ?? connectionIdLike(),
-    apiId,
+    sourceIp: o.sourceIp ?? '203.0.113.10',
+    // API Gateway always reports the user agent on $connect; elsewhere only when given.
+    userAgent: o.userAgent ?? (eventType === 'CONNECT' ? 'wsapp-test/1.0' : undefined),
+    authorizer: o.authorizer,
   };
-  if (o.authorizer !== undefined) rc.authorizer = o.authorizer;
-  return rc;
+  const stamp: EventStamp = { requestTimeEpoch: now };
+  if (o.requestId !== undefined) stamp.requestId = o.requestId;
+  return { builder, source, stamp, domainName };
 }
 
 function multiValue(values: Record<string, string>): Record<string, string[]> {
@@ -102,30 +83,30 @@ function multiValue(values: Record<string, string>): Record<string, string[]> {
 
 /** A `$connect` event as API Gateway sends it to a Lambda proxy integration. */
 export function connectEvent(options: ConnectEventOptions = {}): WebSocketEvent {
-  const rc = requestContext('$connect', 'CONNECT', options);
+  const { builder, source, stamp, domainName } = parts(options, 'CONNECT');
   const headers: Record<string, string> = {
-    Host: rc.domainName,
+    Host: domainName,
     'Sec-WebSocket-Extensions': 'permessage-deflate; client_max_window_bits',
     'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
     'Sec-WebSocket-Version': '13',
     'X-Amzn-Trace-Id': `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-0123456789abcdef01234567`,
-    'X-Forwarded-For': rc.identity?.sourceIp ?? '203.0.113.10',
+    'X-Forwarded-For': source.sourceIp,
     'X-Forwarded-Port': '443',
     'X-Forwarded-Proto': 'https',
   };
   if (options.protocols !== undefined) headers['Sec-WebSocket-Protocol'] = options.protocols.join(', ');
   Object.assign(headers, options.headers);
-  const event: WebSocketEvent = {
-    headers,
-    multiValueHeaders: multiValue(headers),
-    requestContext: rc,
-    isBase64Encoded: false,
-  };
-  if (options.query !== undefined) {
-    event.queryStringParameters = { ...options.query };
-    event.multiValueQueryStringParameters = multiValue(options.query);
-  }
-  return event;
+  const query = options.query === undefined ? undefined : { ...options.query };
+  return builder.connect(
+    source,
+    {
+      headers,
+      multiValueHeaders: multiValue(headers),
+      query,
+      multiValueQuery: query === undefined ? undefined : multiValue(query),
+    },
+    stamp,
+  );
 }
 
 /**
@@ -134,20 +115,23 @@ export function connectEvent(options: ConnectEventOptions = {}): WebSocketEvent 
  */
 export function messageEvent(body: unknown, options: MessageEventOptions = {}): WebSocketEvent {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  const rc = requestContext(options.routeKey ?? defaultRouteKey(body), 'MESSAGE', options);
-  rc.messageId = options.messageId ?? requestIdLike();
+  const { builder, source, stamp } = parts(options, 'MESSAGE');
+  if (options.messageId !== undefined) stamp.messageId = options.messageId;
+  const routeKey = options.routeKey ?? defaultRouteKey(body);
   return options.binary
-    ? { requestContext: rc, body: Buffer.from(text, 'utf8').toString('base64'), isBase64Encoded: true }
-    : { requestContext: rc, body: text, isBase64Encoded: false };
+    ? builder.message(source, routeKey, Buffer.from(text, 'utf8').toString('base64'), true, stamp)
+    : builder.message(source, routeKey, text, false, stamp);
 }
 
 /** A `$disconnect` event, with the close code and reason API Gateway reports. */
 export function disconnectEvent(options: DisconnectEventOptions = {}): WebSocketEvent {
-  const rc = requestContext('$disconnect', 'DISCONNECT', options);
-  rc.disconnectStatusCode = options.statusCode ?? 1000;
-  rc.disconnectReason = options.reason ?? 'Client closed connection';
-  const headers = { Host: rc.domainName, 'x-api-key': '', 'X-Forwarded-For': '', 'x-restapi': '' };
-  return { headers, multiValueHeaders: multiValue(headers), requestContext: rc, isBase64Encoded: false };
+  const { builder, source, stamp } = parts(options, 'DISCONNECT');
+  return builder.disconnect(
+    source,
+    options.statusCode ?? 1000,
+    options.reason ?? 'Client closed connection',
+    stamp,
+  );
 }
 
 function defaultRouteKey(body: unknown): string {

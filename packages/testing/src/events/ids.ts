@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { gatewayId } from '@wsapp/local';
 
 /** A connection id in API Gateway's form: 15 URL-safe base64 characters and `=` (e.g. `JC1dgf9yoAMCK-g=`). */
 export function connectionIdLike(): string {
-  return randomBytes(11).toString('base64url') + '=';
+  return gatewayId();
 }
 
 /** A request id in API Gateway's form (same alphabet and length as connection ids). */
 export function requestIdLike(): string {
-  return randomBytes(11).toString('base64url') + '=';
+  return gatewayId();
 }
