@@ -27,6 +27,7 @@ beforeAll(async () => {
     .onConnect(() => undefined)
     .route(
       'submit',
+      { twoWay: true }, // the client reads the taskId from the route's answer
       forward(new SqsTarget({ queueUrl: `${sqsServer.url}/123456789012/jobs`, client: sqs }), {
         schema: z.object({ action: z.literal('submit'), report: z.string().min(1) }),
         transform: (body) => ({ report: body.report }),

@@ -103,10 +103,14 @@ describe('joining a channel that is not yours', () => {
         !channel.startsWith('user#') || channel === `user#${String(ctx.authorizer?.principalId)}`,
     })
       .onConnect((ctx) => ctx.join(`user#${String(ctx.authorizer?.principalId)}`))
-      .route('subscribe', { body: z.object({ channels: z.array(z.string()) }) }, async (ctx) => {
-        await ctx.join(...ctx.body.channels);
-        return { subscribed: ctx.body.channels };
-      });
+      .route(
+        'subscribe',
+        { twoWay: true, body: z.object({ channels: z.array(z.string()) }) },
+        async (ctx) => {
+          await ctx.join(...ctx.body.channels);
+          return { subscribed: ctx.body.channels };
+        },
+      );
     const server = await serve(app, { authorizer: nameAuthorizer, logger: log });
     servers.push(server);
     const ada = await open(server, 'name=ada');
@@ -143,17 +147,21 @@ describe('errors and logs', () => {
     const gatewayLog = logger();
     const app = new WebSocketApp({ store, logger: appLog })
       .onConnect(() => undefined)
-      .route('boom', () => {
+      .route('boom', { twoWay: true }, () => {
         throw new Error(SECRET);
       })
-      .route('boom5xx', () => {
+      .route('boom5xx', { twoWay: true }, () => {
         throw new WebSocketError(503, SECRET);
       })
-      .route('throwsString', () => {
+      .route('throwsString', { twoWay: true }, () => {
         throw SECRET;
       })
-      .route('typed', { body: z.object({ action: z.literal('typed'), n: z.number() }) }, () => 'ok')
-      .route('asyncBoom', async () => {
+      .route(
+        'typed',
+        { twoWay: true, body: z.object({ action: z.literal('typed'), n: z.number() }) },
+        () => 'ok',
+      )
+      .route('asyncBoom', { twoWay: true }, async () => {
         await new Promise((r) => setTimeout(r, 1));
         throw new TypeError(SECRET);
       });
@@ -188,7 +196,7 @@ describe('errors and logs', () => {
 describe('gateway guarantees', () => {
   it('no $connect route: a warning, once, through the emulator', async () => {
     const log = logger();
-    const app = new WebSocketApp({ logger: log }).route('ping', () => ({ pong: true }));
+    const app = new WebSocketApp({ logger: log }).route('ping', { twoWay: true }, () => ({ pong: true }));
     const server = await serve(app, { logger: logger() });
     servers.push(server);
     const a = await open(server, '');
@@ -231,7 +239,7 @@ describe('gateway guarantees', () => {
 
     // The same limit inside the Lambda: an oversize event body answers 413 without touching anything.
     const store2 = new MemoryConnectionStore();
-    const app2 = new WebSocketApp({ store: store2, logger: logger() }).route('big', () => {
+    const app2 = new WebSocketApp({ store: store2, logger: logger() }).route('big', { twoWay: true }, () => {
       handler();
       return 'ok';
     });
