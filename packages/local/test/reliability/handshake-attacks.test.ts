@@ -88,6 +88,7 @@ describe('every connection $connect accepted gets exactly one $disconnect', () =
       expect(r.count('$disconnect')).toBe(200);
       expect(server.connections.size).toBe(0);
     },
+    60_000,
   );
 
   it('server.close() resolves only after the $disconnect of connections still in $connect', async () => {
