@@ -65,6 +65,7 @@ export type {
   RegisterInit,
 } from './store/connection-record.js';
 export type { ConnectionStore } from './store/connection-store.js';
+export { evenStarts, MAX_SLICES, WHOLE_CHANNEL_SLICE } from './store/member-slices.js';
 export {
   ConnectionNotFoundError,
   InvalidChannelError,
