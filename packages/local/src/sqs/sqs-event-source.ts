@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import type { LambdaContext, SqsBatchResponse, SqsEvent, SqsRecord } from '@wsapp/core';
 
-/** A function an SQS event source invokes, like a Lambda handler for SQS events. */
-export type SqsHandler = (
-  event: SqsEvent,
-  context: LambdaContext,
-) => Promise<SqsBatchResponse | undefined | void>;
+/**
+ * A function an SQS event source invokes, like a Lambda handler for SQS events; an answer shaped
+ * like `SqsBatchResponse` is a partial batch response, anything else means every record succeeded.
+ */
+export type SqsHandler = (event: SqsEvent, context: LambdaContext) => Promise<unknown>;
 
 /** Options of {@link sqsEventSource}: the settings of a Lambda event source mapping and function. */
 export interface SqsEventSourceOptions {
