@@ -64,8 +64,8 @@ describe('ticker template.yaml', () => {
       },
     });
     // Lambda's SQS scaling: MaximumConcurrency is 2 to 1,000.
-    const concurrency = (events[0]?.Properties.ScalingConfig as { MaximumConcurrency: number })
-      .MaximumConcurrency;
+    const scaling = events[0]?.Properties.ScalingConfig as { MaximumConcurrency: number } | undefined;
+    const concurrency = Number(scaling?.MaximumConcurrency);
     expect(concurrency).toBeGreaterThanOrEqual(2);
     expect(concurrency).toBeLessThanOrEqual(1000);
     // Workers together stay under the account's 10,000 management calls per second.
