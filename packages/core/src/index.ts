@@ -33,7 +33,11 @@ export {
   storeCheckpoints,
 } from './fanout/checkpoints.js';
 export { type FanOutData, type FanOutOptions, type FanOutResult, fanOut } from './fanout/fan-out.js';
-export { decodeTask as decodeFanOutTask, type FanOutTask } from './fanout/fan-out-task.js';
+export {
+  decodeTask as decodeFanOutTask,
+  encodeTask as encodeFanOutTask,
+  type FanOutTask,
+} from './fanout/fan-out-task.js';
 export {
   type FanOutMetricsSink,
   type FanOutWorkerOptions,

@@ -7,7 +7,10 @@ export interface SqsRecord {
   /** Receipt handle of this delivery. */
   receiptHandle?: string;
   /** SQS attributes; `ApproximateReceiveCount` is above 1 on a redelivery. */
-  attributes?: { ApproximateReceiveCount?: string } & Record<string, string | undefined>;
+  attributes?: {
+    /** How many times the message was received; above 1 on a redelivery. */
+    ApproximateReceiveCount?: string;
+  } & Record<string, string | undefined>;
   /** `arn:aws:sqs:{region}:{account}:{queue}`. */
   eventSourceARN?: string;
 }
