@@ -18,6 +18,8 @@ export interface FanOutTask {
   c?: string;
   /** Connections to skip. */
   x?: string[];
+  /** Connections to send to first: those a previous attempt's deadline cut off. */
+  ids?: string[];
   /** The payload bytes, base64. */
   p: string;
   /** The payload is binary (sent as a binary frame), not UTF-8 text. */
@@ -46,7 +48,8 @@ export function decodeTask(body: string): FanOutTask {
     task.v !== 1 ||
     !strings ||
     (task.c !== undefined && typeof task.c !== 'string') ||
-    (task.x !== undefined && !(Array.isArray(task.x) && task.x.every((s) => typeof s === 'string')))
+    (task.x !== undefined && !(Array.isArray(task.x) && task.x.every((s) => typeof s === 'string'))) ||
+    (task.ids !== undefined && !(Array.isArray(task.ids) && task.ids.every((s) => typeof s === 'string')))
   ) {
     throw new WsappError('InvalidFanOutTask', 'not a fan-out task: fields missing or of the wrong type');
   }

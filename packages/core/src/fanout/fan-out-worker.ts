@@ -1,7 +1,9 @@
 import type { LambdaContext } from '../events/event-types.js';
 import type { Logger } from '../logging/logger.js';
 import { decodeBroadcastCursor, encodeBroadcastCursor } from '../messaging/broadcast-cursor.js';
+import { DeadlineExceededError } from '../messaging/messaging-errors.js';
 import type { Messenger } from '../messaging/messenger.js';
+import type { BroadcastReport } from '../messaging/messenger-types.js';
 import { type MetricsSink, recordMetric } from '../metrics/metrics-sink.js';
 import { type FanOutCheckpoints, SLICE_DONE, storeCheckpoints } from './checkpoints.js';
 import { decodeTask, encodeTask, type FanOutTask, taskPayload } from './fan-out-task.js';
@@ -115,21 +117,45 @@ export function fanOutWorker(
       requeued: false,
       durationMs: 0,
     };
+    const data = taskPayload(task);
+    const remaining = () => context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY;
+    const except = task.x ? { except: task.x } : {};
+    const lambda = context ? { lambdaContext: context } : {};
+    /** Adds a page's counts; answers the connections the deadline cut off (sent again later, not lost). */
+    const count = (page: BroadcastReport): string[] => {
+      const late = page.failed
+        .filter((f) => f.error instanceof DeadlineExceededError)
+        .map((f) => f.connectionId);
+      report.attempted += page.attempted - late.length;
+      report.delivered += page.delivered;
+      report.gone += page.gone;
+      report.failed += page.failed.length - late.length;
+      return late;
+    };
+    const { ids: _ids, ...rest } = task;
+    if (task.ids !== undefined && task.ids.length > 0) {
+      const late = count(await messenger.broadcast({ connectionIds: task.ids, ...except }, data, lambda));
+      if (late.length > 0) {
+        await requeue(record, { ...task, ids: late, r: (task.r ?? 0) + 1 });
+        report.requeued = true;
+        report.durationMs = Date.now() - started;
+        return report;
+      }
+    }
     const saved = await checkpoints.load(key);
     if (saved === SLICE_DONE) {
-      report.alreadyDone = true;
+      report.alreadyDone = task.ids === undefined;
+      report.durationMs = Date.now() - started;
       return report;
     }
     report.resumed = saved !== undefined;
     let cursor = saved ?? task.c;
-    const data = taskPayload(task);
-    const remaining = () => context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY;
     let slowestPage = 0;
     for (;;) {
       const budget = options.pageBudgetMs ?? Math.max(2000, 2 * slowestPage);
       if (remaining() < budget) {
         await requeue(record, {
-          ...task,
+          ...rest,
           ...(cursor === undefined ? {} : { c: cursor }),
           r: (task.r ?? 0) + 1,
         });
@@ -137,28 +163,33 @@ export function fanOutWorker(
         break;
       }
       const pageStarted = Date.now();
-      const page = await messenger.broadcast(
-        { channels: [task.ch], ...(task.x ? { except: task.x } : {}) },
-        data,
-        {
-          ...(cursor === undefined
-            ? {}
-            : { cursor: encodeBroadcastCursor({ channel: 0, storeCursor: cursor }) }),
-          maxPages: 1,
-          pageSize,
-          ...(context ? { lambdaContext: context } : {}),
-        },
-      );
+      const page = await messenger.broadcast({ channels: [task.ch], ...except }, data, {
+        ...(cursor === undefined
+          ? {}
+          : { cursor: encodeBroadcastCursor({ channel: 0, storeCursor: cursor }) }),
+        maxPages: 1,
+        pageSize,
+        ...lambda,
+      });
       report.pages++;
-      report.attempted += page.attempted;
-      report.delivered += page.delivered;
-      report.gone += page.gone;
-      report.failed += page.failed.length;
+      const late = count(page);
       const next = page.cursor === undefined ? undefined : decodeBroadcastCursor(page.cursor);
       // The broadcast moved past the channel (index 1): the slice is complete.
       const nextCursor = next === undefined || next.channel > 0 ? undefined : next.storeCursor;
+      if (late.length > 0) {
+        // Re-enqueued before the checkpoint moves past them: a failure here loses nobody.
+        const { c: _c, ...base } = rest;
+        await requeue(record, {
+          ...base,
+          ...(nextCursor === undefined ? {} : { c: nextCursor }),
+          ids: late,
+          r: (task.r ?? 0) + 1,
+        });
+        report.requeued = true;
+      }
       await checkpoints.save(key, nextCursor ?? SLICE_DONE);
       slowestPage = Math.max(slowestPage, Date.now() - pageStarted);
+      if (late.length > 0) break;
       if (nextCursor === undefined) break;
       cursor = nextCursor;
       if (rate !== undefined) {

@@ -182,7 +182,7 @@ describe('fan-out over SQS (fauxqs) to real sockets on the emulator', { timeout:
   });
 
   it('a worker killed right after a checkpoint: its record is redelivered and resumes, no duplicate, no loss', async () => {
-    const run = await setup(600);
+    const run = await setup(600, 12);
     const real = storeCheckpoints(run.store);
     let saves = 0;
     let killed = false;
@@ -216,7 +216,7 @@ describe('fan-out over SQS (fauxqs) to real sockets on the emulator', { timeout:
       handler: worker,
       batchSize: 1,
       maxConcurrency: 2,
-      timeoutMs: 3000,
+      timeoutMs: 10_000,
     });
     sources.push(source);
     await until(() => allDone(real, result.broadcastId, result.tasks), 'every slice done');
@@ -229,7 +229,7 @@ describe('fan-out over SQS (fauxqs) to real sockets on the emulator', { timeout:
   });
 
   it('killed between a page and its checkpoint: only that page is sent again (at-least-once bound)', async () => {
-    const run = await setup(400);
+    const run = await setup(400, 12);
     const real = storeCheckpoints(run.store);
     let saves = 0;
     let killed = false;
@@ -256,7 +256,7 @@ describe('fan-out over SQS (fauxqs) to real sockets on the emulator', { timeout:
       sqs,
     });
     sources.push(
-      await sqsEventSource({ sqs, queueUrl: run.queueUrl, handler: worker, batchSize: 1, timeoutMs: 3000 }),
+      await sqsEventSource({ sqs, queueUrl: run.queueUrl, handler: worker, batchSize: 1, timeoutMs: 10_000 }),
     );
     await until(() => allDone(real, result.broadcastId, result.tasks), 'the slice done');
     await new Promise((r) => setTimeout(r, 300));
@@ -293,6 +293,40 @@ describe('fan-out over SQS (fauxqs) to real sockets on the emulator', { timeout:
     await until(() => allDone(storeCheckpoints(run.store), result.broadcastId, 1), 'the slice done');
     await new Promise((r) => setTimeout(r, 300));
     expect(run.reports.filter((r) => r.requeued).length).toBeGreaterThanOrEqual(2);
+    expect([...run.counts.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('connections a page deadline cut off are re-enqueued by id: none lost, none twice', async () => {
+    const run = await setup(120, 12);
+    // 300 ms per call, 10 in flight: the one page of 120 needs ~3.6 s, but the deadline (4 s
+    // invocation, 1 s margin) comes at 3 s: the cut-off connections get a task of their own.
+    run.server.faults.inject({ delayMs: 300 });
+    const messenger = new Messenger({
+      store: run.store,
+      endpoint: run.server.endpoint,
+      concurrency: 10,
+      logger: silentLogger(),
+    });
+    const result = await run.app.fanOut(
+      { channels: [CHANNEL] },
+      { price: 4 },
+      { queueUrl: run.queueUrl, slices: 1, sqs },
+    );
+    const worker = fanOutWorker({
+      messenger,
+      pageSize: 120,
+      pageBudgetMs: 500,
+      queueUrl: run.queueUrl,
+      logger: run.logger,
+      sqs,
+    });
+    sources.push(
+      await sqsEventSource({ sqs, queueUrl: run.queueUrl, handler: worker, batchSize: 1, timeoutMs: 4000 }),
+    );
+    await until(() => allDone(storeCheckpoints(run.store), result.broadcastId, 1), 'the slice done');
+    await until(() => [...run.counts.values()].every((n) => n >= 1), 'every socket reached', 30_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(run.reports.some((r) => r.requeued)).toBe(true);
     expect([...run.counts.values()].every((n) => n === 1)).toBe(true);
   });
 
