@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { type FanOutBenchResult, fanOutSection } from './fanout/section.js';
 import { benchFile, parseResult, runNode } from './lib/child.js';
 import { twoPanelSvg } from './lib/plot.js';
 import { fmt, fmtInt, mib, ratio } from './lib/stats.js';
@@ -462,6 +463,26 @@ if (scaling.ok && scaling.value.skipped === undefined) {
     );
   }
 } else out.push(`skipped: ${scaling.ok ? scaling.value.skipped : scaling.reason}`);
+out.push('');
+
+// ---------------------------------------------------------------- 6. fan-out workers
+const fanOutRun = await child<FanOutBenchResult>(
+  'fanout',
+  'fanout/run.js',
+  [quick ? '5000' : '50000', '1,2,4,8', '20'],
+  [],
+  1_800_000,
+);
+out.push('## 6. Fan-out workers', '');
+if (fanOutRun.ok && fanOutRun.value.skipped === undefined) {
+  out.push(
+    ...fanOutSection(
+      fanOutRun.value,
+      benchDir,
+      `wsapp ${env.commit} · ${env.node} · ${env.cpu} × ${env.cores} · ${env.date.slice(0, 10)}`,
+    ),
+  );
+} else out.push(`skipped: ${fanOutRun.ok ? fanOutRun.value.skipped : fanOutRun.reason}`);
 out.push('');
 
 const totalS = (Date.now() - started) / 1000;

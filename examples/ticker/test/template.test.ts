@@ -45,6 +45,49 @@ describe('ticker template.yaml', () => {
     expect(visibility).toBeGreaterThanOrEqual(Number(template.Globals?.Function?.Timeout));
   });
 
+  it('declares the fan-out path: queue with a DLQ, a worker with partial batch responses and a maximum concurrency', () => {
+    const fanOutQueue = template.Resources.FanOutQueue?.Properties as Record<string, unknown>;
+    expect(fanOutQueue.RedrivePolicy).toMatchObject({
+      deadLetterTargetArn: { 'Fn::GetAtt': ['FanOutDeadLetterQueue', 'Arn'] },
+      maxReceiveCount: expect.any(Number),
+    });
+    expect(template.Resources.FanOutDeadLetterQueue?.Type).toBe('AWS::SQS::Queue');
+    const worker = template.Resources.FanOutWorkerFunction?.Properties as Record<string, unknown>;
+    const events = Object.values(
+      worker.Events as Record<string, { Type: string; Properties: Record<string, unknown> }>,
+    );
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      Type: 'SQS',
+      Properties: {
+        Queue: { 'Fn::GetAtt': ['FanOutQueue', 'Arn'] },
+        BatchSize: 1,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      },
+    });
+    // Lambda's SQS scaling: MaximumConcurrency is 2 to 1,000.
+    const scaling = events[0]?.Properties.ScalingConfig as { MaximumConcurrency: number } | undefined;
+    const concurrency = Number(scaling?.MaximumConcurrency);
+    expect(concurrency).toBeGreaterThanOrEqual(2);
+    expect(concurrency).toBeLessThanOrEqual(1000);
+    // Workers together stay under the account's 10,000 management calls per second.
+    const rate = Number((worker.Environment as { Variables: Record<string, string> }).Variables.FANOUT_RATE);
+    expect(rate * concurrency).toBeLessThanOrEqual(10_000);
+    // AWS: the queue's visibility timeout at least six times the function's timeout.
+    expect(Number(fanOutQueue.VisibilityTimeout)).toBeGreaterThanOrEqual(6 * Number(worker.Timeout));
+    // The worker re-enqueues remainders and the broadcaster enqueues plans: both may send.
+    for (const name of ['FanOutWorkerFunction', 'BroadcasterFunction']) {
+      const policies = template.Resources[name]?.Properties?.Policies as Array<Record<string, unknown>>;
+      expect(policies).toContainEqual({
+        SQSSendMessagePolicy: { QueueName: { 'Fn::GetAtt': ['FanOutQueue', 'QueueName'] } },
+      });
+    }
+    const broadcasterEnv = template.Resources.BroadcasterFunction?.Properties?.Environment as {
+      Variables: Record<string, unknown>;
+    };
+    expect(broadcasterEnv.Variables.FANOUT_QUEUE_URL).toEqual({ Ref: 'FanOutQueue' });
+  });
+
   it('routes UserNotification events to the notify function', () => {
     const events = template.Resources.NotifyFunction?.Properties?.Events as Record<
       string,

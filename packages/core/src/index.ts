@@ -27,6 +27,25 @@ export type {
   WebSocketRequestContext,
   WebSocketResponse,
 } from './events/event-types.js';
+export {
+  type FanOutCheckpoints,
+  SLICE_DONE,
+  storeCheckpoints,
+} from './fanout/checkpoints.js';
+export { type FanOutData, type FanOutOptions, type FanOutResult, fanOut } from './fanout/fan-out.js';
+export {
+  decodeTask as decodeFanOutTask,
+  encodeTask as encodeFanOutTask,
+  type FanOutTask,
+} from './fanout/fan-out-task.js';
+export {
+  type FanOutMetricsSink,
+  type FanOutWorkerOptions,
+  fanOutWorker,
+  type SliceReport,
+} from './fanout/fan-out-worker.js';
+export type { SqsOptions } from './fanout/sqs.js';
+export type { SqsBatchResponse, SqsEvent, SqsRecord } from './fanout/sqs-event.js';
 export { IDLE_TIMEOUT_SECONDS, MAX_CONNECTION_SECONDS, MAX_PAYLOAD_BYTES } from './limits.js';
 export { appendLogKeys, type KeyedLogger } from './logging/append-log-keys.js';
 export type { Logger } from './logging/logger.js';
@@ -65,6 +84,7 @@ export type {
   RegisterInit,
 } from './store/connection-record.js';
 export type { ConnectionStore } from './store/connection-store.js';
+export { evenStarts, MAX_SLICES, WHOLE_CHANNEL_SLICE } from './store/member-slices.js';
 export {
   ConnectionNotFoundError,
   InvalidChannelError,

@@ -1,34 +1,49 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { Messenger, WebSocketApp } from '@wsapp/core';
 import { forward, replyTo, SqsTarget } from '@wsapp/forward';
 import { type LocalServer, serve } from '@wsapp/local';
 import { MemoryConnectionStore } from '@wsapp/store-memory';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { uniqueName } from '@wsapp/testing';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { z } from 'zod';
-import { AwsWireServer } from './aws-wire-server.js';
 import { sqsRecord } from './lambda-records.js';
 
 // The whole async-task loop, with nothing mocked: a real client submits over the emulator, the
-// route forwards through the real SQS client (to a loopback server speaking SQS's protocol), a
-// consumer gets the recorded message as its SQS event and replies through the real management API.
-const sqsServer = new AwsWireServer();
+// route forwards through the real SQS client to a real SQS emulator (fauxqs), a consumer receives
+// the message and gets it as its SQS event, and replies through the real management API.
+const fauxqs = inject('wsappSqs');
+const sqs = new SQSClient({
+  endpoint: fauxqs.endpoint,
+  region: fauxqs.region,
+  credentials: fauxqs.credentials,
+});
 let emulator: LocalServer;
+let queueUrl: string;
+
+/** The next message body on the queue (deleted from it), as the consumer Lambda would get it. */
+async function receive(): Promise<string> {
+  const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 5 }));
+  const message = out.Messages?.[0];
+  if (message === undefined) throw new Error('no message on the queue');
+  await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+  return String(message.Body);
+}
 const logger = { error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() };
 
 beforeAll(async () => {
-  await sqsServer.start();
-  const sqs = new SQSClient({
-    endpoint: sqsServer.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
+  queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('jobs') }))).QueueUrl as string;
   const app = new WebSocketApp({ store: new MemoryConnectionStore(), logger })
     .onConnect(() => undefined)
     .route(
       'submit',
       { twoWay: true }, // the client reads the taskId from the route's answer
-      forward(new SqsTarget({ queueUrl: `${sqsServer.url}/123456789012/jobs`, client: sqs }), {
+      forward(new SqsTarget({ queueUrl, client: sqs }), {
         schema: z.object({ action: z.literal('submit'), report: z.string().min(1) }),
         transform: (body) => ({ report: body.report }),
         logger,
@@ -38,7 +53,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await emulator?.close();
-  await sqsServer.close();
 });
 
 function open(url: string): Promise<{ ws: WebSocket; next(): Promise<Record<string, unknown>> }> {
@@ -72,8 +86,8 @@ describe('forward → SQS → consumer → replyTo, end to end through @wsapp/lo
     const ack = await client.next();
     expect(ack).toEqual({ accepted: true, taskId: expect.any(String) });
 
-    const [sent] = sqsServer.of('sqs');
-    const body = JSON.parse(String(sent?.payload.MessageBody));
+    const sent = await receive();
+    const body = JSON.parse(sent);
     expect(body.data).toEqual({ report: 'Q3' });
     expect(body.envelope).toMatchObject({
       routeKey: 'submit',
@@ -81,8 +95,8 @@ describe('forward → SQS → consumer → replyTo, end to end through @wsapp/lo
       taskId: ack.taskId,
     });
 
-    // The worker Lambda: its event is the recorded SendMessage body; no endpoint is configured.
-    const task = replyTo<{ report: string }>(sqsRecord(String(sent?.payload.MessageBody)), {
+    // The worker Lambda: its event carries the received body; no endpoint is configured.
+    const task = replyTo<{ report: string }>(sqsRecord(sent), {
       messenger: new Messenger({ logger }),
     });
     expect(await task.send({ percent: 50 })).toBe('sent');
@@ -101,13 +115,13 @@ describe('forward → SQS → consumer → replyTo, end to end through @wsapp/lo
     const client = await open(emulator.url);
     client.ws.send(JSON.stringify({ action: 'submit', report: 'late' }));
     await client.next();
-    const sent = sqsServer.of('sqs').at(-1);
+    const sent = await receive();
     await new Promise<void>((resolve) => {
       client.ws.once('close', () => resolve());
       client.ws.close();
     });
     await vi.waitFor(() => expect(emulator.connections.size).toBe(0));
-    const task = replyTo(sqsRecord(String(sent?.payload.MessageBody)), {
+    const task = replyTo(sqsRecord(sent), {
       messenger: new Messenger({ logger }),
     });
     expect(await task.done({ ok: true })).toBe('gone');

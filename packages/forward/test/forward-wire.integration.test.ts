@@ -1,6 +1,13 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { Messenger, WebSocketApp } from '@wsapp/core';
 import {
   EventBridgeTarget,
@@ -12,14 +19,17 @@ import {
   SqsTarget,
 } from '@wsapp/forward';
 import { MemoryConnectionStore } from '@wsapp/store-memory';
-import { messageEvent } from '@wsapp/testing';
+import { messageEvent, uniqueName } from '@wsapp/testing';
 import type { EventBridgeEvent, SNSEventRecord } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { z } from 'zod';
 import { AwsWireServer } from './aws-wire-server.js';
 import { sqsRecord } from './lambda-records.js';
 
+// SQS and SNS are the real emulator fauxqs (started by the integration global setup); the
+// hand-written wire server stays for EventBridge (no emulator on npm) and the management API.
 const server = new AwsWireServer();
+const fauxqs = inject('wsappSqs');
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const logger = { error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() };
 const Job = z.object({ action: z.string(), report: z.string().min(1) });
@@ -27,15 +37,70 @@ const Job = z.object({ action: z.string(), report: z.string().min(1) });
 let app: WebSocketApp;
 let queueUrl: string;
 let fifoQueueUrl: string;
+let topicArn: string;
+let topicQueueUrl: string;
 
 const clientConfig = () => ({ endpoint: server.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+const fauxqsConfig = () => ({
+  endpoint: fauxqs.endpoint,
+  region: fauxqs.region,
+  credentials,
+  maxAttempts: 1,
+});
+const sqs = new SQSClient(fauxqsConfig());
+
+/** The next message on a queue (with its system attributes), within 5 s; deleted from it. */
+async function take(url: string): Promise<Message> {
+  const out = await sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: url,
+      WaitTimeSeconds: 5,
+      MaxNumberOfMessages: 1,
+      MessageSystemAttributeNames: ['All'],
+    }),
+  );
+  const message = out.Messages?.[0];
+  if (message === undefined) throw new Error(`no message on ${url}`);
+  // Deleted at once: an in-flight message blocks its FIFO group.
+  await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle }));
+  return message;
+}
+
+async function depth(url: string): Promise<number> {
+  const out = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+  );
+  return Number(out.Attributes?.ApproximateNumberOfMessages ?? 0);
+}
 
 beforeAll(async () => {
   await server.start();
   const config = clientConfig();
-  const sqs = new SQSClient(config);
-  queueUrl = `${server.url}/123456789012/jobs`;
-  fifoQueueUrl = `${server.url}/123456789012/jobs.fifo`;
+  const name = uniqueName('jobs');
+  queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl as string;
+  fifoQueueUrl = (
+    await sqs.send(new CreateQueueCommand({ QueueName: `${name}.fifo`, Attributes: { FifoQueue: 'true' } }))
+  ).QueueUrl as string;
+  const sns = new SNSClient(fauxqsConfig());
+  topicArn = (
+    await sns.send(new CreateTopicCommand({ Name: `${name}.fifo`, Attributes: { FifoTopic: 'true' } }))
+  ).TopicArn as string;
+  topicQueueUrl = (
+    await sqs.send(
+      new CreateQueueCommand({ QueueName: `${name}-topic.fifo`, Attributes: { FifoQueue: 'true' } }),
+    )
+  ).QueueUrl as string;
+  const topicQueueArn = (
+    await sqs.send(new GetQueueAttributesCommand({ QueueUrl: topicQueueUrl, AttributeNames: ['QueueArn'] }))
+  ).Attributes?.QueueArn;
+  await sns.send(
+    new SubscribeCommand({
+      TopicArn: topicArn,
+      Protocol: 'sqs',
+      Endpoint: topicQueueArn,
+      Attributes: { RawMessageDelivery: 'true' },
+    }),
+  );
   app = new WebSocketApp({ logger });
   app.onConnect(() => undefined);
   app.route(
@@ -48,15 +113,31 @@ beforeAll(async () => {
   );
   app.route('plain', forward(new SqsTarget({ queueUrl, client: sqs }), { logger }));
   app.route(
+    'missing',
+    forward(new SqsTarget({ queueUrl: `${queueUrl}-does-not-exist`, client: sqs }), { logger }),
+  );
+  app.route(
+    'wire5xx',
+    forward(new SqsTarget({ queueUrl: `${server.url}/123456789012/jobs`, client: new SQSClient(config) }), {
+      logger,
+    }),
+  );
+  app.route(
     'publish',
     forward(
       new SnsTarget({
-        topicArn: 'arn:aws:sns:us-east-1:123456789012:jobs.fifo',
+        topicArn,
         messageGroupId: (m) => `tenant-${(m.data as { tenant: string }).tenant}`,
-        client: new SNSClient(config),
+        client: sns,
       }),
       { logger },
     ),
+  );
+  app.route(
+    'publishMissing',
+    forward(new SnsTarget({ topicArn: `${topicArn}-missing`, messageGroupId: () => 'g', client: sns }), {
+      logger,
+    }),
   );
   app.route(
     'event',
@@ -81,25 +162,21 @@ beforeEach(() => {
   logger.error.mockClear();
 });
 
-function submit(body: Record<string, unknown>, connectionId = 'conn-A=') {
-  return app.resolve(
-    messageEvent(body, { connectionId, requestId: 'req-1', domainName: server.host, stage: 'test' }),
-  );
+function submit(body: Record<string, unknown>, connectionId = 'conn-A=', requestId = 'req-1') {
+  return app.resolve(messageEvent(body, { connectionId, requestId, domainName: server.host, stage: 'test' }));
 }
 
-describe('forward → SQS (awsJson1_0 SendMessage)', () => {
+describe('forward → SQS (fauxqs)', () => {
   it('validates, transforms, and sends the envelope with FIFO group and deduplication ids', async () => {
     const response = await submit({ action: 'submit', report: 'q3' });
     expect(response.statusCode).toBe(200);
     const answer = JSON.parse(response.body ?? '');
     expect(answer).toEqual({ accepted: true, taskId: expect.any(String) });
 
-    const [request] = server.of('sqs');
-    expect(request?.headers['x-amz-target']).toBe('AmazonSQS.SendMessage');
-    expect(request?.payload.QueueUrl).toBe(fifoQueueUrl);
-    expect(request?.payload.MessageGroupId).toBe('conn-A=');
-    expect(request?.payload.MessageDeduplicationId).toBe(answer.taskId);
-    const message = JSON.parse(String(request?.payload.MessageBody)) as ForwardedMessage;
+    const received = await take(fifoQueueUrl);
+    expect(received.Attributes?.MessageGroupId).toBe('conn-A=');
+    expect(received.Attributes?.MessageDeduplicationId).toBe(answer.taskId);
+    const message = JSON.parse(String(received.Body)) as ForwardedMessage;
     expect(message.data).toEqual({ report: 'Q3' });
     expect(message.envelope).toEqual({
       connectionId: 'conn-A=',
@@ -114,65 +191,67 @@ describe('forward → SQS (awsJson1_0 SendMessage)', () => {
   it('sets no FIFO fields on a standard queue and forwards the body as is', async () => {
     const response = await submit({ action: 'plain', n: 1 });
     expect(response.statusCode).toBe(200);
-    const [request] = server.of('sqs');
-    expect(request?.payload.MessageGroupId).toBeUndefined();
-    expect(request?.payload.MessageDeduplicationId).toBeUndefined();
-    expect(JSON.parse(String(request?.payload.MessageBody)).data).toEqual({ action: 'plain', n: 1 });
+    const received = await take(queueUrl);
+    expect(received.Attributes?.MessageGroupId).toBeUndefined();
+    expect(received.Attributes?.MessageDeduplicationId).toBeUndefined();
+    expect(JSON.parse(String(received.Body)).data).toEqual({ action: 'plain', n: 1 });
   });
 
   it("puts the app's endpoint option in the envelope (custom domains)", async () => {
     const custom = new WebSocketApp({ logger, endpoint: 'https://ws.example.com/v1' });
-    custom.route('plain', forward(new SqsTarget({ queueUrl, client: new SQSClient(clientConfig()) })));
+    custom.route('plain', forward(new SqsTarget({ queueUrl, client: sqs })));
     const response = await custom.resolve(
       messageEvent({ action: 'plain' }, { domainName: 'ws.example.com' }),
     );
     expect(response.statusCode).toBe(200);
-    const message = JSON.parse(String(server.of('sqs')[0]?.payload.MessageBody)) as ForwardedMessage;
+    const message = JSON.parse(String((await take(queueUrl)).Body)) as ForwardedMessage;
     expect(message.envelope.endpoint).toBe('https://ws.example.com/v1');
   });
 
   it('answers 400 without forwarding when the schema refuses the body', async () => {
     const response = await submit({ action: 'submit', report: '' });
     expect(response.statusCode).toBe(400);
-    expect(server.requests).toHaveLength(0);
+    expect(await depth(fifoQueueUrl)).toBe(0);
   });
 
-  it.each(['client-error', 'server-error'] as const)('answers 502 when SQS refuses (%s)', async (mode) => {
-    server.modes.sqs = mode;
-    const response = await submit({ action: 'submit', report: 'q3' });
+  it.each([
+    ['a missing queue (fauxqs: QueueDoesNotExist)', 'missing', 'sqs:'],
+    ['a 5xx (wire server: fauxqs never answers one)', 'wire5xx', 'sqs:jobs'],
+  ])('answers 502 when SQS refuses: %s', async (_name, action, target) => {
+    if (action === 'wire5xx') server.modes.sqs = 'server-error';
+    const response = await submit({ action, report: 'q3' });
     expect(response.statusCode).toBe(502);
     const body = JSON.parse(response.body ?? '');
     expect(body.message).toBe('task could not be queued');
     expect(body.taskId).toEqual(expect.any(String));
     expect(logger.error).toHaveBeenCalledWith(
       'wsapp: the target refused the task',
-      expect.objectContaining({ target: 'sqs:jobs.fifo', connectionId: 'conn-A=', error: expect.any(Error) }),
+      expect.objectContaining({
+        target: expect.stringContaining(target),
+        connectionId: 'conn-A=',
+        error: expect.any(Error),
+      }),
     );
   });
 });
 
-describe('forward → SNS (awsQuery Publish)', () => {
+describe('forward → SNS (fauxqs, FIFO topic → FIFO queue, raw delivery)', () => {
   it('publishes the envelope with the group id function and the task id as deduplication id', async () => {
     const response = await submit({ action: 'publish', tenant: 't1' });
     expect(response.statusCode).toBe(200);
     const { taskId } = JSON.parse(response.body ?? '');
-    const [request] = server.of('sns');
-    expect(request?.payload).toMatchObject({
-      Action: 'Publish',
-      TopicArn: 'arn:aws:sns:us-east-1:123456789012:jobs.fifo',
-      MessageGroupId: 'tenant-t1',
-      MessageDeduplicationId: taskId,
-    });
-    expect(JSON.parse(String(request?.payload.Message)).envelope.taskId).toBe(taskId);
+    const received = await take(topicQueueUrl);
+    expect(received.Attributes?.MessageGroupId).toBe('tenant-t1');
+    expect(received.Attributes?.MessageDeduplicationId).toBe(taskId);
+    expect(JSON.parse(String(received.Body)).envelope.taskId).toBe(taskId);
   });
 
-  it('answers 502 when SNS answers an XML error', async () => {
-    server.modes.sns = 'client-error';
-    const response = await submit({ action: 'publish', tenant: 't1' });
+  it('answers 502 when SNS refuses (a missing topic)', async () => {
+    const response = await submit({ action: 'publishMissing', tenant: 't1' });
     expect(response.statusCode).toBe(502);
     expect(logger.error).toHaveBeenCalledWith(
       'wsapp: the target refused the task',
-      expect.objectContaining({ target: 'sns:jobs.fifo' }),
+      expect.objectContaining({ target: expect.stringContaining('sns:') }),
     );
   });
 });
@@ -211,13 +290,20 @@ describe('replyTo: the consumer answers the original connection', () => {
     return request;
   }
 
+  /** Forwards through fauxqs and answers the message body the consumer's queue received. */
+  async function received(body: Record<string, unknown>, from: string, connectionId = 'conn-A=') {
+    // A fresh request id: FIFO queues drop a repeated deduplication id (the task id) for 5 minutes.
+    const response = await submit(body, connectionId, `req-${Math.random().toString(36).slice(2)}`);
+    expect(response.statusCode).toBe(200);
+    return String((await take(from)).Body);
+  }
+
   function sentMessages() {
     return server.of('management').map((r) => ({ path: r.path, data: JSON.parse(String(r.payload.data)) }));
   }
 
   it('from an SQS record: progress then done, through the endpoint in the envelope', async () => {
-    const request = await forwarded({ action: 'submit', report: 'q3' });
-    const record = sqsRecord(String(request?.payload.MessageBody));
+    const record = sqsRecord(await received({ action: 'submit', report: 'q3' }, fifoQueueUrl));
     const task = replyTo<{ report: string }>(record, { messenger: new Messenger({ logger }) });
     expect(task.data).toEqual({ report: 'Q3' });
     expect(await task.send({ percent: 50 })).toBe('sent');
@@ -235,8 +321,7 @@ describe('replyTo: the consumer answers the original connection', () => {
   });
 
   it('from an SNS record, and from SNS → SQS (raw and not raw)', async () => {
-    const request = await forwarded({ action: 'publish', tenant: 't1' });
-    const message = String(request?.payload.Message);
+    const message = await received({ action: 'publish', tenant: 't1' }, topicQueueUrl);
     const snsRecord = {
       EventSource: 'aws:sns',
       EventVersion: '1.0',
@@ -294,9 +379,9 @@ describe('replyTo: the consumer answers the original connection', () => {
   it("answers 'gone' when the client left, and removes it from the store", async () => {
     const store = new MemoryConnectionStore();
     await store.register('conn-B=', { endpoint: `${server.url}/test` });
-    const request = await forwarded({ action: 'plain' }, 'conn-B=');
+    const body = await received({ action: 'plain' }, queueUrl, 'conn-B=');
     server.gone.add('conn-B=');
-    const task = replyTo(sqsRecord(String(request?.payload.MessageBody)), { store, logger });
+    const task = replyTo(sqsRecord(body), { store, logger });
     expect(await task.done('finished')).toBe('gone');
     expect(await store.get('conn-B=')).toBeUndefined();
   });

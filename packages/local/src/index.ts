@@ -25,3 +25,4 @@ export type { ManagementStats, ManagementStatsSnapshot } from './management/stat
 export type { ServeOptions } from './options.js';
 export { serve } from './serve.js';
 export type { LocalServer } from './server-types.js';
+export * from './sqs/sqs-event-source.js';

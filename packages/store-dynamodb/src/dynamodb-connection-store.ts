@@ -32,6 +32,7 @@ import { dataPatchExpressions } from './data-patch.js';
 import { errorName, storeError } from './errors.js';
 import { membershipPartitionKey, shardOf } from './key-layout.js';
 import { queryMembers } from './members-query.js';
+import { isSliceCursor, planSlices, querySlice } from './slices.js';
 import { MAX_TRANSACTION_ITEMS, writeAtomically } from './transact.js';
 
 /** Options of {@link DynamoDBConnectionStore}. */
@@ -425,7 +426,13 @@ export class DynamoDBConnectionStore extends BaseConnectionStore {
       keys: this.#keys,
       consistentRead: this.#consistentMembers,
     };
+    if (isSliceCursor(args.cursor))
+      return querySlice(target, channel, this.#shards(channel), args.cursor, args);
     return queryMembers(target, channel, this.#shards(channel), args);
+  }
+
+  protected override async _memberSlices(channel: string, count: number): Promise<string[]> {
+    return planSlices(channel, this.#shards(channel), count);
   }
 
   /** Puts with a condition that the membership exists, so a concurrent `leave` is not undone. */

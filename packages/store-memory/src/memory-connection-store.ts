@@ -7,6 +7,7 @@ import {
   type MembersPage,
   type QueryMembersArgs,
 } from '@wsapp/core';
+import { decodeSlice, encodeSlice, inSlice, planSlices } from './slices.js';
 
 /** Options of {@link MemoryConnectionStore}. */
 export type MemoryConnectionStoreOptions = BaseConnectionStoreOptions;
@@ -140,21 +141,30 @@ export class MemoryConnectionStore extends BaseConnectionStore {
     channel: string,
     { limit, cursor, now }: QueryMembersArgs,
   ): Promise<MembersPage> {
-    const after = cursor === undefined ? -1 : decodeCursor(cursor);
+    const slice = decodeSlice(cursor);
+    const after = slice?.after ?? (cursor === undefined ? -1 : decodeCursor(cursor));
     const members = this.#channels.get(channel);
     const connectionIds: string[] = [];
     if (members === undefined) return { connectionIds };
     let lastSeq = after;
     for (const [id, seq] of members) {
-      if (seq <= after) continue;
+      if (seq <= after || (slice && !inSlice(id, slice.index, slice.count))) continue;
       if (connectionIds.length === limit)
-        return { connectionIds, cursor: CURSOR_PREFIX + lastSeq.toString(36) };
+        return {
+          connectionIds,
+          cursor: slice ? encodeSlice({ ...slice, after: lastSeq }) : CURSOR_PREFIX + lastSeq.toString(36),
+        };
       const entry = this.#connections.get(id);
       if (entry === undefined || entry.record.expiresAt <= now) continue;
       connectionIds.push(id);
       lastSeq = seq;
     }
     return { connectionIds };
+  }
+
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._memberSlices} */
+  protected override async _memberSlices(channel: string, count: number): Promise<string[]> {
+    return planSlices(this.#channels.get(channel)?.size ?? 0, count);
   }
 
   #live(connectionId: string, now: number): Entry | undefined {

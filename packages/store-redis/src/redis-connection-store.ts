@@ -12,6 +12,7 @@ import { guarded } from './errors.js';
 import { KeyLayout } from './key-layout.js';
 import { decodeRecord, encodePatch, encodeRecord } from './record-codec.js';
 import { ScriptRunner } from './script-runner.js';
+import { decodeSlice, encodeSlice, isSliceCursor, planSlices, querySlice } from './slices.js';
 
 /** An ioredis client: a standalone `Redis` or a `Cluster`. */
 export type RedisClient = Redis | Cluster;
@@ -302,12 +303,25 @@ export class RedisConnectionStore extends BaseConnectionStore {
     channel: string,
     { limit, cursor, now }: QueryMembersArgs,
   ): Promise<MembersPage> {
-    const after = cursor === undefined ? '' : decodeCursor(channel, cursor);
+    const slice = isSliceCursor(cursor) ? decodeSlice(channel, cursor) : undefined;
+    const after = cursor === undefined || slice ? '' : decodeCursor(channel, cursor);
     return this.#guard('members', async () => {
       const keys = this.keys.channel(channel);
       const budget = limit * 4 + 1000;
-      const reply = await this.#scripts.run('members', [keys.lex, keys.expiry], [now, after, limit, budget]);
-      const [rawIds, next] = reply as [unknown, unknown];
+      let rawIds: unknown;
+      let next: unknown;
+      if (slice) {
+        const page = await querySlice(this.client, keys, slice, limit, now);
+        rawIds = page.connectionIds;
+        next = page.next && encodeSlice(channel, page.next);
+      } else {
+        const reply = await this.#scripts.run(
+          'members',
+          [keys.lex, keys.expiry],
+          [now, after, limit, budget],
+        );
+        [rawIds, next] = reply as [unknown, unknown];
+      }
       let connectionIds = toStrings(rawIds);
       if (this.#cluster && connectionIds.length > 0) {
         // Cluster writes span slots: keep only members whose connection is live and lists the channel.
@@ -319,9 +333,16 @@ export class RedisConnectionStore extends BaseConnectionStore {
         );
         connectionIds = connectionIds.filter((_, i) => checks[i] === 1);
       }
+      if (slice) return next === undefined ? { connectionIds } : { connectionIds, cursor: String(next) };
       const last = String(next);
       return last === '' ? { connectionIds } : { connectionIds, cursor: encodeCursor(channel, last) };
     });
+  }
+
+  protected override async _memberSlices(channel: string, count: number): Promise<string[]> {
+    return this.#guard('memberSlices', () =>
+      planSlices(this.client, channel, this.keys.channel(channel), count),
+    );
   }
 
   #guard<T>(operation: string, work: () => Promise<T>): Promise<T> {

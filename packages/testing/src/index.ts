@@ -1,6 +1,6 @@
 /**
  * Test kit for wsapp apps and store adapters: API Gateway WebSocket event factories, a test
- * clock, and real test backends (Redis, Redis Cluster, DynamoDB Local).
+ * clock, and real test backends (Redis, Redis Cluster, DynamoDB Local, SQS/SNS via fauxqs).
  *
  * @packageDocumentation
  * @module @wsapp/testing
@@ -14,10 +14,12 @@ export {
   type RedisClusterBackend,
   type RedisClusterOptions,
   type RedisNodeAddress,
+  type SqsBackend,
   type StartOptions,
   startDynamoDBLocal,
   startRedis,
   startRedisCluster,
+  startSqs,
   uniqueName,
 } from './backends/index.js';
 export { TestClock } from './conformance/test-clock.js';

@@ -5,6 +5,7 @@ import { WebSocketError } from '../errors/web-socket-error.js';
 import { checkEvent } from '../events/check-event.js';
 import type { LambdaContext, WebSocketEvent, WebSocketResponse } from '../events/event-types.js';
 import { readBody } from '../events/read-body.js';
+import type { FanOutData, FanOutOptions, FanOutResult } from '../fanout/fan-out.js';
 import type { Logger } from '../logging/logger.js';
 import { endpointFromEvent, isCustomDomain } from '../messaging/endpoint-from-event.js';
 import { Messenger } from '../messaging/messenger.js';
@@ -117,6 +118,14 @@ export class WebSocketApp<TState extends object = DefaultState> {
     options?: BroadcastOptions,
   ): Promise<BroadcastReport> {
     return this.messenger.broadcast(target, data, options);
+  }
+
+  /**
+   * Enqueues a broadcast as parallel SQS tasks (one per slice of each channel) for workers made
+   * with `fanOutWorker()`. See `Messenger.fanOut`.
+   */
+  fanOut(target: BroadcastTarget, data: FanOutData, options: FanOutOptions): Promise<FanOutResult> {
+    return this.messenger.fanOut(target, data, options);
   }
 
   /** The store given in the options, if any. */

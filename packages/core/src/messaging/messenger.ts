@@ -1,3 +1,4 @@
+import { type FanOutData, type FanOutOptions, type FanOutResult, fanOut } from '../fanout/fan-out.js';
 import type { Logger } from '../logging/logger.js';
 import { type MetricsSink, recordMetric } from '../metrics/metrics-sink.js';
 import type { ConnectionStore } from '../store/connection-store.js';
@@ -193,6 +194,14 @@ export class Messenger {
     recordMetric(this.#metrics, this.#logger, 'BroadcastGone', 'Count', run.report.gone);
     recordMetric(this.#metrics, this.#logger, 'BroadcastFailed', 'Count', run.report.failed.length);
     return run.report;
+  }
+
+  /**
+   * Enqueues the broadcast as parallel SQS tasks, one per slice of each channel, for workers made
+   * with `fanOutWorker()`; answers the broadcast id and what was enqueued. See `fanOut`.
+   */
+  fanOut(target: BroadcastTarget, data: FanOutData, options: FanOutOptions): Promise<FanOutResult> {
+    return fanOut(this.store, target, data, options);
   }
 
   async #deliver(

@@ -1,6 +1,7 @@
 import { MAX_CONNECTION_SECONDS } from '../limits.js';
 import type { ConnectionRecord, MembersOptions, MembersPage, RegisterInit } from './connection-record.js';
 import type { ConnectionStore } from './connection-store.js';
+import { assertSliceCount, WHOLE_CHANNEL_SLICE } from './member-slices.js';
 import { ConnectionNotFoundError, TooManyChannelsError } from './store-errors.js';
 import {
   assertChannel,
@@ -204,7 +205,22 @@ export abstract class BaseConnectionStore implements ConnectionStore {
     if (options.cursor !== undefined && (typeof options.cursor !== 'string' || options.cursor.length === 0)) {
       throw new RangeError('cursor must be a non-empty string from a previous page');
     }
-    return this._queryMembers(channel, { limit, cursor: options.cursor, now: this.nowSeconds() });
+    const cursor = options.cursor === WHOLE_CHANNEL_SLICE ? undefined : options.cursor;
+    return this._queryMembers(channel, { limit, cursor, now: this.nowSeconds() });
+  }
+
+  async memberSlices(channel: string, count: number): Promise<string[]> {
+    assertChannel(channel, this.limits);
+    assertSliceCount(count);
+    return count === 1 ? [WHOLE_CHANNEL_SLICE] : this._memberSlices(channel, count, this.nowSeconds());
+  }
+
+  /**
+   * At most `count` (≥ 2) disjoint slice cursors covering the channel, which `_queryMembers` then
+   * pages within. This default cannot split: one slice, the whole channel. Adapters override it.
+   */
+  protected async _memberSlices(_channel: string, _count: number, _now: number): Promise<string[]> {
+    return [WHOLE_CHANNEL_SLICE];
   }
 
   async *allMembers(channel: string, options: { pageSize?: number } = {}): AsyncIterable<string> {

@@ -40,4 +40,14 @@ export interface ConnectionStore {
   members(channel: string, options?: MembersOptions): Promise<MembersPage>;
   /** Every live member of a channel, page by page (never all in memory at once). */
   allMembers(channel: string, options?: { pageSize?: number }): AsyncIterable<string>;
+  /**
+   * Splits a channel's members into at most `count` disjoint slices that can be listed
+   * independently and in parallel (by other processes too). Each slice is an opaque cursor: pass it
+   * to `members(channel, { cursor })`, whose pages then stay inside the slice, the last one without
+   * a cursor. Every member present for the whole listing is in exactly one slice; a member joining
+   * meanwhile may be missed, never listed twice. Fewer slices than asked may come back (a store
+   * that cannot split answers one). Optional for backward compatibility; `BaseConnectionStore`
+   * implements it.
+   */
+  memberSlices?(channel: string, count: number): Promise<string[]>;
 }

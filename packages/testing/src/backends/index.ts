@@ -1,6 +1,7 @@
 export { startDynamoDBLocal } from './dynamodb.js';
 export { startRedis } from './redis.js';
 export { type RedisClusterOptions, startRedisCluster } from './redis-cluster.js';
+export { startSqs } from './sqs.js';
 export type {
   BackendHandle,
   BackendKind,
@@ -9,6 +10,7 @@ export type {
   RedisBackend,
   RedisClusterBackend,
   RedisNodeAddress,
+  SqsBackend,
   StartOptions,
 } from './types.js';
 export { uniqueName } from './unique-name.js';

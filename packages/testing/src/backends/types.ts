@@ -68,3 +68,18 @@ export interface DynamoDBBackend extends BackendHandle {
     secretAccessKey: string;
   };
 }
+
+/** An SQS/SNS emulator (fauxqs) or an endpoint from `SQS_ENDPOINT`. */
+export interface SqsBackend extends BackendHandle {
+  /** `http://host:port`, for the SQS and SNS clients' `endpoint` option. */
+  endpoint: string;
+  /** A region to configure clients with. */
+  region: string;
+  /** Dummy credentials to configure clients with. */
+  credentials: {
+    /** Any value. */
+    accessKeyId: string;
+    /** Any value. */
+    secretAccessKey: string;
+  };
+}

@@ -7,6 +7,7 @@ import {
   InvalidDataError,
 } from '@wsapp/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { memberSlicesGroup } from './groups/slices.js';
 import type { ConnectionStoreSuiteOptions, StoreInspector } from './suite-options.js';
 import { TestClock } from './test-clock.js';
 
@@ -252,6 +253,8 @@ export function connectionStoreSuite<TStore extends ConnectionStore>(
         await expect(store.members(channel(), { limit: 1.5 })).rejects.toThrow(RangeError);
       });
     });
+
+    memberSlicesGroup(options);
 
     describe('expiry', () => {
       it('hides expired records and memberships', async () => {

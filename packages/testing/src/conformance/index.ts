@@ -5,5 +5,6 @@
  * @module @wsapp/testing/conformance
  */
 export { connectionStoreSuite } from './connection-store-suite.js';
+export { memberSlicesGroup } from './groups/slices.js';
 export type { ConnectionStoreSuiteOptions, RawItem, RawMember, StoreInspector } from './suite-options.js';
 export { TestClock } from './test-clock.js';

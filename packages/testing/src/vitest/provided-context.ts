@@ -2,7 +2,7 @@ import type { RedisNodeAddress } from '../backends/types.js';
 
 /**
  * Values the integration global setup hands to tests through `provide`/`inject`:
- * `inject('wsappRedisUrl')`, `inject('wsappRedisClusterNodes')`, `inject('wsappDynamoDB')`.
+ * `inject('wsappRedisUrl')`, `inject('wsappRedisClusterNodes')`, `inject('wsappDynamoDB')`, `inject('wsappSqs')`.
  */
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,6 +12,12 @@ declare module 'vitest' {
     wsappRedisClusterNodes: RedisNodeAddress[];
     /** DynamoDB Local: endpoint plus the region and dummy credentials to configure clients with. */
     wsappDynamoDB: {
+      endpoint: string;
+      region: string;
+      credentials: { accessKeyId: string; secretAccessKey: string };
+    };
+    /** The SQS/SNS emulator (fauxqs): endpoint, region and dummy credentials for the SDK clients. */
+    wsappSqs: {
       endpoint: string;
       region: string;
       credentials: { accessKeyId: string; secretAccessKey: string };

@@ -1,0 +1,38 @@
+/** One record of an SQS event as Lambda delivers it (the fields the fan-out worker reads). */
+export interface SqsRecord {
+  /** The message id: what `batchItemFailures` names. */
+  messageId: string;
+  /** The message body. */
+  body: string;
+  /** Receipt handle of this delivery. */
+  receiptHandle?: string;
+  /** SQS attributes; `ApproximateReceiveCount` is above 1 on a redelivery. */
+  attributes?: {
+    /** How many times the message was received; above 1 on a redelivery. */
+    ApproximateReceiveCount?: string;
+  } & Record<string, string | undefined>;
+  /** `arn:aws:sqs:{region}:{account}:{queue}`. */
+  eventSourceARN?: string;
+}
+
+/** An SQS event as Lambda delivers it. */
+export interface SqsEvent {
+  /** The batch. */
+  Records: SqsRecord[];
+}
+
+/** Lambda's partial batch response (needs `ReportBatchItemFailures` on the event source mapping). */
+export interface SqsBatchResponse {
+  /** Records to deliver again; the others are deleted from the queue. */
+  batchItemFailures: Array<{
+    /** A failed record's `messageId`. */
+    itemIdentifier: string;
+  }>;
+}
+
+/** The queue URL of an SQS ARN (`arn:aws:sqs:us-east-1:123456789012:q` → `https://sqs.us-east-1.amazonaws.com/123456789012/q`). */
+export function queueUrlFromArn(arn: string | undefined): string | undefined {
+  const parts = arn?.split(':');
+  if (parts === undefined || parts.length !== 6 || parts[2] !== 'sqs') return undefined;
+  return `https://sqs.${parts[3]}.amazonaws.com/${parts[4]}/${parts[5]}`;
+}

@@ -1,0 +1,356 @@
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import {
+  type FanOutCheckpoints,
+  fanOutWorker,
+  Messenger,
+  SLICE_DONE,
+  type SliceReport,
+  storeCheckpoints,
+  WebSocketApp,
+} from '@wsapp/core';
+import { type SqsEventSource, sqsEventSource } from '@wsapp/local';
+import { MemoryConnectionStore } from '@wsapp/store-memory';
+import { connectionIdLike, uniqueName } from '@wsapp/testing';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { type Client, connect, silentLogger, start } from '../helpers.js';
+
+// Real sockets hold two descriptors each in this one process (client + emulator side); with
+// `ulimit -n` 20,000 on this 2-core machine, 20,000 sockets cannot be opened: 2,000 by default.
+const SOCKETS = Number(process.env.WSAPP_FANOUT_SOCKETS ?? 2000);
+const GHOSTS = 100;
+const CHANNEL = 'ticker#AMZN';
+
+const sqsEnv = inject('wsappSqs');
+const sqs = new SQSClient({
+  endpoint: sqsEnv.endpoint,
+  region: sqsEnv.region,
+  credentials: sqsEnv.credentials,
+});
+
+/** A queue and its DLQ; visibility above the invocation timeout, as Lambda requires. */
+async function queues(maxReceiveCount = 3, visibility = 4) {
+  const name = uniqueName('fanout');
+  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
+  const dlqArn = (
+    await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))
+  ).Attributes?.QueueArn as string;
+  const queue = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: name,
+      Attributes: {
+        VisibilityTimeout: String(visibility),
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount }),
+      },
+    }),
+  );
+  return { queueUrl: queue.QueueUrl as string, dlqUrl: dlq.QueueUrl as string };
+}
+
+/** An app whose clients join the ticker channel on $connect and learn their id with `whoami`. */
+function tickerApp(store: MemoryConnectionStore) {
+  return new WebSocketApp({ store, logger: silentLogger() })
+    .onConnect((ctx) => ctx.join(CHANNEL))
+    .route('whoami', (ctx) => ctx.connectionId);
+}
+
+async function openClients(url: string, n: number, batch = 200) {
+  const clients: Array<{ client: Client; id: string }> = [];
+  for (let i = 0; i < n; i += batch) {
+    const opened = await Promise.all(
+      Array.from({ length: Math.min(batch, n - i) }, async () => {
+        const client = await connect(url);
+        client.send({ action: 'whoami' });
+        return { client, id: await client.text() };
+      }),
+    );
+    clients.push(...opened);
+  }
+  return clients;
+}
+
+/** Frames per client, and the broadcast ids they carried. */
+function countFrames(clients: Array<{ client: Client; id: string }>) {
+  const counts = new Map<string, number>(clients.map(({ id }) => [id, 0]));
+  for (const { client, id } of clients) {
+    client.ws.on('message', () => counts.set(id, (counts.get(id) ?? 0) + 1));
+  }
+  return counts;
+}
+
+async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const sources: SqsEventSource[] = [];
+afterEach(async () => {
+  await Promise.all(sources.splice(0).map((s) => s.stop()));
+});
+
+/** Everything one fan-out run needs: emulator, sockets, ghosts, queue, and the workers' reports. */
+async function setup(sockets = SOCKETS, visibility = 4) {
+  const store = new MemoryConnectionStore();
+  const app = tickerApp(store);
+  const server = await start(app);
+  const opened = performance.now();
+  const clients = await openClients(server.url, sockets);
+  const openMs = performance.now() - opened;
+  const ghosts = Array.from({ length: GHOSTS }, () => connectionIdLike());
+  for (const id of ghosts) await store.register(id, { channels: [CHANNEL], endpoint: server.endpoint });
+  const counts = countFrames(clients);
+  const { queueUrl, dlqUrl } = await queues(3, visibility);
+  const reports: SliceReport[] = [];
+  const logger = { ...silentLogger(), info: (_m: string, report: SliceReport) => void reports.push(report) };
+  const messenger = new Messenger({ store, endpoint: server.endpoint, logger: silentLogger() });
+  return {
+    store,
+    app,
+    server,
+    clients,
+    counts,
+    ghosts,
+    queueUrl,
+    dlqUrl,
+    reports,
+    logger,
+    messenger,
+    openMs,
+  };
+}
+
+async function allDone(checkpoints: FanOutCheckpoints, broadcastId: string, tasks: number) {
+  const done = await Promise.all(
+    Array.from({ length: tasks }, (_, n) => checkpoints.load(`${broadcastId}/0.${n}`)),
+  );
+  return done.every((value) => value === SLICE_DONE);
+}
+
+describe('fan-out over SQS (fauxqs) to real sockets on the emulator', { timeout: 180_000 }, () => {
+  it(`${SOCKETS} sockets + ${GHOSTS} gone, 8 slices, 4 workers: each socket exactly once, gone removed`, async () => {
+    const run = await setup(SOCKETS, 60);
+    const started = performance.now();
+    const result = await run.app.fanOut({ channels: [CHANNEL] }, (id) => ({ id, price: 187.3 }), {
+      queueUrl: run.queueUrl,
+      slices: 8,
+      sqs,
+    });
+    expect(result.tasks).toBe(8);
+    expect(result.batches).toBe(1); // 8 tasks fit one SendMessageBatch
+    const worker = fanOutWorker({
+      messenger: run.messenger,
+      sqs,
+      queueUrl: run.queueUrl,
+      pageSize: 100,
+      logger: run.logger,
+    });
+    sources.push(
+      await sqsEventSource({
+        sqs,
+        queueUrl: run.queueUrl,
+        handler: worker,
+        batchSize: 1,
+        maxConcurrency: 4,
+        waitTimeSeconds: 1,
+      }),
+    );
+    const checkpoints = storeCheckpoints(run.store);
+    await until(() => allDone(checkpoints, result.broadcastId, result.tasks), 'every slice done');
+    const elapsed = performance.now() - started;
+    await until(() => [...run.counts.values()].every((n) => n >= 1), 'every socket reached', 10_000);
+    await new Promise((r) => setTimeout(r, 300));
+    const counts = [...run.counts.values()];
+    expect(counts.filter((n) => n === 1).length).toBe(SOCKETS);
+    const sum = (key: 'attempted' | 'delivered' | 'gone') => run.reports.reduce((s, r) => s + r[key], 0);
+    expect(sum('delivered')).toBe(SOCKETS);
+    expect(sum('gone')).toBe(GHOSTS);
+    expect(sum('attempted')).toBe(SOCKETS + GHOSTS);
+    for (const id of run.ghosts) expect(await run.store.get(id)).toBeUndefined();
+    expect(new Set(run.reports.map((r) => r.broadcastId))).toEqual(new Set([result.broadcastId]));
+    expect(run.server.stats.count({ method: 'POST', status: 200 })).toBe(SOCKETS);
+    console.info(
+      `[fan-out] ${SOCKETS} sockets opened in ${Math.round(run.openMs)} ms; 8 slices through 4 workers in ${Math.round(elapsed)} ms (${Math.round((SOCKETS + GHOSTS) / (elapsed / 1000))} calls/s)`,
+    );
+  });
+
+  it('a worker killed right after a checkpoint: its record is redelivered and resumes, no duplicate, no loss', async () => {
+    const run = await setup(600, 12);
+    const real = storeCheckpoints(run.store);
+    let saves = 0;
+    let killed = false;
+    // The first worker "dies" at its 2nd checkpoint: the invocation never returns (Lambda would
+    // time it out), so SQS redelivers the record after its visibility timeout.
+    const dying: FanOutCheckpoints = {
+      load: (key) => real.load(key),
+      async save(key, value) {
+        await real.save(key, value);
+        if (!killed && ++saves === 2) {
+          killed = true;
+          await new Promise(() => {});
+        }
+      },
+    };
+    const result = await run.app.fanOut(
+      { channels: [CHANNEL] },
+      { price: 1 },
+      { queueUrl: run.queueUrl, slices: 2, sqs },
+    );
+    const worker = fanOutWorker({
+      messenger: run.messenger,
+      checkpoints: dying,
+      pageSize: 50,
+      logger: run.logger,
+      sqs,
+    });
+    const source = await sqsEventSource({
+      sqs,
+      queueUrl: run.queueUrl,
+      handler: worker,
+      batchSize: 1,
+      maxConcurrency: 2,
+      timeoutMs: 10_000,
+    });
+    sources.push(source);
+    await until(() => allDone(real, result.broadcastId, result.tasks), 'every slice done');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(killed).toBe(true);
+    expect(source.stats.failedInvocations).toBe(1);
+    expect(run.reports.some((r) => r.resumed)).toBe(true);
+    expect([...run.counts.values()].every((n) => n === 1)).toBe(true);
+    for (const id of run.ghosts) expect(await run.store.get(id)).toBeUndefined();
+  });
+
+  it('killed between a page and its checkpoint: only that page is sent again (at-least-once bound)', async () => {
+    const run = await setup(400, 12);
+    const real = storeCheckpoints(run.store);
+    let saves = 0;
+    let killed = false;
+    const dying: FanOutCheckpoints = {
+      load: (key) => real.load(key),
+      async save(key, value) {
+        if (!killed && ++saves === 2) {
+          killed = true;
+          await new Promise(() => {}); // dies before recording the page it just sent
+        }
+        await real.save(key, value);
+      },
+    };
+    const result = await run.app.fanOut(
+      { channels: [CHANNEL] },
+      { price: 2 },
+      { queueUrl: run.queueUrl, slices: 1, sqs },
+    );
+    const worker = fanOutWorker({
+      messenger: run.messenger,
+      checkpoints: dying,
+      pageSize: 50,
+      logger: run.logger,
+      sqs,
+    });
+    sources.push(
+      await sqsEventSource({ sqs, queueUrl: run.queueUrl, handler: worker, batchSize: 1, timeoutMs: 10_000 }),
+    );
+    await until(() => allDone(real, result.broadcastId, result.tasks), 'the slice done');
+    await new Promise((r) => setTimeout(r, 300));
+    const counts = [...run.counts.values()];
+    expect(counts.every((n) => n >= 1)).toBe(true); // no loss
+    const twice = counts.filter((n) => n === 2).length;
+    expect(counts.every((n) => n <= 2)).toBe(true);
+    expect(twice).toBeGreaterThan(0);
+    expect(twice).toBeLessThanOrEqual(50); // one page
+    console.info(
+      `[fan-out] kill before the checkpoint: ${twice} of ${counts.length} sockets got the page twice`,
+    );
+  });
+
+  it('when time runs short the remainder is re-enqueued and finished by later invocations', async () => {
+    const run = await setup(300);
+    const result = await run.app.fanOut(
+      { channels: [CHANNEL] },
+      { price: 3 },
+      { queueUrl: run.queueUrl, slices: 1, sqs },
+    );
+    // 3 s per invocation and a 2.5 s page budget: each invocation delivers about one page.
+    const worker = fanOutWorker({
+      messenger: run.messenger,
+      pageSize: 60,
+      pageBudgetMs: 2500,
+      queueUrl: run.queueUrl,
+      logger: run.logger,
+      sqs,
+    });
+    sources.push(
+      await sqsEventSource({ sqs, queueUrl: run.queueUrl, handler: worker, batchSize: 1, timeoutMs: 3000 }),
+    );
+    await until(() => allDone(storeCheckpoints(run.store), result.broadcastId, 1), 'the slice done');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(run.reports.filter((r) => r.requeued).length).toBeGreaterThanOrEqual(2);
+    expect([...run.counts.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('connections a page deadline cut off are re-enqueued by id: none lost, none twice', async () => {
+    const run = await setup(120, 12);
+    // 300 ms per call, 10 in flight: the one page of 120 needs ~3.6 s, but the deadline (4 s
+    // invocation, 1 s margin) comes at 3 s: the cut-off connections get a task of their own.
+    run.server.faults.inject({ delayMs: 300 });
+    const messenger = new Messenger({
+      store: run.store,
+      endpoint: run.server.endpoint,
+      concurrency: 10,
+      logger: silentLogger(),
+    });
+    const result = await run.app.fanOut(
+      { channels: [CHANNEL] },
+      { price: 4 },
+      { queueUrl: run.queueUrl, slices: 1, sqs },
+    );
+    const worker = fanOutWorker({
+      messenger,
+      pageSize: 120,
+      pageBudgetMs: 500,
+      queueUrl: run.queueUrl,
+      logger: run.logger,
+      sqs,
+    });
+    sources.push(
+      await sqsEventSource({ sqs, queueUrl: run.queueUrl, handler: worker, batchSize: 1, timeoutMs: 4000 }),
+    );
+    await until(() => allDone(storeCheckpoints(run.store), result.broadcastId, 1), 'the slice done');
+    await until(() => [...run.counts.values()].every((n) => n >= 1), 'every socket reached', 30_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(run.reports.some((r) => r.requeued)).toBe(true);
+    expect([...run.counts.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('a malformed task is answered in batchItemFailures and lands in the DLQ after maxReceiveCount', async () => {
+    const store = new MemoryConnectionStore();
+    const { queueUrl, dlqUrl } = await queues(2, 1);
+    const messenger = new Messenger({ store, endpoint: 'http://127.0.0.1:9/x', logger: silentLogger() });
+    const worker = fanOutWorker({ messenger, logger: silentLogger(), sqs });
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'not a task' }));
+    const source = await sqsEventSource({ sqs, queueUrl, handler: worker, batchSize: 5 });
+    sources.push(source);
+    let dead: string | undefined;
+    await until(
+      async () => {
+        const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, WaitTimeSeconds: 1 }));
+        dead = out.Messages?.[0]?.Body;
+        return dead !== undefined;
+      },
+      'the DLQ message',
+      30_000,
+    );
+    expect(dead).toBe('not a task');
+    expect(source.stats.records).toBe(2);
+    expect(source.stats.retried).toBe(2);
+    expect(source.stats.deleted).toBe(0);
+  });
+});
