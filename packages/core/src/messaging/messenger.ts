@@ -1,10 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logging/logger.js';
 import { type MetricsSink, recordMetric } from '../metrics/metrics-sink.js';
 import type { ConnectionStore } from '../store/connection-store.js';
+import { InvalidCursorError } from '../store/store-errors.js';
 import { type BroadcastPosition, decodeBroadcastCursor, encodeBroadcastCursor } from './broadcast-cursor.js';
+import { resolveTarget } from './broadcast-target.js';
 import { classifyError } from './classify-error.js';
+import { beforeDeadline, sleep, TIMED_OUT } from './deadline.js';
+import { inEarlierChannels } from './earlier-sources.js';
 import { GoneCleaner } from './gone-cleaner.js';
 import { type ConnectionInfo, ManagementApi } from './management-api.js';
+import { withMessageId } from './message-id.js';
 import {
   DeadlineExceededError,
   EndpointUnknownError,
@@ -31,9 +37,9 @@ interface Run {
   deadline: number;
   succeeded: boolean;
   forbidden: ManagementApiForbiddenError | undefined;
+  /** Aborted when the broadcast stops early (403, store failure): no new attempt, no retry. */
+  stop: AbortController;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Sends to connections through the API Gateway Management API: one connection, or every member
@@ -84,19 +90,21 @@ export class Messenger {
    */
   async send(connectionId: string, data: MessageData, options: CallOptions = {}): Promise<'sent' | 'gone'> {
     const payload = encodePayload(data);
-    const outcome = await this.#call(connectionId, options, this.#deadline(options), (endpoint, signal) =>
+    const deadline = this.#deadline(options);
+    const outcome = await this.#call(connectionId, options, deadline, (endpoint, signal) =>
       this.#api.post(endpoint, connectionId, payload, signal),
     );
-    if (outcome === 'gone') await this.#forget(connectionId);
+    if (outcome === 'gone') await this.#forget(connectionId, deadline);
     return outcome === 'ok' ? 'sent' : 'gone';
   }
 
   /** Closes a connection (API Gateway then sends `$disconnect`). `'gone'` if it was already closed. */
   async disconnect(connectionId: string, options: CallOptions = {}): Promise<'disconnected' | 'gone'> {
-    const outcome = await this.#call(connectionId, options, this.#deadline(options), (endpoint, signal) =>
+    const deadline = this.#deadline(options);
+    const outcome = await this.#call(connectionId, options, deadline, (endpoint, signal) =>
       this.#api.delete(endpoint, connectionId, signal),
     );
-    if (outcome === 'gone') await this.#forget(connectionId);
+    if (outcome === 'gone') await this.#forget(connectionId, deadline);
     return outcome === 'ok' ? 'disconnected' : 'gone';
   }
 
@@ -126,73 +134,131 @@ export class Messenger {
     options: BroadcastOptions = {},
   ): Promise<BroadcastReport> {
     const started = performance.now();
-    const payload = encodePayload(data);
-    const channels = target.channels ?? [];
-    const ids = target.connectionIds ?? [];
+    const { channels, connectionIds, idSet, except, fingerprint } = resolveTarget(target);
     if (channels.length > 0 && this.store === undefined) {
       throw new TypeError(
         'broadcast to channels needs a store: new Messenger({ store }) or new WebSocketApp({ store })',
       );
     }
-    const except = new Set(typeof target.except === 'string' ? [target.except] : (target.except ?? []));
-    // Dedupe only when several sources can name the same connection.
-    const seen = channels.length + (ids.length > 0 ? 1 : 0) > 1 ? new Set<string>() : undefined;
+    const resumed = options.cursor === undefined ? undefined : decodeBroadcastCursor(options.cursor);
+    if (resumed?.target !== undefined && resumed.target !== fingerprint) {
+      throw new InvalidCursorError('the cursor belongs to a broadcast to another target');
+    }
+    const messageId = resumed?.messageId ?? options.messageId ?? randomUUID();
+    const payload = encodePayload(
+      options.messageIdField === undefined ? data : withMessageId(data, options.messageIdField, messageId),
+    );
     const run: Run = {
-      report: { attempted: 0, delivered: 0, gone: 0, failed: [], durationMs: 0 },
+      report: { attempted: 0, delivered: 0, gone: 0, failed: [], notRemoved: [], messageId, durationMs: 0 },
       cleaner: new GoneCleaner(this.store, this.#logger),
       deadline: this.#deadline(options),
       succeeded: false,
       forbidden: undefined,
+      stop: new AbortController(),
     };
+    // Reached in this invocation; earlier invocations are covered by `inEarlierChannels`.
+    const seen = new Set<string>();
     const pool = new TaskPool(this.concurrency);
     const dispatch = async (connectionId: string) => {
-      if (except.has(connectionId) || seen?.has(connectionId)) return;
-      seen?.add(connectionId);
+      if (except.has(connectionId) || seen.has(connectionId)) return;
+      seen.add(connectionId);
       run.report.attempted++;
       await pool.run(() => this.#deliver(run, connectionId, payload, options.endpoint));
     };
 
-    let position: BroadcastPosition | undefined = options.cursor
-      ? decodeBroadcastCursor(options.cursor)
-      : undefined;
-    if (position === undefined) {
-      for (const id of ids) {
-        if (run.forbidden) break;
-        await dispatch(id);
-      }
-      position = { channel: 0, storeCursor: undefined };
-    }
-    let pages = 0;
+    let position: BroadcastPosition = resumed ?? { channel: 0, storeCursor: undefined };
     let stopAt: BroadcastPosition | undefined;
-    while (position.channel < channels.length && !run.forbidden) {
-      if ((options.maxPages !== undefined && pages >= options.maxPages) || Date.now() >= run.deadline) {
-        stopAt = position;
-        break;
+    let storeError: { error: unknown } | undefined;
+    try {
+      if (resumed === undefined) {
+        for (const id of connectionIds) {
+          if (run.forbidden) break;
+          await dispatch(id);
+        }
       }
-      const channel = channels[position.channel] as string;
-      const page = await (this.store as ConnectionStore).members(channel, {
-        ...(options.pageSize === undefined ? {} : { limit: options.pageSize }),
-        ...(position.storeCursor === undefined ? {} : { cursor: position.storeCursor }),
-      });
-      pages++;
-      for (const id of page.connectionIds) {
-        if (run.forbidden) break;
-        await dispatch(id);
+      let pages = 0;
+      while (position.channel < channels.length && !run.forbidden) {
+        if ((options.maxPages !== undefined && pages >= options.maxPages) || Date.now() >= run.deadline) {
+          stopAt = position;
+          break;
+        }
+        const ids = await this.#page(
+          channels,
+          position,
+          options.pageSize,
+          resumed !== undefined,
+          run.deadline,
+        );
+        if (ids === TIMED_OUT) {
+          stopAt = position; // the page is read again on resume
+          break;
+        }
+        pages++;
+        for (const id of ids.connectionIds) {
+          if (run.forbidden) break;
+          if (!idSet.has(id) && !ids.skip.has(id)) await dispatch(id);
+        }
+        position =
+          ids.cursor === undefined
+            ? { channel: position.channel + 1, storeCursor: undefined }
+            : { channel: position.channel, storeCursor: ids.cursor };
       }
-      position =
-        page.cursor === undefined
-          ? { channel: position.channel + 1, storeCursor: undefined }
-          : { channel: position.channel, storeCursor: page.cursor };
+    } catch (error) {
+      // The store failed: no new call, no retry; what is in flight ends, gone ones found are removed.
+      storeError = { error };
+      run.stop.abort();
     }
     await pool.drain();
-    await run.cleaner.flush();
+    run.report.notRemoved = await run.cleaner.flush(run.deadline);
+    if (storeError !== undefined) {
+      if (run.report.notRemoved.length > 0) {
+        this.#logger.warn('wsapp: broadcast stopped by a store failure; gone connections not removed', {
+          connectionIds: run.report.notRemoved,
+        });
+      }
+      throw storeError.error;
+    }
     if (run.forbidden) throw run.forbidden;
-    if (stopAt !== undefined) run.report.cursor = encodeBroadcastCursor(stopAt);
+    if (stopAt !== undefined) {
+      run.report.cursor = encodeBroadcastCursor({ ...stopAt, messageId, target: fingerprint });
+    }
     run.report.durationMs = Math.round(performance.now() - started);
     recordMetric(this.#metrics, this.#logger, 'BroadcastDelivered', 'Count', run.report.delivered);
     recordMetric(this.#metrics, this.#logger, 'BroadcastGone', 'Count', run.report.gone);
     recordMetric(this.#metrics, this.#logger, 'BroadcastFailed', 'Count', run.report.failed.length);
     return run.report;
+  }
+
+  /**
+   * One page of target channel `position.channel`, and which of its members an earlier invocation
+   * of this broadcast already reached through an earlier channel. `TIMED_OUT` when the store did not
+   * answer before the deadline.
+   */
+  async #page(
+    channels: readonly string[],
+    position: BroadcastPosition,
+    pageSize: number | undefined,
+    resumed: boolean,
+    deadline: number,
+  ): Promise<{ connectionIds: string[]; cursor: string | undefined; skip: Set<string> } | typeof TIMED_OUT> {
+    const store = this.store as ConnectionStore;
+    const page = await beforeDeadline(
+      store.members(channels[position.channel] as string, {
+        ...(pageSize === undefined ? {} : { limit: pageSize }),
+        ...(position.storeCursor === undefined ? {} : { cursor: position.storeCursor }),
+      }),
+      deadline,
+    );
+    if (page === TIMED_OUT) return TIMED_OUT;
+    // Without a previous invocation, `seen` already holds every member of the earlier channels.
+    const skip = resumed
+      ? await beforeDeadline(
+          inEarlierChannels(store, channels, position.channel, page.connectionIds),
+          deadline,
+        )
+      : new Set<string>();
+    if (skip === TIMED_OUT) return TIMED_OUT;
+    return { connectionIds: page.connectionIds, cursor: page.cursor, skip };
   }
 
   async #deliver(
@@ -201,8 +267,8 @@ export class Messenger {
     payload: Uint8Array,
     endpoint: string | undefined,
   ): Promise<void> {
-    // Waited for a slot while the broadcast was found forbidden: make no more calls.
-    if (run.forbidden) return;
+    // Waited for a slot while the broadcast was stopped (403, store failure): make no more calls.
+    if (run.stop.signal.aborted) return;
     try {
       const outcome = await this.#call(
         connectionId,
@@ -220,8 +286,10 @@ export class Messenger {
         run.cleaner.add(connectionId);
       }
     } catch (error) {
-      if (error instanceof ManagementApiForbiddenError && !run.succeeded) run.forbidden ??= error;
-      else
+      if (error instanceof ManagementApiForbiddenError && !run.succeeded) {
+        run.forbidden ??= error;
+        run.stop.abort();
+      } else
         run.report.failed.push({
           connectionId,
           error: error instanceof Error ? error : new Error(String(error)),
@@ -231,7 +299,7 @@ export class Messenger {
 
   /**
    * One management call with retries. Resolves 'ok' or 'gone'; throws typed errors otherwise.
-   * Inside a broadcast, stops retrying as soon as the broadcast was found forbidden.
+   * Inside a broadcast, stops retrying as soon as the broadcast is stopped (403, store failure).
    */
   async #call(
     connectionId: string,
@@ -240,35 +308,49 @@ export class Messenger {
     attempt: (endpoint: string, signal: AbortSignal | undefined) => Promise<void>,
     run?: Run,
   ): Promise<Outcome> {
-    const endpoint = await this.#endpointFor(connectionId, options.endpoint);
+    const endpoint = await this.#endpointFor(connectionId, options.endpoint, deadline);
     if (endpoint === undefined) return 'gone';
     for (let n = 1; ; n++) {
       const left = deadline - Date.now();
       if (left <= 0) throw new DeadlineExceededError(connectionId);
+      let failure: ReturnType<typeof classifyError>;
+      let error: unknown;
       try {
-        await attempt(endpoint, Number.isFinite(left) ? AbortSignal.timeout(left) : undefined);
-        return 'ok';
-      } catch (error) {
-        const failure = classifyError(error);
-        if (failure.kind === 'gone') return 'gone';
-        if (failure.kind === 'forbidden') throw new ManagementApiForbiddenError(endpoint, error);
-        if (Date.now() >= deadline) throw new DeadlineExceededError(connectionId);
-        if (failure.kind === 'fatal' || n >= this.#retry.maxAttempts || run?.forbidden) {
-          throw new SendFailedError(connectionId, n, failure.status, error);
+        // Raced as well as aborted, so a transport that ignores its signal cannot hold the deadline.
+        const signal = Number.isFinite(left) ? AbortSignal.timeout(left) : undefined;
+        if ((await beforeDeadline(attempt(endpoint, signal), deadline)) === TIMED_OUT) {
+          throw new DeadlineExceededError(connectionId);
         }
-        const wait = this.#retry.delay(n);
-        if (Date.now() + wait >= deadline) throw new DeadlineExceededError(connectionId);
-        await sleep(wait);
+        return 'ok';
+      } catch (caught) {
+        if (caught instanceof DeadlineExceededError) throw caught;
+        error = caught;
+        failure = classifyError(caught);
       }
+      if (failure.kind === 'gone') return 'gone';
+      if (failure.kind === 'forbidden') throw new ManagementApiForbiddenError(endpoint, error);
+      if (Date.now() >= deadline) throw new DeadlineExceededError(connectionId);
+      if (failure.kind === 'fatal' || n >= this.#retry.maxAttempts || run?.stop.signal.aborted) {
+        throw new SendFailedError(connectionId, n, failure.status, error);
+      }
+      const wait = this.#retry.delay(n);
+      if (Date.now() + wait >= deadline) throw new DeadlineExceededError(connectionId);
+      await sleep(wait, run?.stop.signal);
+      if (run?.stop.signal.aborted) throw new SendFailedError(connectionId, n, failure.status, error);
     }
   }
 
   /** Endpoint for a connection: per-call option > messenger option > the one recorded at `$connect`. */
-  async #endpointFor(connectionId: string, callEndpoint: string | undefined): Promise<string | undefined> {
+  async #endpointFor(
+    connectionId: string,
+    callEndpoint: string | undefined,
+    deadline: number,
+  ): Promise<string | undefined> {
     const fixed = callEndpoint ?? this.endpoint;
     if (fixed !== undefined) return fixed;
     if (this.store === undefined) throw new EndpointUnknownError(connectionId);
-    const record = await this.store.get(connectionId);
+    const record = await beforeDeadline(this.store.get(connectionId), deadline);
+    if (record === TIMED_OUT) throw new DeadlineExceededError(connectionId);
     if (record === undefined) return undefined; // not registered: nothing to reach
     if (record.endpoint === undefined) throw new EndpointUnknownError(connectionId);
     return record.endpoint;
@@ -280,10 +362,12 @@ export class Messenger {
     return remaining === undefined ? Number.POSITIVE_INFINITY : Date.now() + remaining - this.#margin;
   }
 
-  async #forget(connectionId: string): Promise<void> {
+  async #forget(connectionId: string, deadline: number): Promise<void> {
     if (this.store === undefined) return;
     try {
-      await this.store.unregister(connectionId);
+      if ((await beforeDeadline(this.store.unregister(connectionId), deadline)) === TIMED_OUT) {
+        this.#logger.warn('wsapp: a gone connection was not removed before the deadline', { connectionId });
+      }
     } catch (error) {
       this.#logger.warn('wsapp: could not unregister a gone connection', { connectionId, error });
     }
