@@ -123,10 +123,14 @@ export class Messenger {
   }
 
   /**
-   * Sends one message to every connection of the target. Members are streamed page by page and
-   * sent while paging (memory stays flat in the channel size). Never throws for individual
-   * connections — they land in `failed` — but throws {@link ManagementApiForbiddenError} when the
-   * first calls are refused with 403 (wrong endpoint or permission), instead of hammering.
+   * Sends one message to every connection of the target, each at most once, also across the
+   * invocations of a split broadcast (see the core README for the one case it cannot cover).
+   * Members are streamed page by page and sent while paging (memory stays flat in the channel
+   * size). The deadline bounds everything, store calls and gone cleanup included. Never throws for
+   * individual connections — they land in `failed` — but throws {@link ManagementApiForbiddenError}
+   * when the first calls are refused with 403 (wrong endpoint or permission), instead of
+   * hammering, and the store's error when paging fails (after the calls in flight ended and the
+   * gone connections found were removed; no call leaves after it).
    */
   async broadcast(
     target: BroadcastTarget,
@@ -166,9 +170,8 @@ export class Messenger {
       await pool.run(() => this.#deliver(run, connectionId, payload, options.endpoint));
     };
 
-    let position: BroadcastPosition = resumed ?? { channel: 0, storeCursor: undefined };
     let stopAt: BroadcastPosition | undefined;
-    let storeError: { error: unknown } | undefined;
+    let pagingError: { error: unknown } | undefined;
     try {
       if (resumed === undefined) {
         for (const id of connectionIds) {
@@ -176,47 +179,23 @@ export class Messenger {
           await dispatch(id);
         }
       }
-      let pages = 0;
-      while (position.channel < channels.length && !run.forbidden) {
-        if ((options.maxPages !== undefined && pages >= options.maxPages) || Date.now() >= run.deadline) {
-          stopAt = position;
-          break;
-        }
-        const ids = await this.#page(
-          channels,
-          position,
-          options.pageSize,
-          resumed !== undefined,
-          run.deadline,
-        );
-        if (ids === TIMED_OUT) {
-          stopAt = position; // the page is read again on resume
-          break;
-        }
-        pages++;
-        for (const id of ids.connectionIds) {
-          if (run.forbidden) break;
-          if (!idSet.has(id) && !ids.skip.has(id)) await dispatch(id);
-        }
-        position =
-          ids.cursor === undefined
-            ? { channel: position.channel + 1, storeCursor: undefined }
-            : { channel: position.channel, storeCursor: ids.cursor };
-      }
+      // Members not reached yet by an earlier source in this invocation, nor excluded.
+      const fresh = (ids: string[]) => ids.filter((id) => !idSet.has(id) && !seen.has(id) && !except.has(id));
+      stopAt = await this.#sendPages(run, channels, resumed, options, fresh, dispatch);
     } catch (error) {
-      // The store failed: no new call, no retry; what is in flight ends, gone ones found are removed.
-      storeError = { error };
+      // Paging failed (the store): no new call, no retry; calls in flight end, gone ones are removed.
+      pagingError = { error };
       run.stop.abort();
     }
     await pool.drain();
     run.report.notRemoved = await run.cleaner.flush(run.deadline);
-    if (storeError !== undefined) {
+    if (pagingError !== undefined) {
       if (run.report.notRemoved.length > 0) {
         this.#logger.warn('wsapp: broadcast stopped by a store failure; gone connections not removed', {
           connectionIds: run.report.notRemoved,
         });
       }
-      throw storeError.error;
+      throw pagingError.error;
     }
     if (run.forbidden) throw run.forbidden;
     if (stopAt !== undefined) {
@@ -230,35 +209,50 @@ export class Messenger {
   }
 
   /**
-   * One page of target channel `position.channel`, and which of its members an earlier invocation
-   * of this broadcast already reached through an earlier channel. `TIMED_OUT` when the store did not
-   * answer before the deadline.
+   * Pages through the target channels from `resumed` (or the start) and dispatches their members,
+   * until the channels end, the page budget or the deadline is reached, or the store does not
+   * answer a page before the deadline. Answers where to resume, if anywhere.
    */
-  async #page(
+  async #sendPages(
+    run: Run,
     channels: readonly string[],
-    position: BroadcastPosition,
-    pageSize: number | undefined,
-    resumed: boolean,
-    deadline: number,
-  ): Promise<{ connectionIds: string[]; cursor: string | undefined; skip: Set<string> } | typeof TIMED_OUT> {
+    resumed: BroadcastPosition | undefined,
+    options: BroadcastOptions,
+    fresh: (ids: string[]) => string[],
+    dispatch: (connectionId: string) => Promise<void>,
+  ): Promise<BroadcastPosition | undefined> {
     const store = this.store as ConnectionStore;
-    const page = await beforeDeadline(
-      store.members(channels[position.channel] as string, {
-        ...(pageSize === undefined ? {} : { limit: pageSize }),
-        ...(position.storeCursor === undefined ? {} : { cursor: position.storeCursor }),
-      }),
-      deadline,
-    );
-    if (page === TIMED_OUT) return TIMED_OUT;
-    // Without a previous invocation, `seen` already holds every member of the earlier channels.
-    const skip = resumed
-      ? await beforeDeadline(
-          inEarlierChannels(store, channels, position.channel, page.connectionIds),
-          deadline,
-        )
-      : new Set<string>();
-    if (skip === TIMED_OUT) return TIMED_OUT;
-    return { connectionIds: page.connectionIds, cursor: page.cursor, skip };
+    let position: BroadcastPosition = resumed ?? { channel: 0, storeCursor: undefined };
+    for (let pages = 0; position.channel < channels.length && !run.forbidden; pages++) {
+      if ((options.maxPages !== undefined && pages >= options.maxPages) || Date.now() >= run.deadline) {
+        return position;
+      }
+      const page = await beforeDeadline(
+        store.members(channels[position.channel] as string, {
+          ...(options.pageSize === undefined ? {} : { limit: options.pageSize }),
+          ...(position.storeCursor === undefined ? {} : { cursor: position.storeCursor }),
+        }),
+        run.deadline,
+      );
+      if (page === TIMED_OUT) return position; // the page is read again on resume
+      const ids = fresh(page.connectionIds);
+      // In the first invocation, `seen` holds every member of the earlier channels; after a
+      // resume, their records tell which ones an earlier invocation reached.
+      const skip =
+        resumed !== undefined && position.channel > 0
+          ? await beforeDeadline(inEarlierChannels(store, channels, position.channel, ids), run.deadline)
+          : undefined;
+      if (skip === TIMED_OUT) return position;
+      for (const id of ids) {
+        if (run.forbidden) break;
+        if (!skip?.has(id)) await dispatch(id);
+      }
+      position =
+        page.cursor === undefined
+          ? { channel: position.channel + 1, storeCursor: undefined }
+          : { channel: position.channel, storeCursor: page.cursor };
+    }
+    return undefined;
   }
 
   async #deliver(

@@ -153,4 +153,36 @@ describe('each connection at most once per broadcast', { timeout: 60_000 }, () =
       TypeError,
     );
   });
+
+  it('documented limit: memberships changed between two invocations of a split broadcast', async () => {
+    const store = new MemoryConnectionStore();
+    const server = await start(app(store));
+    const [leaver, joiner, ...others] = await openClients(server.url, 6);
+    await store.join(leaver!.id, ['a', 'b']);
+    await store.join(joiner!.id, ['b']);
+    for (const c of others) await store.join(c.id, ['a', 'b']);
+    const messenger = new Messenger({ store, endpoint: server.endpoint });
+    const options = { maxPages: 1, pageSize: 10, messageIdField: 'mid' };
+    const first = await messenger.broadcast({ channels: ['a', 'b'] }, { n: 1 }, options);
+    expect(first.attempted).toBe(5); // channel a, whole
+    // Between the invocations: one connection leaves the earlier channel, another joins it.
+    await store.leave(leaver!.id, ['a']);
+    await store.join(joiner!.id, ['a']);
+    const second = await messenger.broadcast(
+      { channels: ['a', 'b'] },
+      { n: 1 },
+      {
+        ...options,
+        cursor: first.cursor as string,
+      },
+    );
+    await settle();
+    const mids = (c: { frames: string[] }) => c.frames.map((f) => JSON.parse(f).mid);
+    // The leaver is no longer listed in `a`, so channel `b` reaches it again: same message id, the
+    // client can drop it. The joiner now lists `a`, so `b` takes it as reached there: it is skipped.
+    expect(mids(leaver!)).toEqual([first.messageId, first.messageId]);
+    expect(mids(joiner!)).toEqual([]);
+    for (const c of others) expect(mids(c)).toEqual([first.messageId]);
+    expect(second.attempted).toBe(1);
+  });
 });
