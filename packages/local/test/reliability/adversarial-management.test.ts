@@ -70,6 +70,12 @@ const raw: Record<string, RawAnswer> = {
   'half an answer, then silence': (socket) => {
     socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n');
   },
+  // Never idle, never done: a timeout on socket inactivity alone would wait forever.
+  '200 whose body trickles a byte every 100 ms': (socket) => {
+    socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n');
+    const timer = setInterval(() => socket.write(' '), 100);
+    socket.on('close', () => clearInterval(timer));
+  },
 };
 
 /** A seeded mix of every behaviour above plus healthy 200s and 410s, one server. */
@@ -166,5 +172,36 @@ describe('adversarial management endpoints', { timeout: 20_000 }, () => {
     expect(report.notRemoved).toEqual([]);
     expect(await store.get('adv1=')).toBeUndefined();
     expect(await store.get('adv10=')).toBeUndefined();
+  });
+
+  it('never answering, 150 connections over 10 sockets, deadline from lambdaContext: the queue fails fast', async () => {
+    const server = await httpEndpoint(() => {});
+    endpoints.push(server);
+    const store = new MemoryConnectionStore();
+    const many = Array.from({ length: 150 }, (_, i) => `q${i}=`);
+    for (const id of many) await store.register(id, { channels: ['room'] });
+    const messenger = new Messenger({
+      store,
+      endpoint: server.endpoint,
+      concurrency: 10,
+      logger: silentLogger(),
+    });
+    const started = Date.now();
+    // 2,500 ms left in the Lambda minus the default 1,000 ms margin: a 1,500 ms deadline.
+    const report = await messenger.broadcast({ channels: ['room'] }, 'q', {
+      lambdaContext: { awsRequestId: 'r', getRemainingTimeInMillis: () => 2_500 },
+    });
+    const settledAt = Date.now();
+    await wait(400);
+    const overshoot = settledAt - (started + 1_500);
+    console.log(
+      `never answering, 150 over 10 sockets: overshoot ${overshoot} ms, ${server.arrivals.length} calls made`,
+    );
+    expect(overshoot).toBeLessThan(TOLERANCE_MS);
+    expect(report).toMatchObject({ attempted: 150, delivered: 0, gone: 0 });
+    expect(report.failed).toHaveLength(150);
+    for (const f of report.failed) expect(f.error).toBeInstanceOf(DeadlineExceededError);
+    expect(server.arrivals.length).toBeLessThanOrEqual(10); // the first wave only: nothing retried or queued out
+    expect(server.after(settledAt)).toBe(0);
   });
 });

@@ -148,4 +148,18 @@ describe('broadcast against a misbehaving store', { timeout: 30_000 }, () => {
     expect(report.failed).toHaveLength(8);
     for (const f of report.failed) expect(f.error).toBeInstanceOf(DeadlineExceededError);
   });
+
+  it('send() to a gone connection with a frozen unregister answers by the deadline', async () => {
+    const { goneIds, store, server } = await setup(2, 1);
+    store.freeze('unregister');
+    const logger = silentLogger();
+    const messenger = new Messenger({ store, endpoint: server.endpoint, logger });
+    const deadline = Date.now() + 600;
+    const outcome = await orHang(messenger.send(goneIds[0] as string, 'hi', { deadline }));
+    expect(outcome).toBe('gone');
+    expect(Date.now()).toBeLessThan(deadline + TOLERANCE_MS);
+    expect(logger.warn).toHaveBeenCalledWith(expect.stringMatching(/not removed before the deadline/), {
+      connectionId: goneIds[0],
+    });
+  });
 });
