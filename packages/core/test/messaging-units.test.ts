@@ -137,6 +137,13 @@ describe('beforeDeadline', () => {
     const late = new Promise((_, reject) => setTimeout(() => reject(new Error('late')), 20));
     expect(await beforeDeadline(late, Date.now() + 1)).toBe(TIMED_OUT);
     await new Promise((r) => setTimeout(r, 40));
+    // A signal cuts it too, with or without a deadline.
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 20);
+    expect(await beforeDeadline(new Promise(() => {}), Number.POSITIVE_INFINITY, stop.signal)).toBe(
+      TIMED_OUT,
+    );
+    expect(await beforeDeadline(Promise.resolve(1), Date.now() + 1000, stop.signal)).toBe(TIMED_OUT);
   });
 });
 

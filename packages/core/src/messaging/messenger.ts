@@ -302,11 +302,14 @@ export class Messenger {
     attempt: (endpoint: string, signal: AbortSignal | undefined) => Promise<void>,
     run?: Run,
   ): Promise<Outcome> {
-    const endpoint = await this.#endpointFor(connectionId, options.endpoint, deadline);
+    const endpoint = await this.#endpointFor(connectionId, options.endpoint, deadline, run?.stop.signal);
     if (endpoint === undefined) return 'gone';
     for (let n = 1; ; n++) {
       const left = deadline - Date.now();
       if (left <= 0) throw new DeadlineExceededError(connectionId);
+      // Stopped while the endpoint was looked up: no new call.
+      if (run?.stop.signal.aborted)
+        throw new SendFailedError(connectionId, n - 1, undefined, 'broadcast stopped');
       let failure: ReturnType<typeof classifyError>;
       let error: unknown;
       try {
@@ -339,12 +342,16 @@ export class Messenger {
     connectionId: string,
     callEndpoint: string | undefined,
     deadline: number,
+    stop: AbortSignal | undefined,
   ): Promise<string | undefined> {
     const fixed = callEndpoint ?? this.endpoint;
     if (fixed !== undefined) return fixed;
     if (this.store === undefined) throw new EndpointUnknownError(connectionId);
-    const record = await beforeDeadline(this.store.get(connectionId), deadline);
-    if (record === TIMED_OUT) throw new DeadlineExceededError(connectionId);
+    const record = await beforeDeadline(this.store.get(connectionId), deadline, stop);
+    if (record === TIMED_OUT) {
+      if (stop?.aborted) throw new SendFailedError(connectionId, 0, undefined, 'broadcast stopped');
+      throw new DeadlineExceededError(connectionId);
+    }
     if (record === undefined) return undefined; // not registered: nothing to reach
     if (record.endpoint === undefined) throw new EndpointUnknownError(connectionId);
     return record.endpoint;
