@@ -25,7 +25,15 @@ describe('price broadcaster: EventBridge', () => {
   });
 
   it('passes the Lambda context on, so the broadcast keeps within the deadline', async () => {
-    const broadcast = vi.fn(async () => ({ attempted: 0, delivered: 0, gone: 0, failed: [], durationMs: 0 }));
+    const broadcast = vi.fn(async () => ({
+      attempted: 0,
+      delivered: 0,
+      gone: 0,
+      failed: [],
+      notRemoved: [],
+      messageId: 'm1',
+      durationMs: 0,
+    }));
     const context = { awsRequestId: 'r1', getRemainingTimeInMillis: () => 5000 };
     await createPriceBroadcaster({ messaging: { broadcast }, logger: logger() }).onEvent(
       tick({ symbol: 'MSFT', price: 1, at: '2026-11-22T18:59:59Z' }),

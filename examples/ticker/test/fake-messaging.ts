@@ -15,7 +15,15 @@ export function fakeMessaging(fail?: (target: BroadcastTarget) => Error | undefi
       const error = fail?.(target);
       if (error !== undefined) throw error;
       sent.push({ target, data });
-      const report: BroadcastReport = { attempted: 2, delivered: 1, gone: 1, failed: [], durationMs: 3 };
+      const report: BroadcastReport = {
+        attempted: 2,
+        delivered: 1,
+        gone: 1,
+        failed: [],
+        notRemoved: [],
+        messageId: 'm1',
+        durationMs: 3,
+      };
       return report;
     },
   };

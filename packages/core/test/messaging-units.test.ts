@@ -3,6 +3,8 @@ import { connectEvent, messageEvent } from '@wsapp/testing';
 import { describe, expect, it } from 'vitest';
 import { decodeBroadcastCursor, encodeBroadcastCursor } from '../src/messaging/broadcast-cursor.js';
 import { classifyError } from '../src/messaging/classify-error.js';
+import { beforeDeadline, TIMED_OUT } from '../src/messaging/deadline.js';
+import { withMessageId } from '../src/messaging/message-id.js';
 import { encodePayload } from '../src/messaging/payload.js';
 import { retryPolicy } from '../src/messaging/retry-policy.js';
 import { TaskPool } from '../src/messaging/task-pool.js';
@@ -101,6 +103,47 @@ describe('broadcast cursor', () => {
     for (const bad of ['', 'm1.abc', 'b1.!!!', `b1.${Buffer.from('[-1,null]').toString('base64url')}`]) {
       expect(() => decodeBroadcastCursor(bad)).toThrow(/Invalid members cursor/);
     }
+  });
+
+  it('carries the message id and target fingerprint, and still reads b1 cursors', () => {
+    const position = { channel: 1, storeCursor: 'x', messageId: 'm-1', target: 'fp' };
+    expect(decodeBroadcastCursor(encodeBroadcastCursor(position))).toEqual(position);
+    const legacy = `b1.${Buffer.from('[3,"s"]').toString('base64url')}`;
+    expect(decodeBroadcastCursor(legacy)).toEqual({ channel: 3, storeCursor: 's' });
+    const tampered = `b2.${Buffer.from('[0,null,7,null]').toString('base64url')}`;
+    expect(() => decodeBroadcastCursor(tampered)).toThrow(/Invalid members cursor/);
+  });
+});
+
+describe('withMessageId', () => {
+  it('adds the id to a JSON object only, never overwriting a field', () => {
+    expect(withMessageId({ price: 1 }, 'mid', 'm')).toEqual({ price: 1, mid: 'm' });
+    for (const data of ['text', 1, null, [1], new Uint8Array([1]), new ArrayBuffer(1)]) {
+      expect(() => withMessageId(data, 'mid', 'm')).toThrow(TypeError);
+    }
+    expect(() => withMessageId({ mid: 'mine' }, 'mid', 'm')).toThrow(/already has/);
+  });
+});
+
+describe('beforeDeadline', () => {
+  it('answers the work, or TIMED_OUT at the deadline however long the work takes', async () => {
+    expect(await beforeDeadline(Promise.resolve(7), Date.now() + 1000)).toBe(7);
+    expect(await beforeDeadline(Promise.resolve(7), Number.POSITIVE_INFINITY)).toBe(7);
+    const started = Date.now();
+    expect(await beforeDeadline(new Promise(() => {}), started + 50)).toBe(TIMED_OUT);
+    expect(Date.now() - started).toBeLessThan(1000);
+    await expect(beforeDeadline(Promise.reject(new Error('x')), Date.now() + 1000)).rejects.toThrow('x');
+    // A late rejection of abandoned work is swallowed, not reported as unhandled.
+    const late = new Promise((_, reject) => setTimeout(() => reject(new Error('late')), 20));
+    expect(await beforeDeadline(late, Date.now() + 1)).toBe(TIMED_OUT);
+    await new Promise((r) => setTimeout(r, 40));
+    // A signal cuts it too, with or without a deadline.
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 20);
+    expect(await beforeDeadline(new Promise(() => {}), Number.POSITIVE_INFINITY, stop.signal)).toBe(
+      TIMED_OUT,
+    );
+    expect(await beforeDeadline(Promise.resolve(1), Date.now() + 1000, stop.signal)).toBe(TIMED_OUT);
   });
 });
 

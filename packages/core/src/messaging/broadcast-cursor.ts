@@ -1,27 +1,50 @@
 import { InvalidCursorError } from '../store/store-errors.js';
 
-/** Where a split broadcast resumes: the channel index and the store's cursor inside it. */
+/**
+ * Where a split broadcast resumes: the channel index and the store's cursor inside it, plus what
+ * every invocation of one broadcast shares: its message id and a fingerprint of its target.
+ */
 export interface BroadcastPosition {
   channel: number;
   storeCursor: string | undefined;
+  /** Absent only in cursors written before message ids existed (`b1.`). */
+  messageId?: string;
+  /** Fingerprint of the target's channels and ids; absent in `b1.` cursors. */
+  target?: string;
 }
 
-const PREFIX = 'b1.';
+const PREFIX = 'b2.';
+const LEGACY_PREFIX = 'b1.';
 
 export function encodeBroadcastCursor(position: BroadcastPosition): string {
-  const json = JSON.stringify([position.channel, position.storeCursor ?? null]);
+  const json = JSON.stringify([
+    position.channel,
+    position.storeCursor ?? null,
+    position.messageId ?? null,
+    position.target ?? null,
+  ]);
   return PREFIX + Buffer.from(json, 'utf8').toString('base64url');
 }
 
+const optionalString = (value: unknown): value is string | null =>
+  value === null || typeof value === 'string';
+
 export function decodeBroadcastCursor(cursor: string): BroadcastPosition {
   try {
-    if (!cursor.startsWith(PREFIX)) throw new Error('prefix');
-    const [channel, storeCursor] = JSON.parse(
+    const legacy = cursor.startsWith(LEGACY_PREFIX);
+    if (!legacy && !cursor.startsWith(PREFIX)) throw new Error('prefix');
+    const decoded: unknown = JSON.parse(
       Buffer.from(cursor.slice(PREFIX.length), 'base64url').toString('utf8'),
     );
-    if (!Number.isInteger(channel) || channel < 0) throw new Error('channel');
-    if (storeCursor !== null && typeof storeCursor !== 'string') throw new Error('store cursor');
-    return { channel, storeCursor: storeCursor ?? undefined };
+    if (!Array.isArray(decoded)) throw new Error('shape');
+    const [channel, storeCursor, messageId = null, target = null] = decoded as unknown[];
+    if (!Number.isInteger(channel) || (channel as number) < 0) throw new Error('channel');
+    if (!optionalString(storeCursor) || !optionalString(messageId) || !optionalString(target))
+      throw new Error('fields');
+    const position: BroadcastPosition = { channel: channel as number, storeCursor: storeCursor ?? undefined };
+    if (messageId !== null) position.messageId = messageId;
+    if (target !== null) position.target = target;
+    return position;
   } catch {
     throw new InvalidCursorError('not a broadcast cursor');
   }

@@ -43,7 +43,11 @@ export interface CallOptions {
   deadline?: number;
 }
 
-/** Who a broadcast reaches: the union of channels and ids, each connection once, minus `except`. */
+/**
+ * Who a broadcast reaches: the union of channels and ids, each connection at most once, minus
+ * `except`, also when the broadcast is split across invocations. Each connection is attributed to
+ * its first source (`connectionIds`, then the channels in order).
+ */
 export interface BroadcastTarget {
   /** Every live member of these channels. */
   channels?: readonly string[];
@@ -61,6 +65,17 @@ export interface BroadcastOptions extends CallOptions {
   maxPages?: number;
   /** Members per store page (default: the store's page size). */
   pageSize?: number;
+  /**
+   * The broadcast's message id (e.g. the SQS message id of the task). Default: a random UUID.
+   * Ignored when resuming: a cursor carries the id of the broadcast it continues.
+   */
+  messageId?: string;
+  /**
+   * Opt-in: add the message id to the message under this field, so clients can drop a message
+   * they already got (see {@link BroadcastReport.messageId}). The message must then be a JSON
+   * object without that field; otherwise `broadcast` throws a `TypeError`.
+   */
+  messageIdField?: string;
 }
 
 /** A connection a broadcast could not reach, and why. */
@@ -77,12 +92,27 @@ export interface BroadcastReport {
   attempted: number;
   /** Connections API Gateway accepted the message for. */
   delivered: number;
-  /** Connections API Gateway reported closed (410); they were removed from the store. */
+  /** Connections API Gateway reported closed (410); they are removed from the store (see `notRemoved`). */
   gone: number;
   /** Connections not reached after retries, with the error of each. */
   failed: BroadcastFailure[];
   /** How long the broadcast took, milliseconds. */
   durationMs: number;
-  /** Present when members remain (page budget or deadline reached): pass it to continue. */
+  /**
+   * Gone connections whose removal from the store was not confirmed by the deadline (the store
+   * failed, or was slow or frozen). Their records stay until their TTL, or until a later call
+   * meets the 410 again.
+   */
+  notRemoved: string[];
+  /**
+   * The broadcast's id, the same in every invocation of a split broadcast. Add it to the message
+   * with `messageIdField` to let clients deduplicate where "at most once" cannot be kept (see
+   * the core README).
+   */
+  messageId: string;
+  /**
+   * Present when members remain (page budget or deadline reached, or the store did not answer a
+   * page in time): pass it to continue.
+   */
   cursor?: string;
 }

@@ -1,11 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { type FanOutData, type FanOutOptions, type FanOutResult, fanOut } from '../fanout/fan-out.js';
 import type { Logger } from '../logging/logger.js';
 import { type MetricsSink, recordMetric } from '../metrics/metrics-sink.js';
 import type { ConnectionStore } from '../store/connection-store.js';
+import { InvalidCursorError } from '../store/store-errors.js';
 import { type BroadcastPosition, decodeBroadcastCursor, encodeBroadcastCursor } from './broadcast-cursor.js';
+import { resolveTarget } from './broadcast-target.js';
 import { classifyError } from './classify-error.js';
+import { beforeDeadline, sleep, TIMED_OUT } from './deadline.js';
+import { inEarlierChannels } from './earlier-sources.js';
 import { GoneCleaner } from './gone-cleaner.js';
 import { type ConnectionInfo, ManagementApi } from './management-api.js';
+import { withMessageId } from './message-id.js';
 import {
   DeadlineExceededError,
   EndpointUnknownError,
@@ -32,9 +38,9 @@ interface Run {
   deadline: number;
   succeeded: boolean;
   forbidden: ManagementApiForbiddenError | undefined;
+  /** Aborted when the broadcast stops early (403, store failure): no new attempt, no retry. */
+  stop: AbortController;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Sends to connections through the API Gateway Management API: one connection, or every member
@@ -85,19 +91,21 @@ export class Messenger {
    */
   async send(connectionId: string, data: MessageData, options: CallOptions = {}): Promise<'sent' | 'gone'> {
     const payload = encodePayload(data);
-    const outcome = await this.#call(connectionId, options, this.#deadline(options), (endpoint, signal) =>
+    const deadline = this.#deadline(options);
+    const outcome = await this.#call(connectionId, options, deadline, (endpoint, signal) =>
       this.#api.post(endpoint, connectionId, payload, signal),
     );
-    if (outcome === 'gone') await this.#forget(connectionId);
+    if (outcome === 'gone') await this.#forget(connectionId, deadline);
     return outcome === 'ok' ? 'sent' : 'gone';
   }
 
   /** Closes a connection (API Gateway then sends `$disconnect`). `'gone'` if it was already closed. */
   async disconnect(connectionId: string, options: CallOptions = {}): Promise<'disconnected' | 'gone'> {
-    const outcome = await this.#call(connectionId, options, this.#deadline(options), (endpoint, signal) =>
+    const deadline = this.#deadline(options);
+    const outcome = await this.#call(connectionId, options, deadline, (endpoint, signal) =>
       this.#api.delete(endpoint, connectionId, signal),
     );
-    if (outcome === 'gone') await this.#forget(connectionId);
+    if (outcome === 'gone') await this.#forget(connectionId, deadline);
     return outcome === 'ok' ? 'disconnected' : 'gone';
   }
 
@@ -116,10 +124,14 @@ export class Messenger {
   }
 
   /**
-   * Sends one message to every connection of the target. Members are streamed page by page and
-   * sent while paging (memory stays flat in the channel size). Never throws for individual
-   * connections — they land in `failed` — but throws {@link ManagementApiForbiddenError} when the
-   * first calls are refused with 403 (wrong endpoint or permission), instead of hammering.
+   * Sends one message to every connection of the target, each at most once, also across the
+   * invocations of a split broadcast (see the core README for the one case it cannot cover).
+   * Members are streamed page by page and sent while paging (memory stays flat in the channel
+   * size). The deadline bounds everything, store calls and gone cleanup included. Never throws for
+   * individual connections — they land in `failed` — but throws {@link ManagementApiForbiddenError}
+   * when the first calls are refused with 403 (wrong endpoint or permission), instead of
+   * hammering, and the store's error when paging fails (after the calls in flight ended and the
+   * gone connections found were removed; no call leaves after it).
    */
   async broadcast(
     target: BroadcastTarget,
@@ -127,73 +139,121 @@ export class Messenger {
     options: BroadcastOptions = {},
   ): Promise<BroadcastReport> {
     const started = performance.now();
-    const payload = encodePayload(data);
-    const channels = target.channels ?? [];
-    const ids = target.connectionIds ?? [];
+    const { channels, connectionIds, idSet, except, fingerprint } = resolveTarget(target);
     if (channels.length > 0 && this.store === undefined) {
       throw new TypeError(
         'broadcast to channels needs a store: new Messenger({ store }) or new WebSocketApp({ store })',
       );
     }
-    const except = new Set(typeof target.except === 'string' ? [target.except] : (target.except ?? []));
-    // Dedupe only when several sources can name the same connection.
-    const seen = channels.length + (ids.length > 0 ? 1 : 0) > 1 ? new Set<string>() : undefined;
+    const resumed = options.cursor === undefined ? undefined : decodeBroadcastCursor(options.cursor);
+    if (resumed?.target !== undefined && resumed.target !== fingerprint) {
+      throw new InvalidCursorError('the cursor belongs to a broadcast to another target');
+    }
+    const messageId = resumed?.messageId ?? options.messageId ?? randomUUID();
+    const payload = encodePayload(
+      options.messageIdField === undefined ? data : withMessageId(data, options.messageIdField, messageId),
+    );
     const run: Run = {
-      report: { attempted: 0, delivered: 0, gone: 0, failed: [], durationMs: 0 },
+      report: { attempted: 0, delivered: 0, gone: 0, failed: [], notRemoved: [], messageId, durationMs: 0 },
       cleaner: new GoneCleaner(this.store, this.#logger),
       deadline: this.#deadline(options),
       succeeded: false,
       forbidden: undefined,
+      stop: new AbortController(),
     };
+    // Reached in this invocation; earlier invocations are covered by `inEarlierChannels`.
+    const seen = new Set<string>();
     const pool = new TaskPool(this.concurrency);
     const dispatch = async (connectionId: string) => {
-      if (except.has(connectionId) || seen?.has(connectionId)) return;
-      seen?.add(connectionId);
+      if (except.has(connectionId) || seen.has(connectionId)) return;
+      seen.add(connectionId);
       run.report.attempted++;
       await pool.run(() => this.#deliver(run, connectionId, payload, options.endpoint));
     };
 
-    let position: BroadcastPosition | undefined = options.cursor
-      ? decodeBroadcastCursor(options.cursor)
-      : undefined;
-    if (position === undefined) {
+    let stopAt: BroadcastPosition | undefined;
+    let pagingError: { error: unknown } | undefined;
+    try {
+      if (resumed === undefined) {
+        for (const id of connectionIds) {
+          if (run.forbidden) break;
+          await dispatch(id);
+        }
+      }
+      // Members not reached yet by an earlier source in this invocation, nor excluded.
+      const fresh = (ids: string[]) => ids.filter((id) => !idSet.has(id) && !seen.has(id) && !except.has(id));
+      stopAt = await this.#sendPages(run, channels, resumed, options, fresh, dispatch);
+    } catch (error) {
+      // Paging failed (the store): no new call, no retry; calls in flight end, gone ones are removed.
+      pagingError = { error };
+      run.stop.abort();
+    }
+    await pool.drain();
+    run.report.notRemoved = await run.cleaner.flush(run.deadline);
+    if (pagingError !== undefined) {
+      if (run.report.notRemoved.length > 0) {
+        this.#logger.warn('wsapp: broadcast stopped by a store failure; gone connections not removed', {
+          connectionIds: run.report.notRemoved,
+        });
+      }
+      throw pagingError.error;
+    }
+    if (run.forbidden) throw run.forbidden;
+    if (stopAt !== undefined) {
+      run.report.cursor = encodeBroadcastCursor({ ...stopAt, messageId, target: fingerprint });
+    }
+    run.report.durationMs = Math.round(performance.now() - started);
+    recordMetric(this.#metrics, this.#logger, 'BroadcastDelivered', 'Count', run.report.delivered);
+    recordMetric(this.#metrics, this.#logger, 'BroadcastGone', 'Count', run.report.gone);
+    recordMetric(this.#metrics, this.#logger, 'BroadcastFailed', 'Count', run.report.failed.length);
+    return run.report;
+  }
+
+  /**
+   * Pages through the target channels from `resumed` (or the start) and dispatches their members,
+   * until the channels end, the page budget or the deadline is reached, or the store does not
+   * answer a page before the deadline. Answers where to resume, if anywhere.
+   */
+  async #sendPages(
+    run: Run,
+    channels: readonly string[],
+    resumed: BroadcastPosition | undefined,
+    options: BroadcastOptions,
+    fresh: (ids: string[]) => string[],
+    dispatch: (connectionId: string) => Promise<void>,
+  ): Promise<BroadcastPosition | undefined> {
+    const store = this.store as ConnectionStore;
+    let position: BroadcastPosition = resumed ?? { channel: 0, storeCursor: undefined };
+    for (let pages = 0; position.channel < channels.length && !run.forbidden; pages++) {
+      if ((options.maxPages !== undefined && pages >= options.maxPages) || Date.now() >= run.deadline) {
+        return position;
+      }
+      const page = await beforeDeadline(
+        store.members(channels[position.channel] as string, {
+          ...(options.pageSize === undefined ? {} : { limit: options.pageSize }),
+          ...(position.storeCursor === undefined ? {} : { cursor: position.storeCursor }),
+        }),
+        run.deadline,
+      );
+      if (page === TIMED_OUT) return position; // the page is read again on resume
+      const ids = fresh(page.connectionIds);
+      // In the first invocation, `seen` holds every member of the earlier channels; after a
+      // resume, their records tell which ones an earlier invocation reached.
+      const skip =
+        resumed !== undefined && position.channel > 0
+          ? await beforeDeadline(inEarlierChannels(store, channels, position.channel, ids), run.deadline)
+          : undefined;
+      if (skip === TIMED_OUT) return position;
       for (const id of ids) {
         if (run.forbidden) break;
-        await dispatch(id);
-      }
-      position = { channel: 0, storeCursor: undefined };
-    }
-    let pages = 0;
-    let stopAt: BroadcastPosition | undefined;
-    while (position.channel < channels.length && !run.forbidden) {
-      if ((options.maxPages !== undefined && pages >= options.maxPages) || Date.now() >= run.deadline) {
-        stopAt = position;
-        break;
-      }
-      const channel = channels[position.channel] as string;
-      const page = await (this.store as ConnectionStore).members(channel, {
-        ...(options.pageSize === undefined ? {} : { limit: options.pageSize }),
-        ...(position.storeCursor === undefined ? {} : { cursor: position.storeCursor }),
-      });
-      pages++;
-      for (const id of page.connectionIds) {
-        if (run.forbidden) break;
-        await dispatch(id);
+        if (!skip?.has(id)) await dispatch(id);
       }
       position =
         page.cursor === undefined
           ? { channel: position.channel + 1, storeCursor: undefined }
           : { channel: position.channel, storeCursor: page.cursor };
     }
-    await pool.drain();
-    await run.cleaner.flush();
-    if (run.forbidden) throw run.forbidden;
-    if (stopAt !== undefined) run.report.cursor = encodeBroadcastCursor(stopAt);
-    run.report.durationMs = Math.round(performance.now() - started);
-    recordMetric(this.#metrics, this.#logger, 'BroadcastDelivered', 'Count', run.report.delivered);
-    recordMetric(this.#metrics, this.#logger, 'BroadcastGone', 'Count', run.report.gone);
-    recordMetric(this.#metrics, this.#logger, 'BroadcastFailed', 'Count', run.report.failed.length);
-    return run.report;
+    return undefined;
   }
 
   /**
@@ -210,8 +270,8 @@ export class Messenger {
     payload: Uint8Array,
     endpoint: string | undefined,
   ): Promise<void> {
-    // Waited for a slot while the broadcast was found forbidden: make no more calls.
-    if (run.forbidden) return;
+    // Waited for a slot while the broadcast was stopped (403, store failure): make no more calls.
+    if (run.stop.signal.aborted) return;
     try {
       const outcome = await this.#call(
         connectionId,
@@ -229,8 +289,10 @@ export class Messenger {
         run.cleaner.add(connectionId);
       }
     } catch (error) {
-      if (error instanceof ManagementApiForbiddenError && !run.succeeded) run.forbidden ??= error;
-      else
+      if (error instanceof ManagementApiForbiddenError && !run.succeeded) {
+        run.forbidden ??= error;
+        run.stop.abort();
+      } else
         run.report.failed.push({
           connectionId,
           error: error instanceof Error ? error : new Error(String(error)),
@@ -240,7 +302,7 @@ export class Messenger {
 
   /**
    * One management call with retries. Resolves 'ok' or 'gone'; throws typed errors otherwise.
-   * Inside a broadcast, stops retrying as soon as the broadcast was found forbidden.
+   * Inside a broadcast, stops retrying as soon as the broadcast is stopped (403, store failure).
    */
   async #call(
     connectionId: string,
@@ -249,35 +311,56 @@ export class Messenger {
     attempt: (endpoint: string, signal: AbortSignal | undefined) => Promise<void>,
     run?: Run,
   ): Promise<Outcome> {
-    const endpoint = await this.#endpointFor(connectionId, options.endpoint);
+    const endpoint = await this.#endpointFor(connectionId, options.endpoint, deadline, run?.stop.signal);
     if (endpoint === undefined) return 'gone';
     for (let n = 1; ; n++) {
       const left = deadline - Date.now();
       if (left <= 0) throw new DeadlineExceededError(connectionId);
+      // Stopped while the endpoint was looked up: no new call.
+      if (run?.stop.signal.aborted)
+        throw new SendFailedError(connectionId, n - 1, undefined, 'broadcast stopped');
+      let failure: ReturnType<typeof classifyError>;
+      let error: unknown;
       try {
-        await attempt(endpoint, Number.isFinite(left) ? AbortSignal.timeout(left) : undefined);
-        return 'ok';
-      } catch (error) {
-        const failure = classifyError(error);
-        if (failure.kind === 'gone') return 'gone';
-        if (failure.kind === 'forbidden') throw new ManagementApiForbiddenError(endpoint, error);
-        if (Date.now() >= deadline) throw new DeadlineExceededError(connectionId);
-        if (failure.kind === 'fatal' || n >= this.#retry.maxAttempts || run?.forbidden) {
-          throw new SendFailedError(connectionId, n, failure.status, error);
+        // Raced as well as aborted, so a transport that ignores its signal cannot hold the deadline.
+        const signal = Number.isFinite(left) ? AbortSignal.timeout(left) : undefined;
+        if ((await beforeDeadline(attempt(endpoint, signal), deadline)) === TIMED_OUT) {
+          throw new DeadlineExceededError(connectionId);
         }
-        const wait = this.#retry.delay(n);
-        if (Date.now() + wait >= deadline) throw new DeadlineExceededError(connectionId);
-        await sleep(wait);
+        return 'ok';
+      } catch (caught) {
+        if (caught instanceof DeadlineExceededError) throw caught;
+        error = caught;
+        failure = classifyError(caught);
       }
+      if (failure.kind === 'gone') return 'gone';
+      if (failure.kind === 'forbidden') throw new ManagementApiForbiddenError(endpoint, error);
+      if (Date.now() >= deadline) throw new DeadlineExceededError(connectionId);
+      if (failure.kind === 'fatal' || n >= this.#retry.maxAttempts || run?.stop.signal.aborted) {
+        throw new SendFailedError(connectionId, n, failure.status, error);
+      }
+      const wait = this.#retry.delay(n);
+      if (Date.now() + wait >= deadline) throw new DeadlineExceededError(connectionId);
+      await sleep(wait, run?.stop.signal);
+      if (run?.stop.signal.aborted) throw new SendFailedError(connectionId, n, failure.status, error);
     }
   }
 
   /** Endpoint for a connection: per-call option > messenger option > the one recorded at `$connect`. */
-  async #endpointFor(connectionId: string, callEndpoint: string | undefined): Promise<string | undefined> {
+  async #endpointFor(
+    connectionId: string,
+    callEndpoint: string | undefined,
+    deadline: number,
+    stop: AbortSignal | undefined,
+  ): Promise<string | undefined> {
     const fixed = callEndpoint ?? this.endpoint;
     if (fixed !== undefined) return fixed;
     if (this.store === undefined) throw new EndpointUnknownError(connectionId);
-    const record = await this.store.get(connectionId);
+    const record = await beforeDeadline(this.store.get(connectionId), deadline, stop);
+    if (record === TIMED_OUT) {
+      if (stop?.aborted) throw new SendFailedError(connectionId, 0, undefined, 'broadcast stopped');
+      throw new DeadlineExceededError(connectionId);
+    }
     if (record === undefined) return undefined; // not registered: nothing to reach
     if (record.endpoint === undefined) throw new EndpointUnknownError(connectionId);
     return record.endpoint;
@@ -289,10 +372,12 @@ export class Messenger {
     return remaining === undefined ? Number.POSITIVE_INFINITY : Date.now() + remaining - this.#margin;
   }
 
-  async #forget(connectionId: string): Promise<void> {
+  async #forget(connectionId: string, deadline: number): Promise<void> {
     if (this.store === undefined) return;
     try {
-      await this.store.unregister(connectionId);
+      if ((await beforeDeadline(this.store.unregister(connectionId), deadline)) === TIMED_OUT) {
+        this.#logger.warn('wsapp: a gone connection was not removed before the deadline', { connectionId });
+      }
     } catch (error) {
       this.#logger.warn('wsapp: could not unregister a gone connection', { connectionId, error });
     }

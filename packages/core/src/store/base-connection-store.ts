@@ -16,6 +16,9 @@ import {
 /** Grace added to API Gateway's 2-hour maximum before a record expires. */
 const DEFAULT_GRACE_SECONDS = 10 * 60;
 
+/** Reads in flight at once in the default `_getMany`. */
+const GET_MANY_CONCURRENCY = 16;
+
 /** Options every store accepts. */
 export interface BaseConnectionStoreOptions {
   /**
@@ -148,6 +151,30 @@ export abstract class BaseConnectionStore implements ConnectionStore {
     const now = this.nowSeconds();
     const record = await this._get(connectionId, now);
     return record !== undefined && record.expiresAt > now ? record : undefined;
+  }
+
+  async getMany(connectionIds: readonly string[]): Promise<Array<ConnectionRecord | undefined>> {
+    for (const id of connectionIds) assertConnectionId(id);
+    const now = this.nowSeconds();
+    const records = await this._getMany(connectionIds, now);
+    return records.map((record) => (record !== undefined && record.expiresAt > now ? record : undefined));
+  }
+
+  /**
+   * Reads several records, in the order asked; expired or unknown → `undefined`. This default
+   * calls `_get` for 16 ids at a time; an adapter with a batch read
+   * (`MGET`, `BatchGetItem`) may override it.
+   */
+  protected async _getMany(
+    connectionIds: readonly string[],
+    now: number,
+  ): Promise<Array<ConnectionRecord | undefined>> {
+    const records: Array<ConnectionRecord | undefined> = [];
+    for (let i = 0; i < connectionIds.length; i += GET_MANY_CONCURRENCY) {
+      const chunk = connectionIds.slice(i, i + GET_MANY_CONCURRENCY);
+      records.push(...(await Promise.all(chunk.map((id) => this._get(id, now)))));
+    }
+    return records;
   }
 
   async join(connectionId: string, channels: readonly string[]): Promise<void> {

@@ -23,6 +23,12 @@ export interface ConnectionStore {
   unregister(connectionId: string): Promise<ConnectionRecord | undefined>;
   /** The connection's record, or `undefined` when unknown or expired. */
   get(connectionId: string): Promise<ConnectionRecord | undefined>;
+  /**
+   * The records of several connections, in the order asked (`undefined` for unknown or expired
+   * ones). Optional, for stores written against earlier versions: `BaseConnectionStore` implements
+   * it, and the `Messenger` falls back to `get` without it.
+   */
+  getMany?(connectionIds: readonly string[]): Promise<Array<ConnectionRecord | undefined>>;
   /** Adds the connection to channels (already-joined channels are kept). */
   join(connectionId: string, channels: readonly string[]): Promise<void>;
   /** Removes the connection from channels (channels it is not in are ignored). */
