@@ -21,6 +21,7 @@ import type {
 import { encodePayload, type MessageData } from './payload.js';
 import { type RetryPolicy, retryPolicy } from './retry-policy.js';
 import { TaskPool } from './task-pool.js';
+import { EncodedPayload } from './transport/encoded-payload.js';
 
 type Outcome = 'ok' | 'gone';
 
@@ -73,6 +74,8 @@ export class Messenger {
     this.#api = new ManagementApi({
       client: options.client,
       clientConfig: options.clientConfig,
+      credentials: options.credentials,
+      region: options.region,
       maxSockets: this.concurrency,
     });
   }
@@ -83,7 +86,7 @@ export class Messenger {
    * out, {@link ManagementApiForbiddenError} on 403, {@link PayloadTooLargeError} over 128 KB.
    */
   async send(connectionId: string, data: MessageData, options: CallOptions = {}): Promise<'sent' | 'gone'> {
-    const payload = encodePayload(data);
+    const payload = new EncodedPayload(encodePayload(data));
     const outcome = await this.#call(connectionId, options, this.#deadline(options), (endpoint, signal) =>
       this.#api.post(endpoint, connectionId, payload, signal),
     );
@@ -126,7 +129,7 @@ export class Messenger {
     options: BroadcastOptions = {},
   ): Promise<BroadcastReport> {
     const started = performance.now();
-    const payload = encodePayload(data);
+    const payload = new EncodedPayload(encodePayload(data));
     const channels = target.channels ?? [];
     const ids = target.connectionIds ?? [];
     if (channels.length > 0 && this.store === undefined) {
@@ -198,7 +201,7 @@ export class Messenger {
   async #deliver(
     run: Run,
     connectionId: string,
-    payload: Uint8Array,
+    payload: EncodedPayload,
     endpoint: string | undefined,
   ): Promise<void> {
     // Waited for a slot while the broadcast was found forbidden: make no more calls.
