@@ -30,7 +30,7 @@ export interface MessengerOptions {
    * expire. Default: the Lambda environment's, else the AWS SDK's default provider chain.
    */
   credentials?: CredentialsOption;
-  /** Signing region of the default transport. Default: the endpoint's, else `AWS_REGION`. */
+  /** Signing region of the default transport for endpoints that name none (custom domains); default `AWS_REGION`. */
   region?: string;
   /** Calls in flight at once (default 50: a Lambda's sockets, well under API Gateway's limits). */
   concurrency?: number;

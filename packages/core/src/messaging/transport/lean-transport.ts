@@ -18,7 +18,7 @@ export interface LeanTransportOptions {
   maxSockets: number;
   /** Fixed credentials or a provider; otherwise the environment's, else the SDK default chain. */
   credentials?: CredentialsOption;
-  /** Signing region; otherwise the endpoint's (`….execute-api.{region}.amazonaws.com`), else `AWS_REGION`. */
+  /** Signing region where the endpoint names none (custom domains); default `AWS_REGION`. An execute-api host's own region always applies. */
   region?: string;
   /** A call without any answer for this long fails with a retryable `TimeoutError` (default 10 s). */
   requestTimeoutMs?: number;
@@ -228,7 +228,8 @@ export class LeanTransport implements ManagementTransport {
         port: url.port === '' ? undefined : Number(url.port),
         host: url.host,
         basePath: url.pathname.replace(/\/+$/, ''),
-        region: this.#region ?? REGION.exec(url.hostname)?.[1] ?? process.env.AWS_REGION ?? 'us-east-1',
+        // An execute-api host names its region; custom domains and emulators need the option or AWS_REGION.
+        region: REGION.exec(url.hostname)?.[1] ?? this.#region ?? process.env.AWS_REGION ?? 'us-east-1',
         loopback: LOOPBACK.test(url.hostname),
       };
       this.#targets.set(endpoint, target);
