@@ -3,7 +3,6 @@
  * that checks every signature with `@smithy/signature-v4` (the AWS SDK's signer) from the request
  * it received, and answers like API Gateway's `@connections` API (restJson1 errors).
  */
-import { createHash, createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -12,20 +11,7 @@ import { ManagementApiError, Messenger, SendFailedError } from '../src/index.js'
 import { classifyError } from '../src/messaging/classify-error.js';
 import { EncodedPayload } from '../src/messaging/transport/encoded-payload.js';
 import { LeanTransport } from '../src/messaging/transport/lean-transport.js';
-
-class NodeSha256 {
-  readonly #hash;
-  constructor(secret?: string | Uint8Array) {
-    this.#hash = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
-  }
-  update(data: Uint8Array | string): void {
-    this.#hash.update(data);
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.#hash.digest());
-  }
-  reset(): void {}
-}
+import { NodeSha256 } from './node-sha256.js';
 
 /** Secrets the server knows, by access key id (what IAM would look up). */
 const secrets = new Map<string, string>();

@@ -4,7 +4,7 @@
  * property-generated requests, and the AWS SDK management client's own wire requests (path
  * encoding of hostile connection ids, and its signatures re-derived by our signer).
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,21 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EncodedPayload } from '../src/messaging/transport/encoded-payload.js';
 import { LeanTransport } from '../src/messaging/transport/lean-transport.js';
 import { SigV4Signer } from '../src/messaging/transport/sigv4.js';
-
-/** The `Checksum` constructor `@smithy/signature-v4` takes, over node:crypto (what the SDK uses on Node). */
-class NodeSha256 {
-  readonly #hash;
-  constructor(secret?: string | Uint8Array) {
-    this.#hash = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
-  }
-  update(data: Uint8Array | string): void {
-    this.#hash.update(data);
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.#hash.digest());
-  }
-  reset(): void {}
-}
+import { NodeSha256 } from './node-sha256.js';
 
 const sha256Hex = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
 
