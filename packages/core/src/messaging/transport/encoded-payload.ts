@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './sigv4.js';
 
 /**
  * A message encoded once for all its recipients: the bytes, and their SHA-256 (computed on first
@@ -15,7 +15,7 @@ export class EncodedPayload {
 
   /** Lower-case hex SHA-256 of {@link bytes}. */
   get sha256(): string {
-    this.#sha256 ??= createHash('sha256').update(this.bytes).digest('hex');
+    this.#sha256 ??= sha256Hex(this.bytes);
     return this.#sha256;
   }
 }

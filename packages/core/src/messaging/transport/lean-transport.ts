@@ -1,9 +1,16 @@
 import type * as Http from 'node:http';
 import type { ConnectionInfo } from '../management-api.js';
-import { CredentialSource, type CredentialsOption } from './credentials.js';
+import { type AwsCredentials, CredentialSource, type CredentialsOption } from './credentials.js';
 import type { EncodedPayload } from './encoded-payload.js';
 import { managementApiError } from './management-api-error.js';
-import { amzDate, EMPTY_SHA256, escapeUri, SigV4Signer } from './sigv4.js';
+import {
+  amzDate,
+  canonicalHeaderValue,
+  canonicalPath,
+  EMPTY_SHA256,
+  escapeUri,
+  SigV4Signer,
+} from './sigv4.js';
 
 /** The three `@connections` calls, whichever way they are sent. */
 export interface ManagementTransport {
@@ -31,10 +38,21 @@ interface Target {
   port: number | undefined;
   /** The `host` header: hostname, plus the port when it is not the default. */
   host: string;
-  /** The endpoint's path without a trailing slash, e.g. `/prod` or `/v1/chat` (custom domain). */
-  basePath: string;
+  /** The wire path up to the id: the endpoint's path without a trailing slash, then `/@connections/`. */
+  connectionsPath: string;
+  /** Canonical form (SigV4) of `connectionsPath`. */
+  canonicalConnectionsPath: string;
   region: string;
   loopback: boolean;
+}
+
+/** The fixed parts of a canonical request (see `LeanTransport#template`). */
+interface Template {
+  credentials: AwsCredentials;
+  prefix: string;
+  before: string;
+  after: string;
+  signed: string;
 }
 
 interface Net {
@@ -61,6 +79,7 @@ export class LeanTransport implements ManagementTransport {
   readonly #maxSockets: number;
   readonly #timeoutMs: number;
   readonly #targets = new Map<string, Target>();
+  readonly #templates = new Map<string, Template>();
   #net: Net | undefined;
   #netLoading: Promise<Net> | undefined;
   #second = -1;
@@ -121,20 +140,59 @@ export class LeanTransport implements ManagementTransport {
     target: Target,
     connectionId: string,
     payload: EncodedPayload | undefined,
-    credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+    credentials: AwsCredentials,
     date: string,
   ): { path: string; headers: Record<string, string> } {
     // The AWS SDK encodes the id label the same way (`encodeURIComponent` plus `!'()*`).
-    const path = `${target.basePath}/@connections/${escapeUri(connectionId)}`;
+    const wireId = escapeUri(connectionId);
+    const path = target.connectionsPath + wireId;
     const headers: Record<string, string> = { host: target.host, 'x-amz-date': date };
     if (payload !== undefined) headers['content-type'] = 'application/octet-stream';
     if (credentials.sessionToken) headers['x-amz-security-token'] = credentials.sessionToken;
-    headers.authorization = this.#signer.authorization(
-      { method, path, headers, payloadHash: payload === undefined ? EMPTY_SHA256 : payload.sha256 },
+    const payloadHash = payload === undefined ? EMPTY_SHA256 : payload.sha256;
+    if (wireId.length === 0 || wireId === '.' || wireId === '..') {
+      // Path normalization would touch the id segment: sign the general way.
+      headers.authorization = this.#signer.authorization(
+        { method, path, headers, payloadHash },
+        credentials,
+        target.region,
+      );
+      return { path, headers };
+    }
+    // Everything but the id and the date is the same for every call of this shape: kept.
+    const t = this.#template(target, method, credentials);
+    const canonical = `${t.prefix}${escapeUri(wireId)}\n\n${t.before}x-amz-date:${date}\n${t.after}${payloadHash}`;
+    headers.authorization = this.#signer.authorizationOf(
+      canonical,
+      t.signed,
+      date,
       credentials,
       target.region,
     );
     return { path, headers };
+  }
+
+  /**
+   * The fixed parts of the canonical request for one endpoint, method and credentials, laid out
+   * as {@link SigV4Signer.authorization} would (headers sorted: content-type, host, x-amz-date,
+   * x-amz-security-token; the id is the path's last segment, never `.` or `..`).
+   */
+  #template(target: Target, method: string, credentials: AwsCredentials): Template {
+    const key = `${method} ${target.host}${target.connectionsPath}`;
+    let t = this.#templates.get(key);
+    if (t === undefined || t.credentials !== credentials) {
+      const token = credentials.sessionToken;
+      const post = method === 'POST';
+      t = {
+        credentials,
+        prefix: `${method}\n${target.canonicalConnectionsPath}`,
+        before: `${post ? 'content-type:application/octet-stream\n' : ''}host:${canonicalHeaderValue(target.host)}\n`,
+        after: `${token ? `x-amz-security-token:${canonicalHeaderValue(token)}\n` : ''}\n${post ? 'content-type;' : ''}host;x-amz-date${token ? ';x-amz-security-token' : ''}\n`,
+        signed: `${post ? 'content-type;' : ''}host;x-amz-date${token ? ';x-amz-security-token' : ''}`,
+      };
+      this.#templates.set(key, t);
+    }
+    return t;
   }
 
   async #call(
@@ -170,7 +228,8 @@ export class LeanTransport implements ManagementTransport {
       const req = target.https
         ? net.httpsRequest({ ...options, agent: net.httpsAgent })
         : net.http.request({ ...options, agent: net.httpAgent });
-      req.setTimeout(this.#timeoutMs, () => {
+      // The agents' socket timeout (no byte for `timeoutMs`) emits this; idle pooled sockets just close.
+      req.on('timeout', () => {
         const error = new Error(`No answer from the management API within ${this.#timeoutMs} ms`);
         error.name = 'TimeoutError';
         req.destroy(error);
@@ -227,7 +286,8 @@ export class LeanTransport implements ManagementTransport {
         hostname: url.hostname.replace(/^\[|\]$/g, ''),
         port: url.port === '' ? undefined : Number(url.port),
         host: url.host,
-        basePath: url.pathname.replace(/\/+$/, ''),
+        connectionsPath: `${url.pathname.replace(/\/+$/, '')}/@connections/`,
+        canonicalConnectionsPath: `${canonicalPath(`${url.pathname.replace(/\/+$/, '')}/@connections`)}/`,
         // An execute-api host names its region; custom domains and emulators need the option or AWS_REGION.
         region: REGION.exec(url.hostname)?.[1] ?? this.#region ?? process.env.AWS_REGION ?? 'us-east-1',
         loopback: LOOPBACK.test(url.hostname),
@@ -240,7 +300,7 @@ export class LeanTransport implements ManagementTransport {
   #loadNet(): Promise<Net> {
     // Imported on first call so that routing alone never loads the HTTP stack.
     this.#netLoading ??= Promise.all([import('node:http'), import('node:https')]).then(([http, https]) => {
-      const agent = { keepAlive: true, maxSockets: this.#maxSockets };
+      const agent = { keepAlive: true, maxSockets: this.#maxSockets, timeout: this.#timeoutMs };
       this.#net = {
         http,
         httpAgent: new http.Agent(agent),

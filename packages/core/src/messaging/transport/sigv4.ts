@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { AwsCredentials } from './credentials.js';
 
 /** What {@link SigV4Signer.authorization} signs: one HTTP request as it goes on the wire. */
@@ -17,6 +17,12 @@ export interface SignableRequest {
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
+
+/** Lower-case hex SHA-256: the one-shot `crypto.hash` where Node has it (≥ 20.12), cheaper than a Hash object. */
+export const sha256Hex: (data: string | Uint8Array) => string =
+  typeof crypto.hash === 'function'
+    ? (data) => crypto.hash('sha256', data, 'hex')
+    : (data) => crypto.createHash('sha256').update(data).digest('hex');
 
 /** RFC 3986 encoding as SigV4 wants it: `encodeURIComponent` plus `!'()*`. */
 export function escapeUri(value: string): string {
@@ -62,7 +68,7 @@ export function amzDate(epochMs: number): string {
  */
 export class SigV4Signer {
   readonly #service: string;
-  #keys = new Map<string, { secret: string; key: Buffer }>();
+  #keys = new Map<string, { secret: string; key: crypto.KeyObject }>();
   #keysDay = '';
 
   constructor(service: string) {
@@ -73,8 +79,6 @@ export class SigV4Signer {
   authorization(request: SignableRequest, credentials: AwsCredentials, region: string): string {
     const longDate = request.headers['x-amz-date'];
     if (longDate === undefined) throw new TypeError('x-amz-date header missing');
-    const shortDate = longDate.slice(0, 8);
-    const scope = `${shortDate}/${region}/${this.#service}/aws4_request`;
     const names = Object.keys(request.headers).sort();
     let headerBlock = '';
     for (const name of names) {
@@ -82,14 +86,31 @@ export class SigV4Signer {
     }
     const signedHeaders = names.join(';');
     const canonicalRequest = `${request.method}\n${canonicalPath(request.path)}\n\n${headerBlock}\n${signedHeaders}\n${request.payloadHash}`;
-    const stringToSign = `${ALGORITHM}\n${longDate}\n${scope}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
-    const signature = createHmac('sha256', this.#signingKey(credentials, shortDate, region))
+    return this.authorizationOf(canonicalRequest, signedHeaders, longDate, credentials, region);
+  }
+
+  /**
+   * The `Authorization` header value for an already built canonical request (the caller built it
+   * the way {@link authorization} does, e.g. from parts it keeps across calls).
+   */
+  authorizationOf(
+    canonicalRequest: string,
+    signedHeaders: string,
+    longDate: string,
+    credentials: AwsCredentials,
+    region: string,
+  ): string {
+    const shortDate = longDate.slice(0, 8);
+    const scope = `${shortDate}/${region}/${this.#service}/aws4_request`;
+    const stringToSign = `${ALGORITHM}\n${longDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
+    const signature = crypto
+      .createHmac('sha256', this.#signingKey(credentials, shortDate, region))
       .update(stringToSign)
       .digest('hex');
     return `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
   }
 
-  #signingKey(credentials: AwsCredentials, shortDate: string, region: string): Buffer {
+  #signingKey(credentials: AwsCredentials, shortDate: string, region: string): crypto.KeyObject {
     if (shortDate !== this.#keysDay) {
       this.#keys = new Map();
       this.#keysDay = shortDate;
@@ -97,11 +118,13 @@ export class SigV4Signer {
     const id = `${region}\n${credentials.accessKeyId}`;
     const cached = this.#keys.get(id);
     if (cached !== undefined && cached.secret === credentials.secretAccessKey) return cached.key;
-    let key = createHmac('sha256', `AWS4${credentials.secretAccessKey}`).update(shortDate).digest();
+    let key = crypto.createHmac('sha256', `AWS4${credentials.secretAccessKey}`).update(shortDate).digest();
     for (const part of [region, this.#service, 'aws4_request']) {
-      key = createHmac('sha256', key).update(part).digest();
+      key = crypto.createHmac('sha256', key).update(part).digest();
     }
-    this.#keys.set(id, { secret: credentials.secretAccessKey, key });
-    return key;
+    // A KeyObject is imported once; HMACs keyed by it skip re-importing the key on every call.
+    const keyObject = crypto.createSecretKey(key);
+    this.#keys.set(id, { secret: credentials.secretAccessKey, key: keyObject });
+    return keyObject;
   }
 }
