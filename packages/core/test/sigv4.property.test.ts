@@ -282,7 +282,7 @@ describe('on the wire, against the AWS SDK client and a real HTTP server', () =>
       ),
       { numRuns: 150 },
     );
-  });
+  }, 60_000);
 
   it('GET answers the connection info like the SDK does', async () => {
     const lean = new LeanTransport({
