@@ -225,3 +225,44 @@ describe('signed transport: answers and aborts', () => {
     expect(classifyError(error).kind).toBe('retry');
   });
 });
+
+describe('signed transport: request timeout after an event-loop stall', () => {
+  it('an answer that arrived during a stall longer than the timeout is taken, not timed out and sent again', async () => {
+    // The server runs in another process, so it answers while this one is blocked.
+    const { spawn } = await import('node:child_process');
+    const child = spawn(
+      process.execPath,
+      [
+        '-e',
+        "const s = require('node:http').createServer((q, r) => { q.resume(); q.on('end', () => r.writeHead(200, { 'content-length': 0 }).end()); });" +
+          "s.listen(0, '127.0.0.1', () => console.log(s.address().port));",
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      const childPort = await new Promise<number>((resolve) =>
+        child.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))),
+      );
+      const url = `http://127.0.0.1:${childPort}/prod`;
+      const lean = new LeanTransport({
+        maxSockets: 1,
+        credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' },
+        requestTimeoutMs: 300,
+      });
+      const payload = new EncodedPayload(new Uint8Array([1]));
+      await lean.post(url, 'warm=', payload); // a pooled keep-alive socket: the next request goes out at once
+      const call = lean.post(url, 'a=', payload);
+      // Once the request is written, block this process for twice the timeout (a GC pause, a busy
+      // handler, a starved CPU): when it resumes, the socket timer is due and the answer is waiting.
+      setImmediate(() => {
+        const until = Date.now() + 600;
+        while (Date.now() < until) {
+          // busy: the event loop is stalled
+        }
+      });
+      await expect(call).resolves.toBeUndefined();
+    } finally {
+      child.kill();
+    }
+  }, 20_000);
+});

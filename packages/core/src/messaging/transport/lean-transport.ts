@@ -228,14 +228,21 @@ export class LeanTransport implements ManagementTransport {
       const req = target.https
         ? net.httpsRequest({ ...options, agent: net.httpsAgent })
         : net.http.request({ ...options, agent: net.httpAgent });
+      let answered = false;
       // The agents' socket timeout (no byte for `timeoutMs`) emits this; idle pooled sockets just close.
-      req.on('timeout', () => {
-        const error = new Error(`No answer from the management API within ${this.#timeoutMs} ms`);
-        error.name = 'TimeoutError';
-        req.destroy(error);
-      });
+      // After a long stall of the event loop, timers run before pending reads: let one poll phase
+      // pass first, so an answer already received is not taken for a timeout (and retried: sent twice).
+      req.on('timeout', () =>
+        setImmediate(() => {
+          if (answered) return;
+          const error = new Error(`No answer from the management API within ${this.#timeoutMs} ms`);
+          error.name = 'TimeoutError';
+          req.destroy(error);
+        }),
+      );
       req.on('error', fail);
       req.on('response', (res) => {
+        answered = true;
         const status = res.statusCode ?? 0;
         const ok = status >= 200 && status < 300;
         res.on('error', fail);
