@@ -17,6 +17,9 @@ interface Row {
 
 /** What `transport/run.js` prints. */
 export interface TransportResult {
+  startedAt?: string;
+  loadAtStart?: string;
+  commit?: string;
   messages: number;
   rounds: number;
   sockets: number;
@@ -85,6 +88,12 @@ export function transportSection(
   );
   if (!result.ok) return { lines: [...lines, `skipped: ${result.reason}`, ''], headline: undefined };
   const r = result.value;
+  if (r.startedAt !== undefined) {
+    lines.push(
+      `Measured ${r.startedAt} at commit ${r.commit ?? 'unknown'}, load average at start ${r.loadAtStart ?? 'unknown'} (2 shared cores: compare ratios within this section, not absolute times with other sections).`,
+      '',
+    );
+  }
   lines.push(
     `### One minimal HTTP server in another process (${fmtInt(r.messages)} messages of ${r.payloadBytes} bytes per round, ${r.rounds} rounds)`,
     '',
@@ -111,6 +120,12 @@ export function transportSection(
         lines.push(
           `- Target broadcast to 10,000 sockets on bare loopback ≥ 2x faster than before (${fmtInt(PREVIOUS_LOOPBACK_10K_MS)} ms, §3 of the previous RESULTS.md, SDK path): **${fmtInt(lean.wallMs)} ms, ${fmt(speedup)}x** — ${check(speedup >= 2)}.`,
         );
+        const sdkRow = s.rows.find((x) => x.name === 'sdk');
+        if (sdkRow) {
+          lines.push(
+            `- Same run, same machine load: the SDK path (what produced the ${fmtInt(PREVIOUS_LOOPBACK_10K_MS)} ms) took ${fmtInt(sdkRow.wallMs)} ms: the signed transport is **${fmt(sdkRow.wallMs / lean.wallMs)}x faster** here.`,
+          );
+        }
         headline += `; 10,000-socket loopback broadcast ${fmtInt(lean.wallMs)} ms (${fmt(speedup)}x faster than the SDK path's ${fmtInt(PREVIOUS_LOOPBACK_10K_MS)} ms)`;
       }
     }

@@ -7,7 +7,8 @@
  *
  *   node --expose-gc dist/transport/run.js [messages] [rounds] [sockets] [socketRounds] [latencyMs]
  */
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { startShards } from '../broadcast/harness.js';
 import { benchFile, emitResult } from '../lib/child.js';
 import { median, rotate, spreadPercent } from '../lib/stats.js';
@@ -24,6 +25,16 @@ type Name = 'lean' | 'sdk' | 'floor';
 const names: Name[] = ['lean', 'sdk', 'floor'];
 const data = new TextEncoder().encode(JSON.stringify({ ticker: 'AMZN', price: 187.3 }));
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+const startedAt = new Date().toISOString();
+const loadAtStart = loadavg()
+  .map((l) => l.toFixed(1))
+  .join(' ');
+let commit = 'unknown';
+try {
+  commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+} catch {
+  // not a git checkout
+}
 
 interface Row {
   name: Name;
@@ -126,6 +137,9 @@ else if (sockets > 0) {
 }
 
 emitResult({
+  startedAt,
+  loadAtStart,
+  commit,
   messages,
   rounds,
   sockets,

@@ -5,7 +5,7 @@
  *
  *   node build.mjs && node dist/transport/section.js
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { benchFile, parseResult, runNode } from '../lib/child.js';
 import { transportArgs } from './args.js';
@@ -21,6 +21,10 @@ const result = await runNode(benchFile('transport/run.js'), transportArgs(proces
   (r) => ({ ok: true as const, value: parseResult<TransportResult>(r) }),
   (error: unknown) => ({ ok: false as const, reason: String(error) }),
 );
+if (result.ok) {
+  mkdirSync(`${benchDir}.cache`, { recursive: true });
+  writeFileSync(`${benchDir}.cache/transport.json`, JSON.stringify(result.value));
+}
 const { lines } = transportSection(result);
 const file = `${benchDir}RESULTS.md`;
 const doc = existsSync(file) ? readFileSync(file, 'utf8') : '# wsapp benchmarks\n';
