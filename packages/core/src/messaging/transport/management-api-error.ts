@@ -18,7 +18,12 @@ export class ManagementApiError extends Error {
   /** The AWS error type (`x-amzn-ErrorType`), also in `name`. */
   readonly errorType: string;
   /** What the AWS SDK's exceptions carry: the status and the request id. */
-  readonly $metadata: { httpStatusCode: number; requestId: string | undefined };
+  readonly $metadata: {
+    /** The HTTP status of the answer. */
+    httpStatusCode: number;
+    /** API Gateway's `x-amzn-RequestId`, when it sent one. */
+    requestId: string | undefined;
+  };
 
   constructor(
     statusCode: number,
