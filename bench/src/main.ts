@@ -10,6 +10,8 @@ import { type FanOutBenchResult, fanOutSection } from './fanout/section.js';
 import { benchFile, parseResult, runNode } from './lib/child.js';
 import { twoPanelSvg } from './lib/plot.js';
 import { fmt, fmtInt, mib, ratio } from './lib/stats.js';
+import { transportArgs } from './transport/args.js';
+import { type TransportResult, transportSection } from './transport/report.js';
 
 const quick = process.env.BENCH_QUICK === '1';
 const benchDir = fileURLToPath(new URL('../', import.meta.url));
@@ -464,6 +466,19 @@ if (scaling.ok && scaling.value.skipped === undefined) {
   }
 } else out.push(`skipped: ${scaling.ok ? scaling.value.skipped : scaling.reason}`);
 out.push('');
+
+// ---------------------------------------------------------------- 6. management transport
+const transport = transportSection(
+  await child<TransportResult>(
+    'transport',
+    'transport/run.js',
+    transportArgs(quick),
+    ['--expose-gc'],
+    900_000,
+  ),
+);
+out.push(...transport.lines);
+if (transport.headline) headline.push(transport.headline);
 
 // ---------------------------------------------------------------- 6. fan-out workers
 const fanOutRun = await child<FanOutBenchResult>(

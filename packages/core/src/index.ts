@@ -69,6 +69,12 @@ export type {
 } from './messaging/messenger-types.js';
 export type { MessageData } from './messaging/payload.js';
 export type { RetryOptions } from './messaging/retry-policy.js';
+export type {
+  AwsCredentials,
+  AwsCredentialsProvider,
+  CredentialsOption,
+} from './messaging/transport/credentials.js';
+export { ManagementApiError } from './messaging/transport/management-api-error.js';
 export type { MetricsSink, MetricUnit } from './metrics/metrics-sink.js';
 export type { Middleware, Next } from './routing/compose-middleware.js';
 export { compileRouteSelection, type RouteSelector } from './routing/route-selection.js';

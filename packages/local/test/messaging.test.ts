@@ -9,10 +9,11 @@ import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { connectionIdLike } from '@wsapp/testing';
 import { describe, expect, it } from 'vitest';
 import { type Client, connect, silentLogger, start } from './helpers.js';
+import { transports } from './transports.js';
 
 /** An app where every connection joins the channels named in `?channels=a,b` on $connect. */
-function channelApp(store: MemoryConnectionStore, logger = silentLogger()) {
-  return new WebSocketApp({ store, logger })
+function channelApp(store: MemoryConnectionStore, logger = silentLogger(), messaging = {}) {
+  return new WebSocketApp({ store, logger, messaging })
     .onConnect((ctx) => ctx.join((ctx.query.channels ?? 'all').split(',')))
     .route('whoami', { twoWay: true }, (ctx) => ctx.connectionId)
     .route('shout', { twoWay: true }, (ctx) =>
@@ -48,10 +49,10 @@ function countFrames(clients: Array<{ client: Client; id: string }>) {
 const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
 
 // Hundreds of real sockets per test: allow for a busy 2-core machine.
-describe('Messenger against the emulator', { timeout: 60_000 }, () => {
+describe.each(transports)('Messenger against the emulator ($name)', { timeout: 60_000 }, ({ options }) => {
   it('broadcasts to 1,000 connections of which 100 are gone: 900 delivered, 100 gone and removed', async () => {
     const store = new MemoryConnectionStore();
-    const server = await start(channelApp(store));
+    const server = await start(channelApp(store, silentLogger(), options));
     const clients = await openClients(server.url, 900);
     // 100 connections whose $disconnect never arrived: still in the store, unknown to API Gateway.
     const ghosts = Array.from({ length: 100 }, () => connectionIdLike());
@@ -59,7 +60,12 @@ describe('Messenger against the emulator', { timeout: 60_000 }, () => {
     const counts = countFrames(clients);
     server.stats.reset();
 
-    const messenger = new Messenger({ store, endpoint: server.endpoint, logger: silentLogger() });
+    const messenger = new Messenger({
+      ...options,
+      store,
+      endpoint: server.endpoint,
+      logger: silentLogger(),
+    });
     const report = await messenger.broadcast({ channels: ['all'] }, { price: 187.3 });
 
     expect(report).toMatchObject({ attempted: 1000, delivered: 900, gone: 100, failed: [] });
@@ -73,7 +79,7 @@ describe('Messenger against the emulator', { timeout: 60_000 }, () => {
 
   it('survives 30% of calls answered 429: everything delivered within the retry budget', async () => {
     const store = new MemoryConnectionStore();
-    const server = await start(channelApp(store));
+    const server = await start(channelApp(store, silentLogger(), options));
     const clients = await openClients(server.url, 200);
     const counts = countFrames(clients);
     server.stats.reset();
@@ -82,6 +88,7 @@ describe('Messenger against the emulator', { timeout: 60_000 }, () => {
     // p = 0.3^n: 12 attempts make a failure among 200 connections a 1-in-10,000 event (6: 1 run in 7).
 
     const report = await new Messenger({
+      ...options,
       store,
       endpoint: server.endpoint,
       retry: { maxAttempts: 12, baseDelayMs: 5, maxDelayMs: 50 },
@@ -94,13 +101,14 @@ describe('Messenger against the emulator', { timeout: 60_000 }, () => {
 
   it('reports connections that keep failing with 500 in `failed`, after bounded attempts', async () => {
     const store = new MemoryConnectionStore();
-    const server = await start(channelApp(store));
+    const server = await start(channelApp(store, silentLogger(), options));
     const clients = await openClients(server.url, 20);
     const broken = clients.slice(0, 3).map((c) => c.id);
     server.stats.reset();
     server.faults.inject({ status: 500, connectionIds: broken });
 
     const messenger = new Messenger({
+      ...options,
       store,
       endpoint: server.endpoint,
       retry: { maxAttempts: 4, baseDelayMs: 1 },
@@ -118,12 +126,12 @@ describe('Messenger against the emulator', { timeout: 60_000 }, () => {
 
   it('stops early with one clear error when the first calls answer 403', async () => {
     const store = new MemoryConnectionStore();
-    const server = await start(channelApp(store));
+    const server = await start(channelApp(store, silentLogger(), options));
     await openClients(server.url, 300);
     server.stats.reset();
     server.faults.inject({ status: 403 });
 
-    const messenger = new Messenger({ store, endpoint: server.endpoint, concurrency: 10 });
+    const messenger = new Messenger({ ...options, store, endpoint: server.endpoint, concurrency: 10 });
     const error = await messenger.broadcast({ channels: ['all'] }, 'x').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ManagementApiForbiddenError);
     expect((error as Error).message).toContain('execute-api:ManageConnections');
@@ -135,7 +143,7 @@ describe('Messenger against the emulator', { timeout: 60_000 }, () => {
 
   it('sends to the union of channels and ids once each, except the excluded', async () => {
     const store = new MemoryConnectionStore();
-    const server = await start(channelApp(store));
+    const server = await start(channelApp(store, silentLogger(), options));
     const a = await openClients(server.url, 5, 'channels=a');
     const ab = await openClients(server.url, 5, 'channels=a,b');
     const b = await openClients(server.url, 5, 'channels=b');
@@ -144,7 +152,7 @@ describe('Messenger against the emulator', { timeout: 60_000 }, () => {
     const counts = countFrames(everyone);
     const except = [a[0]?.id as string, b[0]?.id as string];
 
-    const report = await new Messenger({ store, endpoint: server.endpoint }).broadcast(
+    const report = await new Messenger({ ...options, store, endpoint: server.endpoint }).broadcast(
       { channels: ['a', 'b'], connectionIds: [loner[0]?.id as string, ab[0]?.id as string], except },
       { hello: true },
     );
@@ -155,10 +163,10 @@ describe('Messenger against the emulator', { timeout: 60_000 }, () => {
 
   it('refuses a payload over 128 KB before any call', async () => {
     const store = new MemoryConnectionStore();
-    const server = await start(channelApp(store));
+    const server = await start(channelApp(store, silentLogger(), options));
     await openClients(server.url, 3);
     server.stats.reset();
-    const messenger = new Messenger({ store, endpoint: server.endpoint });
+    const messenger = new Messenger({ ...options, store, endpoint: server.endpoint });
     await expect(
       messenger.broadcast({ channels: ['all'] }, 'x'.repeat(128 * 1024 + 1)),
     ).rejects.toBeInstanceOf(PayloadTooLargeError);
@@ -170,10 +178,10 @@ describe('Messenger against the emulator', { timeout: 60_000 }, () => {
 
   it('delivers each member exactly once across a broadcast split by cursor and page budget', async () => {
     const store = new MemoryConnectionStore();
-    const server = await start(channelApp(store));
+    const server = await start(channelApp(store, silentLogger(), options));
     const clients = await openClients(server.url, 350);
     const counts = countFrames(clients);
-    const messenger = new Messenger({ store, endpoint: server.endpoint });
+    const messenger = new Messenger({ ...options, store, endpoint: server.endpoint });
 
     let cursor: string | undefined;
     let invocations = 0;
@@ -197,10 +205,15 @@ describe('Messenger against the emulator', { timeout: 60_000 }, () => {
 
   it('respects the Lambda deadline: slow answers end up failed, promptly', async () => {
     const store = new MemoryConnectionStore();
-    const server = await start(channelApp(store));
+    const server = await start(channelApp(store, silentLogger(), options));
     await openClients(server.url, 5);
     server.faults.inject({ delayMs: 3_000 });
-    const messenger = new Messenger({ store, endpoint: server.endpoint, deadlineMarginMs: 100 });
+    const messenger = new Messenger({
+      ...options,
+      store,
+      endpoint: server.endpoint,
+      deadlineMarginMs: 100,
+    });
     const started = Date.now();
     const report = await messenger.broadcast({ channels: ['all'] }, 'late', {
       lambdaContext: { awsRequestId: 'r', getRemainingTimeInMillis: () => 600 },
@@ -213,9 +226,9 @@ describe('Messenger against the emulator', { timeout: 60_000 }, () => {
 
   it('send answers sent or gone and removes gone connections; info and disconnect work', async () => {
     const store = new MemoryConnectionStore();
-    const server = await start(channelApp(store));
+    const server = await start(channelApp(store, silentLogger(), options));
     const [{ client, id } = { client: undefined, id: '' }] = await openClients(server.url, 1);
-    const messenger = new Messenger({ store, endpoint: server.endpoint });
+    const messenger = new Messenger({ ...options, store, endpoint: server.endpoint });
     expect(await messenger.send(id, { direct: 1 })).toBe('sent');
     expect(await client?.json()).toEqual({ direct: 1 });
     // Bytes that are not UTF-8 arrive as a binary frame, unchanged.
@@ -236,10 +249,10 @@ describe('Messenger against the emulator', { timeout: 60_000 }, () => {
   });
 });
 
-describe('endpoint resolution', () => {
+describe.each(transports)('endpoint resolution ($name transport)', ({ options }) => {
   it('ctx.broadcast inside a route uses the endpoint the event implies (no configuration)', async () => {
     const store = new MemoryConnectionStore();
-    const server = await start(channelApp(store));
+    const server = await start(channelApp(store, silentLogger(), options));
     const clients = await openClients(server.url, 3);
     const [sender, ...others] = clients;
     sender?.client.send({ action: 'shout', text: 'hi all' });
@@ -250,7 +263,7 @@ describe('endpoint resolution', () => {
 
   it('app.broadcast from a non-API-Gateway invocation reaches connections through their recorded endpoint', async () => {
     const store = new MemoryConnectionStore();
-    const app = channelApp(store);
+    const app = channelApp(store, silentLogger(), options);
     const server = await start(app);
     const clients = await openClients(server.url, 4);
     expect((await store.get(clients[0]?.id as string))?.endpoint).toBe(server.endpoint);
@@ -262,17 +275,22 @@ describe('endpoint resolution', () => {
 
   it('the endpoint option wins over records and events', async () => {
     const store = new MemoryConnectionStore();
-    const server = await start(channelApp(store));
+    const server = await start(channelApp(store, silentLogger(), options));
     const [only] = await openClients(server.url, 1);
     await store.update(only?.id as string, {}); // record endpoint stays the emulator's
-    const wrong = new Messenger({ store, endpoint: 'http://127.0.0.1:9/nowhere', retry: { maxAttempts: 1 } });
+    const wrong = new Messenger({
+      ...options,
+      store,
+      endpoint: 'http://127.0.0.1:9/nowhere',
+      retry: { maxAttempts: 1 },
+    });
     const report = await wrong.broadcast({ channels: ['all'] }, 'x');
     expect(report.failed.length).toBe(1);
   });
 
   it('warns once, with the fix, when requests come through a custom domain without the endpoint option', async () => {
     const logger = silentLogger();
-    const app = new WebSocketApp({ logger }).route('x', { twoWay: true }, (ctx) =>
+    const app = new WebSocketApp({ logger, messaging: options }).route('x', { twoWay: true }, (ctx) =>
       ctx.send('hi').catch(() => 'failed'),
     );
     const { messageEvent } = await import('@wsapp/testing');

@@ -89,6 +89,6 @@ export interface WebSocketAppOptions {
   /** Messaging settings for `ctx.send`, `ctx.broadcast` and `app.broadcast`. */
   messaging?: Pick<
     MessengerOptions,
-    'client' | 'clientConfig' | 'concurrency' | 'retry' | 'deadlineMarginMs'
+    'client' | 'clientConfig' | 'credentials' | 'region' | 'concurrency' | 'retry' | 'deadlineMarginMs'
   >;
 }

@@ -2,9 +2,10 @@ import type {
   ApiGatewayManagementApiClient,
   ApiGatewayManagementApiClientConfig,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import { WsappError } from '../errors/wsapp-error.js';
-
-type Sdk = typeof import('@aws-sdk/client-apigatewaymanagementapi');
+import type { CredentialsOption } from './transport/credentials.js';
+import type { EncodedPayload } from './transport/encoded-payload.js';
+import { LeanTransport, type ManagementTransport } from './transport/lean-transport.js';
+import { SdkTransport } from './transport/sdk-transport.js';
 
 /** What `GET @connections/{id}` answers. */
 export interface ConnectionInfo {
@@ -21,101 +22,51 @@ export interface ConnectionInfo {
   };
 }
 
-let sdkPromise: Promise<Sdk> | undefined;
-
-/** Loads the AWS SDK client on first use, so routing alone never pays for it (cold start). */
-function loadSdk(): Promise<Sdk> {
-  sdkPromise ??= import('@aws-sdk/client-apigatewaymanagementapi').catch((error: unknown) => {
-    sdkPromise = undefined;
-    throw new WsappError(
-      'MissingDependency',
-      'Messaging needs the AWS SDK management client: npm install @aws-sdk/client-apigatewaymanagementapi',
-      { cause: error },
-    );
-  });
-  return sdkPromise;
+/** How the Messenger reaches the management API. */
+export interface ManagementApiOptions {
+  /** An SDK client for every call: selects the SDK transport. */
+  client?: ApiGatewayManagementApiClient;
+  /** SDK client configuration: selects the SDK transport too. */
+  clientConfig?: ApiGatewayManagementApiClientConfig;
+  /** Credentials of the signing transport. */
+  credentials?: CredentialsOption;
+  /** Signing region of the signing transport. */
+  region?: string;
+  /** Keep-alive sockets per host: the messaging concurrency. */
+  maxSockets: number;
 }
 
-const LOOPBACK = /^https?:\/\/(localhost|127(?:\.\d{1,3}){3}|\[::1\])(:\d+)?(\/|$)/;
-const REGION = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com/;
-
 /**
- * The three `@connections` calls over one SDK client per endpoint, with keep-alive sockets sized
- * to the messaging concurrency and the SDK's own retries off (the Messenger retries with a deadline).
+ * The three `@connections` calls. By default signed with SigV4 by wsapp itself over keep-alive
+ * agents ({@link LeanTransport}); through the AWS SDK when a `client` or `clientConfig` is given.
+ * Payloads come encoded once per message ({@link EncodedPayload}), whatever the recipient count.
  */
-export class ManagementApi {
-  readonly #given: ApiGatewayManagementApiClient | undefined;
-  readonly #config: ApiGatewayManagementApiClientConfig;
-  readonly #maxSockets: number;
-  readonly #clients = new Map<string, Promise<ApiGatewayManagementApiClient>>();
+export class ManagementApi implements ManagementTransport {
+  /** Which transport sends the calls. */
+  readonly kind: 'signed' | 'sdk';
+  readonly #transport: ManagementTransport;
 
-  constructor(options: {
-    client?: ApiGatewayManagementApiClient;
-    clientConfig?: ApiGatewayManagementApiClientConfig;
-    maxSockets: number;
-  }) {
-    this.#given = options.client;
-    this.#config = options.clientConfig ?? {};
-    this.#maxSockets = options.maxSockets;
+  constructor(options: ManagementApiOptions) {
+    const sdk = options.client !== undefined || options.clientConfig !== undefined;
+    this.kind = sdk ? 'sdk' : 'signed';
+    this.#transport = sdk
+      ? new SdkTransport(options)
+      : new LeanTransport({
+          maxSockets: options.maxSockets,
+          ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+          ...(options.region === undefined ? {} : { region: options.region }),
+        });
   }
 
-  async post(endpoint: string, connectionId: string, data: Uint8Array, signal?: AbortSignal): Promise<void> {
-    const [sdk, client] = await Promise.all([loadSdk(), this.#client(endpoint)]);
-    await client.send(new sdk.PostToConnectionCommand({ ConnectionId: connectionId, Data: data }), {
-      abortSignal: signal,
-    });
+  post(endpoint: string, connectionId: string, payload: EncodedPayload, signal?: AbortSignal): Promise<void> {
+    return this.#transport.post(endpoint, connectionId, payload, signal);
   }
 
-  async delete(endpoint: string, connectionId: string, signal?: AbortSignal): Promise<void> {
-    const [sdk, client] = await Promise.all([loadSdk(), this.#client(endpoint)]);
-    await client.send(new sdk.DeleteConnectionCommand({ ConnectionId: connectionId }), {
-      abortSignal: signal,
-    });
+  delete(endpoint: string, connectionId: string, signal?: AbortSignal): Promise<void> {
+    return this.#transport.delete(endpoint, connectionId, signal);
   }
 
-  async get(endpoint: string, connectionId: string, signal?: AbortSignal): Promise<ConnectionInfo> {
-    const [sdk, client] = await Promise.all([loadSdk(), this.#client(endpoint)]);
-    const out = await client.send(new sdk.GetConnectionCommand({ ConnectionId: connectionId }), {
-      abortSignal: signal,
-    });
-    return {
-      connectedAt: out.ConnectedAt,
-      lastActiveAt: out.LastActiveAt,
-      identity: { sourceIp: out.Identity?.SourceIp, userAgent: out.Identity?.UserAgent },
-    };
-  }
-
-  #client(endpoint: string): Promise<ApiGatewayManagementApiClient> {
-    if (this.#given) return Promise.resolve(this.#given);
-    let client = this.#clients.get(endpoint);
-    if (client === undefined) {
-      client = this.#create(endpoint);
-      this.#clients.set(endpoint, client);
-    }
-    return client;
-  }
-
-  async #create(endpoint: string): Promise<ApiGatewayManagementApiClient> {
-    const [sdk, http, https] = await Promise.all([loadSdk(), import('node:http'), import('node:https')]);
-    const agent = { keepAlive: true, maxSockets: this.#maxSockets };
-    const local = LOOPBACK.test(endpoint);
-    const config: ApiGatewayManagementApiClientConfig = {
-      region: REGION.exec(endpoint)?.[1] ?? process.env.AWS_REGION ?? 'us-east-1',
-      maxAttempts: 1,
-      requestHandler: {
-        httpAgent: new http.Agent(agent),
-        httpsAgent: new https.Agent(agent),
-        requestTimeout: 10_000,
-        // Without it the handler only logs a warning at 10 s and keeps waiting for the answer.
-        throwOnRequestTimeout: true,
-      },
-      // A local emulator needs no real credentials; never look for them when none are configured.
-      ...(local && !process.env.AWS_ACCESS_KEY_ID
-        ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-        : {}),
-      ...this.#config,
-      endpoint,
-    };
-    return new sdk.ApiGatewayManagementApiClient(config);
+  get(endpoint: string, connectionId: string, signal?: AbortSignal): Promise<ConnectionInfo> {
+    return this.#transport.get(endpoint, connectionId, signal);
   }
 }

@@ -7,6 +7,7 @@ import type { Logger } from '../logging/logger.js';
 import type { MetricsSink } from '../metrics/metrics-sink.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 import type { RetryOptions } from './retry-policy.js';
+import type { CredentialsOption } from './transport/credentials.js';
 
 /** Options of {@link Messenger}. */
 export interface MessengerOptions {
@@ -17,10 +18,20 @@ export interface MessengerOptions {
    * custom domain mapping). Without it, each connection's endpoint recorded at `$connect` is used.
    */
   endpoint?: string;
-  /** An SDK client to use for every call (its endpoint and retry settings apply). */
+  /**
+   * An SDK client to use for every call (its endpoint and retry settings apply). Selects the AWS
+   * SDK transport instead of wsapp's own signed one (e.g. to keep SDK middleware).
+   */
   client?: ApiGatewayManagementApiClient;
-  /** Extra SDK client configuration (region, credentials, requestHandler, …). */
+  /** Configuration of the SDK clients wsapp creates (region, credentials, requestHandler, …); selects the SDK transport. */
   clientConfig?: ApiGatewayManagementApiClientConfig;
+  /**
+   * Credentials of the default (signed) transport: fixed ones or a provider, renewed before they
+   * expire. Default: the Lambda environment's, else the AWS SDK's default provider chain.
+   */
+  credentials?: CredentialsOption;
+  /** Signing region of the default transport for endpoints that name none (custom domains); default `AWS_REGION`. */
+  region?: string;
   /** Calls in flight at once (default 50: a Lambda's sockets, well under API Gateway's limits). */
   concurrency?: number;
   /** Backoff for 429, 5xx and network errors. */

@@ -28,6 +28,7 @@ import type {
 import { encodePayload, type MessageData } from './payload.js';
 import { type RetryPolicy, retryPolicy } from './retry-policy.js';
 import { TaskPool } from './task-pool.js';
+import { EncodedPayload } from './transport/encoded-payload.js';
 
 type Outcome = 'ok' | 'gone';
 
@@ -80,6 +81,8 @@ export class Messenger {
     this.#api = new ManagementApi({
       client: options.client,
       clientConfig: options.clientConfig,
+      credentials: options.credentials,
+      region: options.region,
       maxSockets: this.concurrency,
     });
   }
@@ -90,7 +93,7 @@ export class Messenger {
    * out, {@link ManagementApiForbiddenError} on 403, {@link PayloadTooLargeError} over 128 KB.
    */
   async send(connectionId: string, data: MessageData, options: CallOptions = {}): Promise<'sent' | 'gone'> {
-    const payload = encodePayload(data);
+    const payload = new EncodedPayload(encodePayload(data));
     const deadline = this.#deadline(options);
     const outcome = await this.#call(connectionId, options, deadline, (endpoint, signal) =>
       this.#api.post(endpoint, connectionId, payload, signal),
@@ -150,8 +153,10 @@ export class Messenger {
       throw new InvalidCursorError('the cursor belongs to a broadcast to another target');
     }
     const messageId = resumed?.messageId ?? options.messageId ?? randomUUID();
-    const payload = encodePayload(
-      options.messageIdField === undefined ? data : withMessageId(data, options.messageIdField, messageId),
+    const payload = new EncodedPayload(
+      encodePayload(
+        options.messageIdField === undefined ? data : withMessageId(data, options.messageIdField, messageId),
+      ),
     );
     const run: Run = {
       report: { attempted: 0, delivered: 0, gone: 0, failed: [], notRemoved: [], messageId, durationMs: 0 },
@@ -267,7 +272,7 @@ export class Messenger {
   async #deliver(
     run: Run,
     connectionId: string,
-    payload: Uint8Array,
+    payload: EncodedPayload,
     endpoint: string | undefined,
   ): Promise<void> {
     // Waited for a slot while the broadcast was stopped (403, store failure): make no more calls.

@@ -7,8 +7,9 @@ import { Messenger, SendFailedError, WebSocketApp } from '@wsapp/core';
 import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { describe, expect, it } from 'vitest';
 import { connect, silentLogger, start } from '../helpers.js';
+import { transports } from '../transports.js';
 
-describe('management request timeout', () => {
+describe.each(transports)('management request timeout ($name transport)', ({ options }) => {
   it('a call that never answers fails at the 10 s request timeout instead of waiting for the answer', async () => {
     const store = new MemoryConnectionStore();
     const app = new WebSocketApp({ store, logger: silentLogger() })
@@ -20,7 +21,12 @@ describe('management request timeout', () => {
     const id = await client.text();
     // The endpoint answers this one call only after 14 s; no Lambda deadline is given.
     server.faults.inject({ delayMs: 14_000, times: 1 });
-    const messenger = new Messenger({ store, endpoint: server.endpoint, retry: { maxAttempts: 1 } });
+    const messenger = new Messenger({
+      ...options,
+      store,
+      endpoint: server.endpoint,
+      retry: { maxAttempts: 1 },
+    });
     const started = Date.now();
     const outcome = await messenger.send(id, 'hello').then(
       (result) => result,

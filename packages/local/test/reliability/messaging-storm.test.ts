@@ -9,6 +9,7 @@ import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { connectionIdLike, TestClock } from '@wsapp/testing';
 import { describe, expect, it } from 'vitest';
 import { type Client, connect, silentLogger, start } from '../helpers.js';
+import { transports } from '../transports.js';
 
 function channelApp(store: MemoryConnectionStore) {
   return new WebSocketApp({ store, logger: silentLogger() })
@@ -36,7 +37,7 @@ async function openClients(url: string, n: number, batch = 100) {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
 
-describe('mixed management-endpoint storm', { timeout: 60_000 }, () => {
+describe.each(transports)('mixed management-endpoint storm ($name)', { timeout: 60_000 }, ({ options }) => {
   it('429 storm + persistent 500s + 410 for a share + lost $disconnects: exact report against the emulator, nothing retried forever', async () => {
     const store = new MemoryConnectionStore();
     const server = await start(channelApp(store));
@@ -57,6 +58,7 @@ describe('mixed management-endpoint storm', { timeout: 60_000 }, () => {
     const storm = server.faults.inject({ status: 429, ratio: 0.35, seed: 7 });
 
     const messenger = new Messenger({
+      ...options,
       store,
       endpoint: server.endpoint,
       concurrency: 50,
@@ -134,7 +136,7 @@ describe('mixed management-endpoint storm', { timeout: 60_000 }, () => {
       await store.register(lost, { channels: ['all'], endpoint: server.endpoint });
     }
     expect(lostRecord).toBeDefined();
-    const messenger = new Messenger({ store, endpoint: server.endpoint });
+    const messenger = new Messenger({ ...options, store, endpoint: server.endpoint });
 
     // First contact: the gateway answers 410, the record is removed, the report says gone.
     server.stats.reset();
