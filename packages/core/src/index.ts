@@ -6,18 +6,30 @@
  * @packageDocumentation
  * @module @wsapp/core
  */
+export type { HandlerResult, JsonResult } from './app/handler-result.js';
 export type { HandlerMethod, RouteDecorator } from './app/route-decorator.js';
+export { type CheckedHandler, RouteRegistry } from './app/route-registry.js';
 export type {
   AppMiddleware,
+  ErrorClass,
   ErrorHandler,
+  IncludeOptions,
   InferBody,
   RouteHandler,
   RouteOptions,
   WebSocketAppOptions,
 } from './app/types.js';
 export { WebSocketApp } from './app/web-socket-app.js';
+export { WebSocketRouter } from './app/web-socket-router.js';
 export type { ChannelArgs } from './context/connection-ops.js';
-export type { DefaultState, WebSocketContext } from './context/web-socket-context.js';
+export type { DefaultAuthorizer, DefaultState, WebSocketContext } from './context/web-socket-context.js';
+export {
+  InvalidRouteSelectionError,
+  NextCalledTwiceError,
+  NoStoreError,
+  SendDuringConnectError,
+} from './errors/app-errors.js';
+export type { WsappErrorCode } from './errors/error-codes.js';
 export { WebSocketError, type WebSocketErrorOptions } from './errors/web-socket-error.js';
 export { WsappError } from './errors/wsapp-error.js';
 export type {

@@ -1,5 +1,5 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import type { DefaultState, WebSocketContext } from '../context/web-socket-context.js';
+import type { DefaultAuthorizer, DefaultState, WebSocketContext } from '../context/web-socket-context.js';
 import type { Logger } from '../logging/logger.js';
 import type { MessengerOptions } from '../messaging/messenger-types.js';
 import type { MetricsSink } from '../metrics/metrics-sink.js';
@@ -7,24 +7,34 @@ import type { Middleware } from '../routing/compose-middleware.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 
 /** A route handler; its return value becomes the route response (see {@link WebSocketApp}). */
-export type RouteHandler<TBody = unknown, TState extends object = DefaultState> = (
-  ctx: WebSocketContext<TBody, TState>,
-) => unknown;
+export type RouteHandler<
+  TBody = unknown,
+  TState extends object = DefaultState,
+  TAuthorizer extends object = DefaultAuthorizer,
+> = (ctx: WebSocketContext<TBody, TState, TAuthorizer>) => unknown;
 
-/** Middleware registered with `app.use()` or a route's `middleware` option. */
-export type AppMiddleware<TState extends object = DefaultState> = Middleware<
-  WebSocketContext<unknown, TState>
->;
+/** Middleware registered with `use()` or a route's `middleware` option. */
+export type AppMiddleware<
+  TState extends object = DefaultState,
+  TAuthorizer extends object = DefaultAuthorizer,
+> = Middleware<WebSocketContext<unknown, TState, TAuthorizer>>;
 
 /**
- * Maps an error to an answer. Return `undefined` to fall back to the default handling, a
- * {@link WebSocketError} to answer its status, or any other value to answer it as a handler's result.
+ * Maps an error to an answer. Return `undefined` to fall back to the next handler (then the
+ * default handling), a {@link WebSocketError} to answer its status, or any other value to answer
+ * it as the body — with the status of the original error (its own for a `WebSocketError`, 400 for
+ * input the store refused, 500 otherwise), so a rejected `$connect` stays rejected.
  * `ctx` is `undefined` when the event was too malformed to build one.
  */
-export type ErrorHandler<TState extends object = DefaultState> = (
-  error: unknown,
-  ctx: WebSocketContext<unknown, TState> | undefined,
-) => unknown;
+export type ErrorHandler<
+  TState extends object = DefaultState,
+  TAuthorizer extends object = DefaultAuthorizer,
+  TError = unknown,
+> = (error: TError, ctx: WebSocketContext<unknown, TState, TAuthorizer> | undefined) => unknown;
+
+/** A class of errors, as `errorHandler()` matches them. */
+// biome-ignore lint/suspicious/noExplicitAny: constructor parameters are irrelevant to matching
+export type ErrorClass<TError extends Error = Error> = abstract new (...args: any[]) => TError;
 
 /** The body type a schema produces, or `unknown` without one. */
 export type InferBody<TSchema> = TSchema extends StandardSchemaV1
@@ -35,15 +45,30 @@ export type InferBody<TSchema> = TSchema extends StandardSchemaV1
 export interface RouteOptions<
   TSchema extends StandardSchemaV1 | undefined,
   TState extends object = DefaultState,
+  TAuthorizer extends object = DefaultAuthorizer,
 > {
   /** A Standard Schema (zod, valibot, …) the JSON body must match; failures answer 400. */
   body?: TSchema;
-  /** Middleware that runs for this route only, inside the app's global middleware. */
-  middleware?: AppMiddleware<TState>[];
+  /** Middleware that runs for this route only, inside the app's (and router's) middleware. */
+  middleware?: AppMiddleware<TState, TAuthorizer>[];
+  /**
+   * Whether the route is two-way: only two-way routes' return values reach the client on API
+   * Gateway (a route response is declared for them). One-way by default.
+   */
+  twoWay?: boolean;
+}
+
+/** Options of `include()`. */
+export interface IncludeOptions {
+  /** Prepended to the router's custom route keys (not to `$connect`, `$disconnect`, `$default`). */
+  prefix?: string;
 }
 
 /** Options of {@link WebSocketApp}. */
-export interface WebSocketAppOptions {
+export interface WebSocketAppOptions<
+  TState extends object = DefaultState,
+  TAuthorizer extends object = DefaultAuthorizer,
+> {
   /**
    * In-Lambda routing for APIs that send every message to `$default`: an expression like
    * `$request.body.action` whose value in a `$default` message's JSON body picks the route.
@@ -69,12 +94,13 @@ export interface WebSocketAppOptions {
    * Without it every join is allowed: use it whenever channel names come from clients.
    */
   authorizeJoin?: (
-    ctx: WebSocketContext<unknown, DefaultState>,
+    ctx: WebSocketContext<unknown, TState, TAuthorizer>,
     channel: string,
   ) => boolean | Promise<boolean>;
   /**
    * Where metrics go (a Powertools `Metrics` fits): `RouteLatency` per event, and broadcast
-   * delivered/gone/failed counts. See {@link MetricsSink}.
+   * delivered/gone/failed counts. See {@link MetricsSink}; per-route metrics with a route-key
+   * dimension come from `routeMetrics()` in `@wsapp/core/middleware`.
    */
   metrics?: MetricsSink;
   /** Messaging settings for `ctx.send`, `ctx.broadcast` and `app.broadcast`. */

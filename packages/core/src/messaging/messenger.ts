@@ -1,3 +1,4 @@
+import { NoStoreError } from '../errors/app-errors.js';
 import type { Logger } from '../logging/logger.js';
 import { type MetricsSink, recordMetric } from '../metrics/metrics-sink.js';
 import type { ConnectionStore } from '../store/connection-store.js';
@@ -130,8 +131,9 @@ export class Messenger {
     const channels = target.channels ?? [];
     const ids = target.connectionIds ?? [];
     if (channels.length > 0 && this.store === undefined) {
-      throw new TypeError(
-        'broadcast to channels needs a store: new Messenger({ store }) or new WebSocketApp({ store })',
+      throw new NoStoreError(
+        'broadcast to channels',
+        'new Messenger({ store }) or new WebSocketApp({ store })',
       );
     }
     const except = new Set(typeof target.except === 'string' ? [target.except] : (target.except ?? []));
