@@ -135,9 +135,9 @@ export abstract class RouteRegistry<
    * An error finds its handler by exact class, else by `instanceof`, else by `code` (so an error
    * from a duplicated bundle still matches); a router's handlers are tried before the app's.
    */
-  errorHandler<TError extends Error>(
-    classes: ErrorClass<TError> | readonly ErrorClass<TError>[],
-    handler: ErrorHandler<TState, TAuthorizer, TError>,
+  errorHandler<TClass extends ErrorClass>(
+    classes: TClass | readonly TClass[],
+    handler: ErrorHandler<TState, TAuthorizer, InstanceType<TClass>>,
   ): this {
     const list = (Array.isArray(classes) ? classes : [classes]) as readonly ErrorClass[];
     if (list.length === 0 || list.some((c) => typeof c !== 'function')) {
