@@ -3,6 +3,9 @@
  * WebSocket APIs: `WebSocketApp`, the `ConnectionStore` contract and `BaseConnectionStore`,
  * `Messenger`, errors and event types.
  *
+ * Built-in middleware lives at `@wsapp/core/middleware`; what store authors need at `@wsapp/core/store`
+ * (also re-exported here for compatibility).
+ *
  * @packageDocumentation
  * @module @wsapp/core
  */
@@ -43,7 +46,7 @@ export { IDLE_TIMEOUT_SECONDS, MAX_CONNECTION_SECONDS, MAX_PAYLOAD_BYTES } from 
 export { appendLogKeys, type KeyedLogger } from './logging/append-log-keys.js';
 export type { Logger } from './logging/logger.js';
 export { endpointFromEvent } from './messaging/endpoint-from-event.js';
-export type { ConnectionInfo } from './messaging/management-api.js';
+export type { ConnectionInfo as ManagementConnectionInfo } from './messaging/management-api.js';
 export {
   DeadlineExceededError,
   EndpointUnknownError,
@@ -61,7 +64,7 @@ export type {
   MessengerOptions,
 } from './messaging/messenger-types.js';
 export type { MessageData } from './messaging/payload.js';
-export type { RetryOptions } from './messaging/retry-policy.js';
+export type { RetryOptions as MessagingRetryOptions } from './messaging/retry-policy.js';
 export type { MetricsSink, MetricUnit } from './metrics/metrics-sink.js';
 export type { Middleware, Next } from './routing/compose-middleware.js';
 export { compileRouteSelection, type RouteSelector } from './routing/route-selection.js';
@@ -86,5 +89,25 @@ export {
   StoreUnavailableError,
   TooManyChannelsError,
 } from './store/store-errors.js';
-export { DEFAULT_LIMITS, type StoreLimits } from './store/store-validation.js';
+/**
+ * Validation helpers for store authors; import them from `@wsapp/core/store`.
+ * (Exported here too so that entry re-exports the root's one copy of each class.)
+ */
+export {
+  assertChannel,
+  assertConnectionId,
+  assertTtl,
+  DEFAULT_LIMITS,
+  normalizeChannels,
+  normalizeData,
+  type StoreLimits,
+} from './store/store-validation.js';
 export { type ValidationIssue, validateBody } from './validation/validate-body.js';
+
+import type { ConnectionInfo as ManagementConnectionInfoType } from './messaging/management-api.js';
+import type { RetryOptions as MessagingRetryOptionsType } from './messaging/retry-policy.js';
+
+/** @deprecated Use `ManagementConnectionInfo` (`@wsapp/local` has a `ConnectionInfo` of its own). */
+export type ConnectionInfo = ManagementConnectionInfoType;
+/** @deprecated Use `MessagingRetryOptions` (`@wsapp/store-dynamodb` has a `RetryOptions` of its own). */
+export type RetryOptions = MessagingRetryOptionsType;

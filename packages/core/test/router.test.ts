@@ -31,7 +31,9 @@ describe('WebSocketRouter and include()', () => {
       .route('ping', () => 'pong')
       .include(rooms, { prefix: 'rooms.' });
     expect(app.routeKeys.sort()).toEqual(['$default', 'ping', 'rooms.join']);
-    expect(await body(app.resolve(messageEvent({ action: 'rooms.join', room: 'r1' })))).toEqual({ joined: 'r1' });
+    expect(await body(app.resolve(messageEvent({ action: 'rooms.join', room: 'r1' })))).toEqual({
+      joined: 'r1',
+    });
     expect((await app.resolve(messageEvent({ action: 'ping' }))).body).toBe('pong');
     expect((await app.resolve(messageEvent({ action: 'join' }, { routeKey: '$default' }))).body).toBe(
       'router default',
@@ -55,7 +57,9 @@ describe('WebSocketRouter and include()', () => {
   });
 
   it('keeps a router route two-way, with the prefix applied', () => {
-    const router = new WebSocketRouter().route('ask', { twoWay: true }, () => 'answer').route('tell', () => undefined);
+    const router = new WebSocketRouter()
+      .route('ask', { twoWay: true }, () => 'answer')
+      .route('tell', () => undefined);
     const app = new WebSocketApp({ logger: silentLogger() })
       .route('echo', { twoWay: true }, (ctx) => ctx.rawBody)
       .include(router, { prefix: 'q.' });
@@ -67,7 +71,9 @@ describe('WebSocketRouter and include()', () => {
     const router = new WebSocketRouter().route('x', () => 'router');
     const app = new WebSocketApp({ logger }).route('x', () => 'app').include(router);
     expect((await app.resolve(messageEvent({}, { routeKey: 'x' }))).body).toBe('app');
-    expect(logger.error).toHaveBeenCalledWith(expect.stringContaining('route x is registered more than once'));
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.stringContaining('route x is registered more than once'),
+    );
   });
 });
 
@@ -92,7 +98,9 @@ describe('errorHandler(ErrorClass, fn)', () => {
       })
       .include(router);
     // exact class (the app's) wins over the router's instanceof match
-    expect((await body(app.resolve(messageEvent({}, { routeKey: 'vip' })))).message).toBe('app: vip room full');
+    expect((await body(app.resolve(messageEvent({}, { routeKey: 'vip' })))).message).toBe(
+      'app: vip room full',
+    );
     expect((await body(app.resolve(messageEvent({}, { routeKey: 'plain-vip' })))).message).toBe(
       'app: vip room full',
     );
@@ -174,7 +182,9 @@ describe('route decorators misuse', () => {
     const app = new WebSocketApp({ logger });
     app.route('forgotten', {});
     await app.resolve(messageEvent({}, { routeKey: '$default' }));
-    expect(logger.error).toHaveBeenCalledWith(expect.stringMatching(/forgotten was created but never applied/));
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.stringMatching(/forgotten was created but never applied/),
+    );
     await app.resolve(messageEvent({}, { routeKey: '$default' }));
     expect(logger.error.mock.calls.filter(([m]) => String(m).includes('forgotten'))).toHaveLength(1);
   });
