@@ -14,6 +14,8 @@ export type { HandlerMethod, RouteDecorator } from './app/route-decorator.js';
 export { type CheckedHandler, RouteRegistry } from './app/route-registry.js';
 export type {
   AppMiddleware,
+  ConnectContext,
+  ConnectOptions,
   ErrorClass,
   ErrorHandler,
   IncludeOptions,

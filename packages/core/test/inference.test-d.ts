@@ -135,3 +135,18 @@ describe('router composition', () => {
     new WebSocketRouter<State>().use(mw);
   });
 });
+
+describe('$connect schemas', () => {
+  it('types ctx.query and ctx.headers from their schemas’ output', () => {
+    new WebSocketApp().onConnect(
+      { query: z.object({ v: z.coerce.number() }), headers: z.object({ 'x-api-key': z.string() }) },
+      (ctx) => {
+        expectTypeOf(ctx.query).toEqualTypeOf<{ v: number }>();
+        expectTypeOf(ctx.headers['x-api-key']).toBeString();
+      },
+    );
+    new WebSocketApp().onConnect({}, (ctx) => {
+      expectTypeOf(ctx.query).toEqualTypeOf<Readonly<Record<string, string>>>();
+    });
+  });
+});

@@ -2,7 +2,7 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { RequestContext } from '../context/request-context.js';
 import type { WebSocketContext } from '../context/web-socket-context.js';
 import { composeMiddleware } from '../routing/compose-middleware.js';
-import { validateBody } from '../validation/validate-body.js';
+import { validateBody, validateConnectInput } from '../validation/validate-body.js';
 import { type ErrorLevel, errorLevel } from './error-matching.js';
 import type { Definitions, PendingDecorator, RouteDefinition } from './route-definitions.js';
 import type { AppMiddleware } from './types.js';
@@ -83,8 +83,33 @@ function build(route: RouteDefinition, middleware: readonly AppMiddleware<object
         return handler(ctx);
       }
     : handler;
+  const checked = route.query || route.headers ? connectInputs(route, inner) : inner;
   return composeMiddleware<WebSocketContext<unknown, object, object>>(
     [...middleware, ...route.middleware],
-    inner as (ctx: WebSocketContext<unknown, object, object>) => unknown,
+    checked as (ctx: WebSocketContext<unknown, object, object>) => unknown,
   ) as (ctx: AnyContext) => unknown;
+}
+
+/** `$connect` query and header schemas, checked before the handler (headers first: 401 before 400). */
+function connectInputs(route: RouteDefinition, inner: (ctx: AnyContext) => unknown) {
+  const steps: Array<['query' | 'headers', StandardSchemaV1]> = [];
+  if (route.headers) steps.push(['headers', route.headers]);
+  if (route.query) steps.push(['query', route.query]);
+  return (ctx: AnyContext): unknown => {
+    const next = (index: number): unknown => {
+      const step = steps[index];
+      if (step === undefined) return inner(ctx);
+      const [part, schema] = step;
+      const out = validateConnectInput(schema, part === 'query' ? ctx.query : ctx.headers, part);
+      if (out instanceof Promise) {
+        return out.then((value) => {
+          ctx.setConnectInput(part, value);
+          return next(index + 1);
+        });
+      }
+      ctx.setConnectInput(part, out);
+      return next(index + 1);
+    };
+    return next(0);
+  };
 }

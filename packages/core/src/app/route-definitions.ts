@@ -6,6 +6,9 @@ export interface RouteDefinition {
   readonly key: string;
   readonly handler: (ctx: never) => unknown;
   readonly schema: StandardSchemaV1 | undefined;
+  /** `$connect` only: schemas for the query string and the headers. */
+  readonly query: StandardSchemaV1 | undefined;
+  readonly headers: StandardSchemaV1 | undefined;
   readonly middleware: readonly AppMiddleware<object, object>[];
   readonly twoWay: boolean;
 }

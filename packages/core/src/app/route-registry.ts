@@ -11,6 +11,8 @@ import {
 } from './route-definitions.js';
 import type {
   AppMiddleware,
+  ConnectContext,
+  ConnectOptions,
   ErrorClass,
   ErrorHandler,
   IncludeOptions,
@@ -64,9 +66,13 @@ export abstract class RouteRegistry<
    * Without a handler, returns a method decorator: `@app.onConnect() connect(ctx) { … }`.
    */
   onConnect<R>(handler: CheckedHandler<unknown, TState, TAuthorizer, R>): this;
-  onConnect<R>(
-    options: RouteOptions<undefined, TState, TAuthorizer>,
-    handler: CheckedHandler<unknown, TState, TAuthorizer, R>,
+  onConnect<
+    R,
+    TQuery extends StandardSchemaV1 | undefined = undefined,
+    THeaders extends StandardSchemaV1 | undefined = undefined,
+  >(
+    options: ConnectOptions<TQuery, THeaders, TState, TAuthorizer>,
+    handler: (ctx: ConnectContext<TQuery, THeaders, TState, TAuthorizer>) => R & HandlerResult<NoInfer<R>>,
   ): this;
   onConnect(
     options?: RouteOptions<undefined, TState, TAuthorizer>,
@@ -210,6 +216,9 @@ export abstract class RouteRegistry<
       key,
       handler: handler as RouteHandler as AnyHandler,
       schema: options.body,
+      query: (options as ConnectOptions<StandardSchemaV1 | undefined, StandardSchemaV1 | undefined>).query,
+      headers: (options as ConnectOptions<StandardSchemaV1 | undefined, StandardSchemaV1 | undefined>)
+        .headers,
       middleware: (options.middleware ?? []) as AppMiddleware<object, object>[],
       twoWay: options.twoWay === true,
       source,

@@ -58,6 +58,39 @@ export interface RouteOptions<
   twoWay?: boolean;
 }
 
+/** Options of `onConnect()`: a route's options plus schemas for the query string and headers. */
+export interface ConnectOptions<
+  TQuery extends StandardSchemaV1 | undefined,
+  THeaders extends StandardSchemaV1 | undefined,
+  TState extends object = DefaultState,
+  TAuthorizer extends object = DefaultAuthorizer,
+> extends RouteOptions<undefined, TState, TAuthorizer> {
+  /** A Standard Schema for `ctx.query`; a mismatch answers 400 (with the issues) before the handler runs. */
+  query?: TQuery;
+  /**
+   * A Standard Schema for `ctx.headers` (names lower-cased); a mismatch answers 401 (without the
+   * issues) before the handler runs.
+   */
+  headers?: THeaders;
+}
+
+/** The `$connect` context: `query` and `headers` typed by their schemas' output when given. */
+export type ConnectContext<
+  TQuery extends StandardSchemaV1 | undefined,
+  THeaders extends StandardSchemaV1 | undefined,
+  TState extends object = DefaultState,
+  TAuthorizer extends object = DefaultAuthorizer,
+> = Omit<WebSocketContext<unknown, TState, TAuthorizer>, 'query' | 'headers'> & {
+  /** The query string, as the `query` schema output it. */
+  readonly query: [TQuery] extends [StandardSchemaV1]
+    ? StandardSchemaV1.InferOutput<TQuery>
+    : Readonly<Record<string, string>>;
+  /** The headers (lower-cased names), as the `headers` schema output them. */
+  readonly headers: [THeaders] extends [StandardSchemaV1]
+    ? StandardSchemaV1.InferOutput<THeaders>
+    : Readonly<Record<string, string>>;
+};
+
 /** Options of `include()`. */
 export interface IncludeOptions {
   /** Prepended to the router's custom route keys (not to `$connect`, `$disconnect`, `$default`). */

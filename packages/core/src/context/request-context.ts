@@ -107,6 +107,12 @@ export class RequestContext<
     return (parsed === NOT_JSON ? undefined : parsed) as TBody;
   }
 
+  /** Replaces `query` / `headers` with a `$connect` schema's validated output. */
+  setConnectInput(part: 'query' | 'headers', value: unknown): void {
+    if (part === 'query') this.#query = value as Record<string, string>;
+    else this.#headers = value as Record<string, string>;
+  }
+
   get headers(): Readonly<Record<string, string>> {
     if (this.#headers === undefined) this.#headers = lowerCaseKeys(this.event.headers);
     return this.#headers;
