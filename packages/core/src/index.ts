@@ -9,7 +9,7 @@
  * @packageDocumentation
  * @module @wsapp/core
  */
-export type { HandlerResult, JsonResult } from './app/handler-result.js';
+export type { HandlerResult, JsonResult, SelfSerialising } from './app/handler-result.js';
 export type { HandlerMethod, RouteDecorator } from './app/route-decorator.js';
 export { type CheckedHandler, RouteRegistry } from './app/route-registry.js';
 export type {

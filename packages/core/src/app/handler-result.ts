@@ -16,7 +16,7 @@ export type JsonResult<T> = unknown extends T
     ? T
     : T extends PromiseLike<unknown> | ((...args: never) => unknown) | bigint | symbol
       ? never
-      : T extends { toJSON(): unknown }
+      : T extends SelfSerialising
         ? T
         : { [K in keyof T]: JsonResult<T[K]> };
 
@@ -26,3 +26,9 @@ export type JsonResult<T> = unknown extends T
  * handler and then checked.
  */
 export type HandlerResult<R> = R extends PromiseLike<infer U> ? PromiseLike<JsonResult<U>> : JsonResult<R>;
+
+/** A value that serialises itself (e.g. `Date`): a handler may return it as is. */
+export interface SelfSerialising {
+  /** What `JSON.stringify` writes instead of the value. */
+  toJSON(): unknown;
+}

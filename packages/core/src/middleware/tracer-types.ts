@@ -36,7 +36,11 @@ export interface SpanLike {
 
 /** What the tracer middleware needs of an OpenTelemetry `Tracer` (`@opentelemetry/api`). */
 export interface OpenTelemetryTracerLike {
-  /** Runs `fn` with a new span active (so spans opened inside are its children). */
+  /**
+   * Runs `fn` with a new span active (so spans opened inside are its children).
+   *
+   * @typeParam F - the callback, whose result is returned
+   */
   startActiveSpan<F extends (span: SpanLike) => unknown>(name: string, fn: F): ReturnType<F>;
 }
 
