@@ -7,6 +7,8 @@ const source = (path: string) => fileURLToPath(new URL(`./packages/${path}`, imp
 // Exact-match patterns, so `@wsapp/testing/conformance` is not taken for `@wsapp/testing` + suffix.
 const alias = [
   { find: /^@wsapp\/testing\/conformance$/, replacement: source('testing/src/conformance/index.ts') },
+  { find: /^@wsapp\/core\/middleware$/, replacement: source('core/src/middleware/index.ts') },
+  { find: /^@wsapp\/core\/store$/, replacement: source('core/src/store-authoring.ts') },
   ...packages.map((name) => ({
     find: new RegExp(`^@wsapp/${name}$`),
     replacement: source(`${name}/src/index.ts`),
@@ -25,6 +27,12 @@ export default defineConfig({
           include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
           exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
           environment: 'node',
+          // Type tests (`*.test-d.ts`) run through tsc with the root tsconfig.
+          typecheck: {
+            enabled: true,
+            include: ['packages/*/test/**/*.test-d.ts'],
+            tsconfig: './tsconfig.json',
+          },
         },
       },
       {

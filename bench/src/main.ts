@@ -141,6 +141,38 @@ if (dispatch.ok) {
   }
 } else out.push(`skipped: ${dispatch.reason}`);
 out.push('');
+const bare = await child<DispatchResult>('dispatch (bare)', 'dispatch/run.js', [
+  ...(quick ? ['8', '50'] : ['60', '100']),
+  'all',
+  'bare',
+]);
+out.push(
+  '### Bare workload (routing alone)',
+  '',
+  'No middleware, no schema: per connection `$connect`, 6 × a JSON route (`ping`), 1 unknown action (`$default`), `$disconnect`; same method.',
+  '',
+);
+if (bare.ok) {
+  const [ws, sw] = ['wsapp', 'switch'].map((n) => bare.value.contenders.find((c) => c.name === n));
+  out.push(
+    '| contender | CPU ns/event (median) | spread ± | wall ns/event (median) |',
+    '|---|---:|---:|---:|',
+  );
+  for (const c of bare.value.contenders) {
+    out.push(
+      `| ${c.name} | ${fmtInt(c.cpuNsPerEvent)} | ${fmt(c.cpuSpreadPercent, 0)} % | ${fmtInt(c.wallNsPerEvent)} |`,
+    );
+  }
+  if (ws && sw) {
+    const r = ws.cpuNsPerEvent / sw.cpuNsPerEvent;
+    out.push(
+      '',
+      `- Target wsapp ≤ 1.5x the hand-written switch (bare): **${fmt(r)}x** — ${check(r <= 1.5)}.`,
+    );
+    headline.push(`bare dispatch: **${fmt(r)}x** a hand-written switch`);
+  }
+} else out.push(`skipped: ${bare.reason}`);
+out.push('');
 
 // ---------------------------------------------------------------- 2. cold start
 interface ColdSubject {

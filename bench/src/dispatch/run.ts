@@ -2,12 +2,15 @@
  * Dispatch overhead per event, in one process: wsapp vs a hand-written switch vs Middy, the same
  * workload, interleaved rounds (the order rotates every round), median ns/event per contender.
  *
- *   node --import tsx src/dispatch/run.ts [rounds] [sessionsPerBatch] [only]
+ *   node dist/dispatch/run.js [rounds] [sessionsPerBatch] [only|all] [full|bare]
+ *
+ * `full` (default): middleware, a schema, JSON bodies (events.ts). `bare`: routing alone (bare.ts).
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { LambdaContext, WebSocketEvent, WebSocketResponse } from '@wsapp/core';
 import { emitResult } from '../lib/child.js';
 import { median, rotate, spreadPercent } from '../lib/stats.js';
+import { bareWorkload, createBareSwitchHandler, createBareWsappHandler } from './bare.js';
 import { cloneEvents, lambdaContext, workload } from './events.js';
 import { createMiddyHandler } from './middy-handler.js';
 import { sink } from './shared.js';
@@ -18,15 +21,23 @@ type Handler = (event: WebSocketEvent, context: LambdaContext) => Promise<WebSoc
 
 const rounds = Number(process.argv[2] ?? 40);
 const sessions = Number(process.argv[3] ?? 200);
-const only = process.argv[4];
+const only = process.argv[4] === 'all' ? undefined : process.argv[4];
+const bare = process.argv[5] === 'bare';
 
-const contenders: Array<{ name: string; handler: Handler }> = [
-  { name: 'wsapp', handler: createWsappHandler() as Handler },
-  { name: 'switch', handler: createSwitchHandler() as Handler },
-  { name: 'middy', handler: createMiddyHandler() as unknown as Handler },
-].filter((c) => only === undefined || c.name === only);
+const contenders: Array<{ name: string; handler: Handler }> = (
+  bare
+    ? [
+        { name: 'wsapp', handler: createBareWsappHandler() as Handler },
+        { name: 'switch', handler: createBareSwitchHandler() as Handler },
+      ]
+    : [
+        { name: 'wsapp', handler: createWsappHandler() as Handler },
+        { name: 'switch', handler: createSwitchHandler() as Handler },
+        { name: 'middy', handler: createMiddyHandler() as unknown as Handler },
+      ]
+).filter((c) => only === undefined || c.name === only);
 
-const events = workload(sessions);
+const events = bare ? bareWorkload(sessions) : workload(sessions);
 const context = lambdaContext();
 
 function normalise(r: WebSocketResponse): unknown {

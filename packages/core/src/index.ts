@@ -3,21 +3,38 @@
  * WebSocket APIs: `WebSocketApp`, the `ConnectionStore` contract and `BaseConnectionStore`,
  * `Messenger`, errors and event types.
  *
+ * Built-in middleware lives at `@wsapp/core/middleware`; what store authors need at `@wsapp/core/store`
+ * (also re-exported here for compatibility).
+ *
  * @packageDocumentation
  * @module @wsapp/core
  */
+export type { HandlerResult, JsonResult, SelfSerialising } from './app/handler-result.js';
 export type { HandlerMethod, RouteDecorator } from './app/route-decorator.js';
+export { type CheckedHandler, RouteRegistry } from './app/route-registry.js';
 export type {
   AppMiddleware,
+  ConnectContext,
+  ConnectOptions,
+  ErrorClass,
   ErrorHandler,
+  IncludeOptions,
   InferBody,
   RouteHandler,
   RouteOptions,
   WebSocketAppOptions,
 } from './app/types.js';
 export { WebSocketApp } from './app/web-socket-app.js';
+export { WebSocketRouter } from './app/web-socket-router.js';
 export type { ChannelArgs } from './context/connection-ops.js';
-export type { DefaultState, WebSocketContext } from './context/web-socket-context.js';
+export type { DefaultAuthorizer, DefaultState, WebSocketContext } from './context/web-socket-context.js';
+export {
+  InvalidRouteSelectionError,
+  NextCalledTwiceError,
+  NoStoreError,
+  SendDuringConnectError,
+} from './errors/app-errors.js';
+export type { WsappErrorCode } from './errors/error-codes.js';
 export { WebSocketError, type WebSocketErrorOptions } from './errors/web-socket-error.js';
 export { WsappError } from './errors/wsapp-error.js';
 export type {
@@ -50,7 +67,7 @@ export { IDLE_TIMEOUT_SECONDS, MAX_CONNECTION_SECONDS, MAX_PAYLOAD_BYTES } from 
 export { appendLogKeys, type KeyedLogger } from './logging/append-log-keys.js';
 export type { Logger } from './logging/logger.js';
 export { endpointFromEvent } from './messaging/endpoint-from-event.js';
-export type { ConnectionInfo } from './messaging/management-api.js';
+export type { ConnectionInfo as ManagementConnectionInfo } from './messaging/management-api.js';
 export {
   DeadlineExceededError,
   EndpointUnknownError,
@@ -68,7 +85,7 @@ export type {
   MessengerOptions,
 } from './messaging/messenger-types.js';
 export type { MessageData } from './messaging/payload.js';
-export type { RetryOptions } from './messaging/retry-policy.js';
+export type { RetryOptions as MessagingRetryOptions } from './messaging/retry-policy.js';
 export type {
   AwsCredentials,
   AwsCredentialsProvider,
@@ -100,5 +117,25 @@ export {
   StoreUnavailableError,
   TooManyChannelsError,
 } from './store/store-errors.js';
-export { DEFAULT_LIMITS, type StoreLimits } from './store/store-validation.js';
+/**
+ * Validation helpers for store authors; import them from `@wsapp/core/store`.
+ * (Exported here too so that entry re-exports the root's one copy of each class.)
+ */
+export {
+  assertChannel,
+  assertConnectionId,
+  assertTtl,
+  DEFAULT_LIMITS,
+  normalizeChannels,
+  normalizeData,
+  type StoreLimits,
+} from './store/store-validation.js';
 export { type ValidationIssue, validateBody } from './validation/validate-body.js';
+
+import type { ConnectionInfo as ManagementConnectionInfoType } from './messaging/management-api.js';
+import type { RetryOptions as MessagingRetryOptionsType } from './messaging/retry-policy.js';
+
+/** @deprecated Use `ManagementConnectionInfo` (`@wsapp/local` has a `ConnectionInfo` of its own). */
+export type ConnectionInfo = ManagementConnectionInfoType;
+/** @deprecated Use `MessagingRetryOptions` (`@wsapp/store-dynamodb` has a `RetryOptions` of its own). */
+export type RetryOptions = MessagingRetryOptionsType;

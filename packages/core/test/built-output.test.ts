@@ -91,4 +91,19 @@ setTimeout(() => console.log(Object.keys(require.cache).filter((k) => k.includes
     const out = run('core-app.mjs', resolveScript(`import { WebSocketApp } from '@wsapp/core';`));
     expect(JSON.parse(out)).toEqual({ statusCode: 200, body: '{"pong":1}' });
   });
+
+  it.each([
+    ['CommonJS', 'cjs', (m: string) => `require('${m}')`],
+    ['ESM', 'mjs', (m: string) => `await import('${m}')`],
+  ])('@wsapp/core/store and /middleware share the root entry’s classes (%s)', (_name, ext, load) => {
+    const out = run(
+      `core-subpaths.${ext}`,
+      `const root = ${load('@wsapp/core')}; const store = ${load('@wsapp/core/store')};
+const mw = ${load('@wsapp/core/middleware')};
+console.log(JSON.stringify([store.BaseConnectionStore === root.BaseConnectionStore,
+  store.InvalidChannelError === root.InvalidChannelError, store.WsappError === root.WsappError,
+  typeof mw.tracer, typeof mw.routeMetrics, typeof root.tracer]));`,
+    );
+    expect(JSON.parse(out)).toEqual([true, true, true, 'function', 'function', 'undefined']);
+  });
 });

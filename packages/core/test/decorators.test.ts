@@ -70,16 +70,19 @@ describe('class handlers with TypeScript 5 decorators', () => {
     expect(handlers.seen).toEqual(['connect:c1', 'disconnect:c1']);
   });
 
-  it('refuses a second instance (each route has one handler) and non-method targets', () => {
+  it('allows a second instance (the latest answers), refuses non-method targets', async () => {
     const app = new WebSocketApp({ logger: silentLogger() });
-    class Once {
+    class Twice {
+      constructor(readonly name: string) {}
       @app.route('ping')
       ping() {
-        return 'pong';
+        return this.name;
       }
     }
-    new Once();
-    expect(() => new Once()).toThrow(/already registered/);
+    new Twice('first');
+    new Twice('second');
+    expect((await app.resolve(messageEvent({ action: 'ping' }))).body).toBe('second');
+    expect(() => app.route('ping', () => 'other')).toThrow(/already registered/);
     const decorate = app.route('field') as unknown as (value: undefined, context: { kind: string }) => void;
     expect(() => decorate(undefined, { kind: 'field' })).toThrow(/methods only/);
   });

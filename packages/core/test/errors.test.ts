@@ -80,8 +80,9 @@ describe('errors', () => {
         throw new TypeError('y');
       });
     expect((await app.resolve(messageEvent({ action: 'nf' }))).statusCode).toBe(404);
+    // A value answers as the body with the original error's status: 500 for a plain error.
     expect(await app.resolve(messageEvent({ action: 'range' }))).toEqual({
-      statusCode: 200,
+      statusCode: 500,
       body: '{"error":"out of range"}',
     });
     expect((await app.resolve(messageEvent({ action: 'other' }))).statusCode).toBe(500);

@@ -1,4 +1,4 @@
-import { WebSocketApp } from '@wsapp/core';
+import { WebSocketApp, WebSocketError } from '@wsapp/core';
 import { connectEvent, messageEvent } from '@wsapp/testing';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from './helpers.js';
@@ -32,11 +32,29 @@ describe('subprotocol negotiation on $connect', () => {
     expect(res).toEqual({ statusCode: 200 });
   });
 
-  it('rejects with 400 when the app picks a protocol the client did not offer', async () => {
-    const res = await app().resolve(connectEvent({ protocols: ['graphql-ws'], query: { proto: 'mqtt' } }));
-    expect(res.statusCode).toBe(400);
-    expect(JSON.parse(res.body ?? '').message).toBe('Subprotocol "mqtt" was not offered by the client');
-    expect(res.headers).toBeUndefined();
+  it('answers none (and returns undefined) when the client offered none of the preferred ones', async () => {
+    let chosen: string | undefined = 'unset';
+    const res = await new WebSocketApp({ logger: silentLogger() })
+      .onConnect((ctx) => {
+        chosen = ctx.acceptSubprotocol('mqtt', 'stomp');
+      })
+      .resolve(connectEvent({ protocols: ['graphql-ws'] }));
+    expect(res).toEqual({ statusCode: 200 });
+    expect(chosen).toBeUndefined();
+  });
+
+  it('picks the first preferred protocol the client offered, and lists what it offered', async () => {
+    let offered: readonly string[] = [];
+    const res = await new WebSocketApp({ logger: silentLogger() })
+      .onConnect((ctx) => {
+        offered = ctx.subprotocols;
+        if (ctx.acceptSubprotocol('chat.v3', 'chat.v2', 'chat.v1') === undefined) {
+          throw new WebSocketError(400, 'unsupported subprotocol');
+        }
+      })
+      .resolve(connectEvent({ headers: { 'Sec-WebSocket-Protocol': 'chat.v1, chat.v2' } }));
+    expect(offered).toEqual(['chat.v1', 'chat.v2']);
+    expect(res.headers).toEqual({ 'Sec-WebSocket-Protocol': 'chat.v2' });
   });
 
   it('refuses acceptSubprotocol outside $connect', async () => {

@@ -1,5 +1,5 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import type { DefaultState, WebSocketContext } from '../context/web-socket-context.js';
+import type { DefaultAuthorizer, DefaultState, WebSocketContext } from '../context/web-socket-context.js';
 import type { Logger } from '../logging/logger.js';
 import type { MessengerOptions } from '../messaging/messenger-types.js';
 import type { MetricsSink } from '../metrics/metrics-sink.js';
@@ -7,24 +7,34 @@ import type { Middleware } from '../routing/compose-middleware.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 
 /** A route handler; its return value becomes the route response (see {@link WebSocketApp}). */
-export type RouteHandler<TBody = unknown, TState extends object = DefaultState> = (
-  ctx: WebSocketContext<TBody, TState>,
-) => unknown;
+export type RouteHandler<
+  TBody = unknown,
+  TState extends object = DefaultState,
+  TAuthorizer extends object = DefaultAuthorizer,
+> = (ctx: WebSocketContext<TBody, TState, TAuthorizer>) => unknown;
 
-/** Middleware registered with `app.use()` or a route's `middleware` option. */
-export type AppMiddleware<TState extends object = DefaultState> = Middleware<
-  WebSocketContext<unknown, TState>
->;
+/** Middleware registered with `use()` or a route's `middleware` option. */
+export type AppMiddleware<
+  TState extends object = DefaultState,
+  TAuthorizer extends object = DefaultAuthorizer,
+> = Middleware<WebSocketContext<unknown, TState, TAuthorizer>>;
 
 /**
- * Maps an error to an answer. Return `undefined` to fall back to the default handling, a
- * {@link WebSocketError} to answer its status, or any other value to answer it as a handler's result.
+ * Maps an error to an answer. Return `undefined` to fall back to the next handler (then the
+ * default handling), a {@link WebSocketError} to answer its status, or any other value to answer
+ * it as the body — with the status of the original error (its own for a `WebSocketError`, 400 for
+ * input the store refused, 500 otherwise), so a rejected `$connect` stays rejected.
  * `ctx` is `undefined` when the event was too malformed to build one.
  */
-export type ErrorHandler<TState extends object = DefaultState> = (
-  error: unknown,
-  ctx: WebSocketContext<unknown, TState> | undefined,
-) => unknown;
+export type ErrorHandler<
+  TState extends object = DefaultState,
+  TAuthorizer extends object = DefaultAuthorizer,
+  TError = unknown,
+> = (error: TError, ctx: WebSocketContext<unknown, TState, TAuthorizer> | undefined) => unknown;
+
+/** A class of errors, as `errorHandler()` matches them. */
+// biome-ignore lint/suspicious/noExplicitAny: constructor parameters are irrelevant to matching
+export type ErrorClass<TError extends Error = Error> = abstract new (...args: any[]) => TError;
 
 /** The body type a schema produces, or `unknown` without one. */
 export type InferBody<TSchema> = TSchema extends StandardSchemaV1
@@ -35,24 +45,63 @@ export type InferBody<TSchema> = TSchema extends StandardSchemaV1
 export interface RouteOptions<
   TSchema extends StandardSchemaV1 | undefined,
   TState extends object = DefaultState,
+  TAuthorizer extends object = DefaultAuthorizer,
 > {
   /** A Standard Schema (zod, valibot, …) the JSON body must match; failures answer 400. */
   body?: TSchema;
-  /** Middleware that runs for this route only, inside the app's global middleware. */
-  middleware?: AppMiddleware<TState>[];
+  /** Middleware that runs for this route only, inside the app's (and router's) middleware. */
+  middleware?: AppMiddleware<TState, TAuthorizer>[];
   /**
-   * A two-way route: its return value reaches the client. API Gateway sends a route's answer
-   * back only when the route has a route response (`$default` key), so deploy templates must
-   * declare one for exactly these routes (see {@link WebSocketApp.twoWayRouteKeys}). Default
-   * `false`: a one-way route never replies, whatever it returns; push with `ctx.send`.
-   * For `route()` and `onDefault()` only: `$connect`'s answer always matters and `$disconnect`'s
-   * never does, so `onConnect`/`onDisconnect` refuse it with a `TypeError`.
+   * Whether the route is two-way: only two-way routes' return values reach the client on API
+   * Gateway (a route response is declared for them). One-way by default.
    */
   twoWay?: boolean;
 }
 
+/** Options of `onConnect()`: a route's options plus schemas for the query string and headers. */
+export interface ConnectOptions<
+  TQuery extends StandardSchemaV1 | undefined,
+  THeaders extends StandardSchemaV1 | undefined,
+  TState extends object = DefaultState,
+  TAuthorizer extends object = DefaultAuthorizer,
+> extends RouteOptions<undefined, TState, TAuthorizer> {
+  /** A Standard Schema for `ctx.query`; a mismatch answers 400 (with the issues) before the handler runs. */
+  query?: TQuery;
+  /**
+   * A Standard Schema for `ctx.headers` (names lower-cased); a mismatch answers 401 (without the
+   * issues) before the handler runs.
+   */
+  headers?: THeaders;
+}
+
+/** The `$connect` context: `query` and `headers` typed by their schemas' output when given. */
+export type ConnectContext<
+  TQuery extends StandardSchemaV1 | undefined,
+  THeaders extends StandardSchemaV1 | undefined,
+  TState extends object = DefaultState,
+  TAuthorizer extends object = DefaultAuthorizer,
+> = Omit<WebSocketContext<unknown, TState, TAuthorizer>, 'query' | 'headers'> & {
+  /** The query string, as the `query` schema output it. */
+  readonly query: [TQuery] extends [StandardSchemaV1]
+    ? StandardSchemaV1.InferOutput<TQuery>
+    : Readonly<Record<string, string>>;
+  /** The headers (lower-cased names), as the `headers` schema output them. */
+  readonly headers: [THeaders] extends [StandardSchemaV1]
+    ? StandardSchemaV1.InferOutput<THeaders>
+    : Readonly<Record<string, string>>;
+};
+
+/** Options of `include()`. */
+export interface IncludeOptions {
+  /** Prepended to the router's custom route keys (not to `$connect`, `$disconnect`, `$default`). */
+  prefix?: string;
+}
+
 /** Options of {@link WebSocketApp}. */
-export interface WebSocketAppOptions {
+export interface WebSocketAppOptions<
+  TState extends object = DefaultState,
+  TAuthorizer extends object = DefaultAuthorizer,
+> {
   /**
    * In-Lambda routing for APIs that send every message to `$default`: an expression like
    * `$request.body.action` whose value in a `$default` message's JSON body picks the route.
@@ -78,12 +127,13 @@ export interface WebSocketAppOptions {
    * Without it every join is allowed: use it whenever channel names come from clients.
    */
   authorizeJoin?: (
-    ctx: WebSocketContext<unknown, DefaultState>,
+    ctx: WebSocketContext<unknown, TState, TAuthorizer>,
     channel: string,
   ) => boolean | Promise<boolean>;
   /**
    * Where metrics go (a Powertools `Metrics` fits): `RouteLatency` per event, and broadcast
-   * delivered/gone/failed counts. See {@link MetricsSink}.
+   * delivered/gone/failed counts. See {@link MetricsSink}; per-route metrics with a route-key
+   * dimension come from `routeMetrics()` in `@wsapp/core/middleware`.
    */
   metrics?: MetricsSink;
   /** Messaging settings for `ctx.send`, `ctx.broadcast` and `app.broadcast`. */

@@ -1,6 +1,5 @@
-import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { type AppServices, RequestContext } from '../context/request-context.js';
-import type { DefaultState, WebSocketContext } from '../context/web-socket-context.js';
+import type { DefaultAuthorizer, DefaultState } from '../context/web-socket-context.js';
 import { WebSocketError } from '../errors/web-socket-error.js';
 import { checkEvent } from '../events/check-event.js';
 import type { LambdaContext, WebSocketEvent, WebSocketResponse } from '../events/event-types.js';
@@ -12,63 +11,41 @@ import { Messenger } from '../messaging/messenger.js';
 import type { BroadcastOptions, BroadcastReport, BroadcastTarget } from '../messaging/messenger-types.js';
 import type { MessageData } from '../messaging/payload.js';
 import { type MetricsSink, recordMetric } from '../metrics/metrics-sink.js';
-import { composeMiddleware } from '../routing/compose-middleware.js';
 import { compileRouteSelection, type RouteSelector } from '../routing/route-selection.js';
 import { errorResponse, toResponse } from '../routing/to-response.js';
 import type { ConnectionStore } from '../store/connection-store.js';
-import { InvalidChannelError, InvalidDataError, TooManyChannelsError } from '../store/store-errors.js';
-import { validateBody } from '../validation/validate-body.js';
-import { type RouteDecorator, routeDecorator } from './route-decorator.js';
-import type {
-  AppMiddleware,
-  ErrorHandler,
-  InferBody,
-  RouteHandler,
-  RouteOptions,
-  WebSocketAppOptions,
-} from './types.js';
+import { type CompiledRoute, compileRoutes, type RouteTable } from './compile-routes.js';
+import { clientInputError, type ErrorLevel, errorLevel, errorStatus, handlersFor } from './error-matching.js';
+import { registrationGeneration } from './route-definitions.js';
+import { definitionsOf, RouteRegistry } from './route-registry.js';
+import { routeResponse } from './route-response.js';
+import type { WebSocketAppOptions } from './types.js';
 
-type AnyContext = RequestContext<unknown, object>;
-
-/** What the registration methods accept: a handler, options and a handler, or options alone (decorator). */
-type RegisterArgs<TState extends object> = [
-  (RouteOptions<StandardSchemaV1 | undefined, TState> | RouteHandler<never, TState>)?,
-  RouteHandler<never, TState>?,
-];
-
-interface Route {
-  readonly key: string;
-  readonly handler: RouteHandler<unknown, object>;
-  readonly schema: StandardSchemaV1 | undefined;
-  readonly middleware: readonly AppMiddleware<object>[];
-  readonly twoWay: boolean;
-  /**
-   * Middleware + validation + handler, built on first use and dropped when middleware changes.
-   * Answers the result or a promise of it, and may throw synchronously.
-   */
-  run: ((ctx: AnyContext) => unknown) | undefined;
-}
+type AnyContext = RequestContext<unknown, object, object>;
 
 const CONNECT = '$connect';
 const DISCONNECT = '$disconnect';
 const DEFAULT = '$default';
+const INTERNAL = () => new WebSocketError(500, 'Internal server error');
 
 /**
  * Routes API Gateway WebSocket events to handlers.
  *
  * @example
  * ```ts
- * const app = new WebSocketApp();
- * app.onConnect((ctx) => { if (!ctx.authorizer) throw new WebSocketError(401, 'unauthorized'); });
+ * const app = new WebSocketApp<{ user?: string }, { principalId: string }>();
+ * app.onConnect((ctx) => { if (!ctx.authorizer?.principalId) throw new WebSocketError(401, 'unauthorized'); });
  * app.route('ping', () => ({ pong: true }));
  * export const handler = app.handler();
  * ```
  *
  * @typeParam TState - the type of `ctx.state`, shared by middleware and handlers
+ * @typeParam TAuthorizer - the type of `ctx.authorizer` (the Lambda authorizer's context)
  */
-export class WebSocketApp<TState extends object = DefaultState> {
-  readonly #routes = new Map<string, Route>();
-  readonly #middleware: AppMiddleware<object>[] = [];
+export class WebSocketApp<
+  TState extends object = DefaultState,
+  TAuthorizer extends object = DefaultAuthorizer,
+> extends RouteRegistry<TState, TAuthorizer> {
   readonly #selector: RouteSelector | undefined;
   readonly #logger: Logger;
   readonly #services: AppServices;
@@ -77,10 +54,15 @@ export class WebSocketApp<TState extends object = DefaultState> {
   readonly #metrics: MetricsSink | undefined;
   #messenger: Messenger | undefined;
   #warnedCustomDomain = false;
-  #errorHandler: ErrorHandler<object> | undefined;
   #warnedNoConnect = false;
+  #table: RouteTable | undefined;
+  #compiledAt = -1;
+  #appLevels: readonly ErrorLevel[] = [];
+  readonly #reported = new WeakSet<object>();
+  readonly #reportedProblems = new Set<string>();
 
-  constructor(options: WebSocketAppOptions = {}) {
+  constructor(options: WebSocketAppOptions<TState, TAuthorizer> = {}) {
+    super();
     this.#selector =
       options.routeSelection === undefined ? undefined : compileRouteSelection(options.routeSelection);
     this.#logger = options.logger ?? console;
@@ -89,7 +71,7 @@ export class WebSocketApp<TState extends object = DefaultState> {
       tracking: options.store !== undefined && options.autoTrack !== false,
       messenger: () => this.messenger,
       endpointFor: (event) => this.#endpointFor(event),
-      authorizeJoin: options.authorizeJoin,
+      authorizeJoin: options.authorizeJoin as AppServices['authorizeJoin'],
     };
     this.#endpoint = options.endpoint;
     this.#messagingOptions = options.messaging;
@@ -133,91 +115,14 @@ export class WebSocketApp<TState extends object = DefaultState> {
     return this.#services.store;
   }
 
-  /**
-   * Registers the `$connect` handler: throw a {@link WebSocketError} (or any error) to reject.
-   * Without a handler, returns a method decorator: `@app.onConnect() connect(ctx) { … }`.
-   */
-  onConnect(handler: RouteHandler<unknown, TState>): this;
-  onConnect(options: RouteOptions<undefined, TState>, handler: RouteHandler<unknown, TState>): this;
-  onConnect(options?: RouteOptions<undefined, TState>): RouteDecorator<unknown, TState>;
-  onConnect(...args: RegisterArgs<TState>): unknown {
-    return this.#register(CONNECT, args);
-  }
-
-  /**
-   * Registers the `$disconnect` handler. Its answer is ignored by API Gateway.
-   * Without a handler, returns a method decorator.
-   */
-  onDisconnect(handler: RouteHandler<unknown, TState>): this;
-  onDisconnect(options: RouteOptions<undefined, TState>, handler: RouteHandler<unknown, TState>): this;
-  onDisconnect(options?: RouteOptions<undefined, TState>): RouteDecorator<unknown, TState>;
-  onDisconnect(...args: RegisterArgs<TState>): unknown {
-    return this.#register(DISCONNECT, args);
-  }
-
-  /**
-   * Registers the `$default` handler: messages no other route matched.
-   * Without a handler, returns a method decorator.
-   */
-  onDefault(handler: RouteHandler<unknown, TState>): this;
-  onDefault<TSchema extends StandardSchemaV1 | undefined>(
-    options: RouteOptions<TSchema, TState>,
-    handler: RouteHandler<InferBody<TSchema>, TState>,
-  ): this;
-  onDefault<TSchema extends StandardSchemaV1 | undefined = undefined>(
-    options?: RouteOptions<TSchema, TState>,
-  ): RouteDecorator<InferBody<TSchema>, TState>;
-  onDefault(...args: RegisterArgs<TState>): unknown {
-    return this.#register(DEFAULT, args);
-  }
-
-  /**
-   * Registers a handler for a custom route key. With `options.body`, the JSON body is validated
-   * and `ctx.body` typed by the schema's output. Without a handler, returns a TypeScript 5 method
-   * decorator (`@app.route('subscribe') subscribe(ctx) { … }`, `this` bound to the instance).
-   */
-  route(routeKey: string, handler: RouteHandler<unknown, TState>): this;
-  route<TSchema extends StandardSchemaV1 | undefined>(
-    routeKey: string,
-    options: RouteOptions<TSchema, TState>,
-    handler: RouteHandler<InferBody<TSchema>, TState>,
-  ): this;
-  route<TSchema extends StandardSchemaV1 | undefined = undefined>(
-    routeKey: string,
-    options?: RouteOptions<TSchema, TState>,
-  ): RouteDecorator<InferBody<TSchema>, TState>;
-  route(routeKey: string, ...args: RegisterArgs<TState>): unknown {
-    if (typeof routeKey !== 'string' || routeKey.length === 0) {
-      throw new TypeError('route key must be a non-empty string');
-    }
-    return this.#register(routeKey, args);
-  }
-
-  /** Adds middleware that runs around every route, in registration order (onion model). */
-  use(middleware: AppMiddleware<TState>): this {
-    this.#middleware.push(middleware as AppMiddleware<object>);
-    for (const route of this.#routes.values()) route.run = undefined;
-    return this;
-  }
-
-  /** Maps errors thrown by handlers and middleware to answers (see {@link ErrorHandler}). */
-  onError(handler: ErrorHandler<TState>): this {
-    this.#errorHandler = handler as ErrorHandler<object>;
-    return this;
-  }
-
-  /** The route keys this app handles, including `$connect`, `$disconnect` and `$default`. */
+  /** The route keys this app handles (included routers' with their prefix), `$connect`, `$disconnect`, `$default` too. */
   get routeKeys(): string[] {
-    return [...this.#routes.keys()];
+    return [...this.#routes().routes.keys()];
   }
 
-  /**
-   * The message routes declared `twoWay` (see {@link RouteOptions.twoWay}): the routes whose
-   * answers reach the client, and so the routes a deploy template gives a route response.
-   * `serve()` from `@wsapp/local` reads it.
-   */
-  get twoWayRouteKeys(): string[] {
-    return [...this.#routes.values()].filter((route) => route.twoWay).map((route) => route.key);
+  /** The route keys declared `twoWay` (included routers' with their prefix): their results reach the client. */
+  get twoWayRouteKeys(): readonly string[] {
+    return this.#routes().twoWayKeys;
   }
 
   /** The Lambda handler function: `export const handler = app.handler();`. */
@@ -226,8 +131,9 @@ export class WebSocketApp<TState extends object = DefaultState> {
   }
 
   /**
-   * Dispatches one event and returns the integration response. Never rejects: malformed events,
-   * validation failures and handler errors all become responses with a 4xx/5xx status.
+   * Dispatches one event and returns the integration response. Never rejects, whatever the event
+   * or the handlers' values: malformed events, validation failures, handler errors and results
+   * JSON cannot carry all become responses with a 4xx/5xx status.
    */
   resolve(event: WebSocketEvent, lambdaContext?: LambdaContext): Promise<WebSocketResponse> {
     // Not `async`: returning #dispatch's promise from an async function would wrap it in another
@@ -250,38 +156,56 @@ export class WebSocketApp<TState extends object = DefaultState> {
     event: WebSocketEvent,
     lambdaContext: LambdaContext | undefined,
   ): Promise<WebSocketResponse> {
-    const problem = checkEvent(event);
-    if (problem !== undefined) {
-      this.#logger.warn('wsapp: malformed event', { problem });
-      return errorResponse(new WebSocketError(400, 'Malformed event'));
-    }
-    this.#warnIfNoConnectRoute();
     let ctx: AnyContext | undefined;
-    let response: WebSocketResponse;
     try {
-      const rawBody = readBody(event);
-      const routeKey = event.requestContext.routeKey;
-      ctx = new RequestContext<unknown, object>(event, lambdaContext, routeKey, rawBody, this.#services);
-      const route = this.#select(routeKey, ctx);
-      if (route === undefined) {
-        response = this.#noRoute(ctx);
-      } else {
-        if (route.key !== routeKey) {
-          // Selected in-Lambda: the new context keeps the body already parsed for selection.
-          const selected = new RequestContext(event, lambdaContext, route.key, rawBody, this.#services);
-          selected.setBody(ctx.parsedBody());
-          ctx = selected;
-        }
-        route.run ??= this.#build(route);
-        const out = route.run(ctx);
-        // Await only when there is something to wait for: a sync handler without middleware costs no tick.
-        response = toResponse(isThenable(out) ? await out : out, subprotocolHeader(ctx));
+      const table = this.#routes();
+      const problem = checkEvent(event);
+      if (problem !== undefined) {
+        this.#logger.warn('wsapp: malformed event', { problem });
+        return errorResponse(new WebSocketError(400, 'Malformed event'));
       }
-    } catch (error) {
-      response = await this.#handleError(error, ctx);
+      this.#warnIfNoConnectRoute(table);
+      let route: CompiledRoute | undefined;
+      let response: WebSocketResponse;
+      try {
+        const rawBody = readBody(event);
+        const routeKey = event.requestContext.routeKey;
+        ctx = new RequestContext<unknown, object, object>(
+          event,
+          lambdaContext,
+          routeKey,
+          rawBody,
+          this.#services,
+        );
+        route = this.#select(table, routeKey, ctx);
+        if (route === undefined) {
+          response = this.#noRoute(ctx);
+        } else {
+          if (route.key !== routeKey) {
+            // Selected in-Lambda: the new context keeps the body already parsed for selection.
+            const selected = new RequestContext<unknown, object, object>(
+              event,
+              lambdaContext,
+              route.key,
+              rawBody,
+              this.#services,
+            );
+            selected.setBody(ctx.parsedBody());
+            ctx = selected;
+          }
+          const out = route.run(ctx);
+          // Await only when there is something to wait for: a sync handler without middleware costs no tick.
+          response = routeResponse(isThenable(out) ? await out : out, ctx);
+        }
+      } catch (error) {
+        response = await this.#handleError(error, ctx, route?.errorLevels ?? this.#appLevels);
+      }
+      if (ctx !== undefined && this.#services.tracking) return await this.#track(ctx, response);
+      return response;
+    } catch {
+      // Only our own error path can land here (e.g. a logger that throws): answer, never reject.
+      return errorResponse(INTERNAL(), ctx?.requestId);
     }
-    if (ctx !== undefined && this.#services.tracking) return this.#track(ctx, response);
-    return response;
   }
 
   /**
@@ -301,83 +225,64 @@ export class WebSocketApp<TState extends object = DefaultState> {
           ...(endpoint === undefined ? {} : { endpoint }),
         });
       } catch (error) {
+        const refused = clientInputError(error);
+        if (refused !== undefined) {
+          // The client's own input: answered 400, and logged without it (its message holds it).
+          this.#logger.warn('wsapp: the store refused the connection', { ...meta, reason: refused.message });
+          return errorResponse(refused, ctx.requestId);
+        }
         this.#logger.error('wsapp: could not record the connection; rejecting it', { ...meta, error });
-        return errorResponse(new WebSocketError(500, 'Internal server error'), ctx.requestId);
+        return errorResponse(INTERNAL(), ctx.requestId);
       }
     } else if (ctx.eventType === 'DISCONNECT') {
       try {
         await store.unregister(ctx.connectionId);
       } catch (error) {
         this.#logger.error('wsapp: could not remove the connection from the store', { ...meta, error });
-        return errorResponse(new WebSocketError(500, 'Internal server error'), ctx.requestId);
+        return errorResponse(INTERNAL(), ctx.requestId);
       }
     }
     return response;
   }
 
-  /** A handler registers now; options alone (or nothing) answer a decorator that registers later. */
-  #register(key: string, args: RegisterArgs<TState>): this | RouteDecorator<never, TState> {
-    const [a, b] = args;
-    const decorating = args.length === 0 || (args.length === 1 && (a === undefined || isOptions(a)));
-    if (!decorating) return this.#add(key, a as RouteHandler<unknown, TState>, b);
-    const options = (a ?? {}) as RouteOptions<StandardSchemaV1 | undefined, TState>;
-    return routeDecorator<never, TState>((handler) => {
-      this.#add(key, options, handler as RouteHandler<never, TState>);
-    });
+  /** The compiled route table; recompiled after any registration on this app or a router it includes. */
+  #routes(): RouteTable {
+    const generation = registrationGeneration();
+    if (this.#table !== undefined && this.#compiledAt === generation) return this.#table;
+    const definitions = definitionsOf(this as unknown as RouteRegistry<object, object>);
+    const table = compileRoutes(definitions);
+    this.#table = table;
+    this.#compiledAt = generation;
+    this.#appLevels = [errorLevel(definitions)];
+    this.#report(table);
+    return table;
   }
 
-  #add(
-    key: string,
-    a: RouteOptions<StandardSchemaV1 | undefined, TState> | RouteHandler<unknown, TState>,
-    b: RouteHandler<never, TState> | undefined,
-  ): this {
-    const [options, handler] = typeof a === 'function' ? [{}, a] : [a, b];
-    if (typeof handler !== 'function') throw new TypeError(`handler for ${key} must be a function`);
-    if (this.#routes.has(key)) throw new TypeError(`a handler for ${key} is already registered`);
-    if (options.twoWay !== undefined && (key === CONNECT || key === DISCONNECT)) {
-      throw new TypeError(`twoWay is for message routes, not ${key}`);
+  #report(table: RouteTable): void {
+    for (const problem of table.problems) {
+      if (this.#reportedProblems.has(problem)) continue;
+      this.#reportedProblems.add(problem);
+      this.#logger.error(`wsapp: ${problem}`);
     }
-    this.#routes.set(key, {
-      key,
-      handler: handler as RouteHandler<unknown, object>,
-      schema: options.body,
-      middleware: (options.middleware ?? []) as AppMiddleware<object>[],
-      twoWay: options.twoWay === true,
-      run: undefined,
-    });
-    return this;
+    for (const decorator of table.decorators) {
+      if (this.#reported.has(decorator)) continue;
+      this.#reported.add(decorator);
+      this.#logger.error(
+        decorator.applied
+          ? `wsapp: the route decorator for ${decorator.key} was applied, but no instance of its class was created: the route is not registered`
+          : `wsapp: a route decorator for ${decorator.key} was created but never applied to a method (a handler missing?): the route is not registered`,
+      );
+    }
   }
 
-  #select(routeKey: string, ctx: AnyContext): Route | undefined {
-    const direct = this.#routes.get(routeKey);
+  #select(table: RouteTable, routeKey: string, ctx: AnyContext): CompiledRoute | undefined {
+    const direct = table.routes.get(routeKey);
     if (routeKey !== DEFAULT || this.#selector === undefined) return direct;
     const selected = this.#selector(ctx.parsedBody());
-    const route = selected === undefined ? undefined : this.#routes.get(selected);
+    const route = selected === undefined ? undefined : table.routes.get(selected);
     // $connect/$disconnect are never selectable from a message body.
     if (route !== undefined && route.key !== CONNECT && route.key !== DISCONNECT) return route;
     return direct;
-  }
-
-  #build(route: Route): (ctx: AnyContext) => unknown {
-    const { schema, handler } = route;
-    // Synchronous schemas (zod, valibot, …) validate without a promise; async ones are awaited.
-    const inner = schema
-      ? (ctx: AnyContext) => {
-          const body = validateBody(schema, ctx.parsedBody());
-          if (body instanceof Promise) {
-            return body.then((value) => {
-              ctx.setBody(value);
-              return handler(ctx);
-            });
-          }
-          ctx.setBody(body);
-          return handler(ctx);
-        }
-      : handler;
-    return composeMiddleware<WebSocketContext<unknown, object>>(
-      [...this.#middleware, ...route.middleware],
-      inner as (ctx: WebSocketContext<unknown, object>) => unknown,
-    ) as (ctx: AnyContext) => unknown;
   }
 
   #noRoute(ctx: AnyContext): WebSocketResponse {
@@ -391,30 +296,50 @@ export class WebSocketApp<TState extends object = DefaultState> {
     return errorResponse(new WebSocketError(404, 'No route for this message'), ctx.requestId);
   }
 
-  async #handleError(error: unknown, ctx: AnyContext | undefined): Promise<WebSocketResponse> {
+  async #handleError(
+    error: unknown,
+    ctx: AnyContext | undefined,
+    levels: readonly ErrorLevel[],
+  ): Promise<WebSocketResponse> {
     let failure = error;
-    if (this.#errorHandler !== undefined) {
+    for (const handler of handlersFor(error, levels)) {
+      let mapped: unknown;
       try {
-        const mapped = await this.#errorHandler(error, ctx);
-        if (mapped instanceof WebSocketError) failure = mapped;
-        else if (mapped !== undefined) return toResponse(mapped, ctx && subprotocolHeader(ctx));
+        mapped = await handler(error, ctx);
       } catch (thrown) {
         failure = thrown;
+        break;
       }
+      if (mapped === undefined) continue;
+      if (isWebSocketError(mapped)) {
+        failure = mapped;
+        break;
+      }
+      // A value answers as the body, with the original error's status: a handler cannot turn a
+      // rejected $connect into an accepted one.
+      return this.#mappedResponse(mapped, errorStatus(error), ctx);
     }
     const meta = ctx && { connectionId: ctx.connectionId, routeKey: ctx.routeKey, requestId: ctx.requestId };
     // A channel name or data the store refuses is bad input (often client-chosen), not a fault:
     // 400, and nothing of the client's input in the error log.
-    if (failure instanceof InvalidChannelError) failure = new WebSocketError(400, 'Invalid channel name');
-    else if (failure instanceof TooManyChannelsError) failure = new WebSocketError(400, 'Too many channels');
-    else if (failure instanceof InvalidDataError)
-      failure = new WebSocketError(400, 'Invalid connection data');
-    if (failure instanceof WebSocketError) {
+    const refused = clientInputError(failure);
+    if (refused !== undefined) return errorResponse(refused, ctx?.requestId);
+    if (isWebSocketError(failure)) {
       if (failure.statusCode >= 500) this.#logger.error('wsapp: request failed', { ...meta, error: failure });
       return errorResponse(failure, ctx?.requestId);
     }
     this.#logger.error('wsapp: unhandled error in handler', { ...meta, error: failure });
-    return errorResponse(new WebSocketError(500, 'Internal server error'), ctx?.requestId);
+    return errorResponse(INTERNAL(), ctx?.requestId);
+  }
+
+  #mappedResponse(value: unknown, statusCode: number, ctx: AnyContext | undefined): WebSocketResponse {
+    try {
+      const { body } = toResponse(value);
+      return body === undefined ? { statusCode } : { statusCode, body };
+    } catch (error) {
+      this.#logger.error('wsapp: an error handler returned a value JSON cannot carry', { error });
+      return errorResponse(INTERNAL(), ctx?.requestId);
+    }
   }
 
   /** Endpoint option > event's own endpoint; custom domains without the option warn once and use records. */
@@ -433,14 +358,22 @@ export class WebSocketApp<TState extends object = DefaultState> {
     return derived;
   }
 
-  #warnIfNoConnectRoute(): void {
+  #warnIfNoConnectRoute(table: RouteTable): void {
     if (this.#warnedNoConnect) return;
     this.#warnedNoConnect = true;
-    if (!this.#routes.has(CONNECT)) {
+    if (!table.routes.has(CONNECT)) {
       this.#logger.warn(
         'wsapp: no $connect handler registered; every connection is accepted without authentication',
       );
     }
+  }
+}
+
+function isWebSocketError(value: unknown): value is WebSocketError {
+  try {
+    return value instanceof WebSocketError;
+  } catch {
+    return false; // a revoked Proxy
   }
 }
 
@@ -450,12 +383,4 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     (((typeof value === 'object' && value !== null) || typeof value === 'function') &&
       typeof (value as { then?: unknown }).then === 'function')
   );
-}
-
-function isOptions(value: unknown): value is RouteOptions<StandardSchemaV1, object> {
-  return typeof value === 'object' && value !== null;
-}
-
-function subprotocolHeader(ctx: AnyContext): Record<string, string> | undefined {
-  return ctx.subprotocol === undefined ? undefined : { 'Sec-WebSocket-Protocol': ctx.subprotocol };
 }

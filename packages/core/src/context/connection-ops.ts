@@ -1,4 +1,4 @@
-import { WsappError } from '../errors/wsapp-error.js';
+import { NoStoreError } from '../errors/app-errors.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 import { assertChannel, DEFAULT_LIMITS } from '../store/store-validation.js';
 
@@ -41,7 +41,7 @@ export function flattenChannels(args: ChannelArgs): string[] {
 
 export function requireStore(store: ConnectionStore | undefined, operation: string): ConnectionStore {
   if (store === undefined) {
-    throw new WsappError('NoStore', `ctx.${operation}() needs a store: new WebSocketApp({ store })`);
+    throw new NoStoreError(`ctx.${operation}()`);
   }
   return store;
 }

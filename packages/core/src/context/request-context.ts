@@ -1,5 +1,5 @@
+import { SendDuringConnectError } from '../errors/app-errors.js';
 import { WebSocketError } from '../errors/web-socket-error.js';
-import { WsappError } from '../errors/wsapp-error.js';
 import type { LambdaContext, WebSocketEvent, WebSocketEventType } from '../events/event-types.js';
 import { NOT_JSON, parseJson } from '../events/read-body.js';
 import type { Messenger } from '../messaging/messenger.js';
@@ -8,9 +8,10 @@ import type { MessageData } from '../messaging/payload.js';
 import type { ConnectionRecord } from '../store/connection-record.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 import { type ChannelArgs, flattenChannels, PendingConnection, requireStore } from './connection-ops.js';
-import type { DefaultState, WebSocketContext } from './web-socket-context.js';
+import type { DefaultAuthorizer, DefaultState, WebSocketContext } from './web-socket-context.js';
 
 const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
+const NONE: readonly string[] = Object.freeze([]);
 
 /** What the app shares with every context it creates. */
 export interface AppServices {
@@ -23,7 +24,7 @@ export interface AppServices {
   endpointFor(event: WebSocketEvent): string | undefined;
   /** The app's join policy, if any. */
   readonly authorizeJoin:
-    | ((ctx: WebSocketContext, channel: string) => boolean | Promise<boolean>)
+    | ((ctx: WebSocketContext<unknown, object, object>, channel: string) => boolean | Promise<boolean>)
     | undefined;
 }
 
@@ -31,8 +32,11 @@ export interface AppServices {
  * The context object handed to middleware and handlers. Fields that cost work (headers, query,
  * JSON body) are computed on first read, so routes that ignore them pay nothing.
  */
-export class RequestContext<TBody = unknown, TState extends object = DefaultState>
-  implements WebSocketContext<TBody, TState>
+export class RequestContext<
+  TBody = unknown,
+  TState extends object = DefaultState,
+  TAuthorizer extends object = DefaultAuthorizer,
+> implements WebSocketContext<TBody, TState, TAuthorizer>
 {
   readonly event: WebSocketEvent;
   readonly lambdaContext: LambdaContext | undefined;
@@ -103,6 +107,12 @@ export class RequestContext<TBody = unknown, TState extends object = DefaultStat
     return (parsed === NOT_JSON ? undefined : parsed) as TBody;
   }
 
+  /** Replaces `query` / `headers` with a `$connect` schema's validated output. */
+  setConnectInput(part: 'query' | 'headers', value: unknown): void {
+    if (part === 'query') this.#query = value as Record<string, string>;
+    else this.#headers = value as Record<string, string>;
+  }
+
   get headers(): Readonly<Record<string, string>> {
     if (this.#headers === undefined) this.#headers = lowerCaseKeys(this.event.headers);
     return this.#headers;
@@ -113,9 +123,9 @@ export class RequestContext<TBody = unknown, TState extends object = DefaultStat
     return this.#query;
   }
 
-  get authorizer(): Readonly<Record<string, unknown>> | undefined {
+  get authorizer(): Readonly<TAuthorizer> | undefined {
     const authorizer = this.event.requestContext.authorizer;
-    return typeof authorizer === 'object' && authorizer !== null ? authorizer : undefined;
+    return typeof authorizer === 'object' && authorizer !== null ? (authorizer as TAuthorizer) : undefined;
   }
 
   get endpoint(): string | undefined {
@@ -127,15 +137,24 @@ export class RequestContext<TBody = unknown, TState extends object = DefaultStat
     return typeof ip === 'string' ? ip : undefined;
   }
 
-  acceptSubprotocol(name: string): void {
+  get subprotocols(): readonly string[] {
+    if (this.eventType !== 'CONNECT') return NONE;
+    const header = this.headers['sec-websocket-protocol'];
+    if (header === undefined) return NONE;
+    return header
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p.length > 0);
+  }
+
+  acceptSubprotocol(...preferred: string[]): string | undefined {
     if (this.eventType !== 'CONNECT') {
       throw new WebSocketError(400, 'acceptSubprotocol() is only allowed on $connect', { expose: false });
     }
-    const offered = (this.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
-    if (!offered.includes(name)) {
-      throw new WebSocketError(400, `Subprotocol ${JSON.stringify(name)} was not offered by the client`);
-    }
-    this.subprotocol = name;
+    const offered = this.subprotocols;
+    const chosen = preferred.find((name) => offered.includes(name));
+    this.subprotocol = chosen;
+    return chosen;
   }
 
   async connection(): Promise<ConnectionRecord | undefined> {
@@ -148,7 +167,7 @@ export class RequestContext<TBody = unknown, TState extends object = DefaultStat
     const policy = this.#services.authorizeJoin;
     if (policy !== undefined) {
       for (const channel of list) {
-        if ((await policy(this as unknown as WebSocketContext, channel)) !== true) {
+        if ((await policy(this, channel)) !== true) {
           throw new WebSocketError(403, `Not allowed to join ${JSON.stringify(channel)}`);
         }
       }
@@ -170,11 +189,7 @@ export class RequestContext<TBody = unknown, TState extends object = DefaultStat
 
   async send(data: MessageData): Promise<'sent' | 'gone'> {
     if (this.eventType === 'CONNECT') {
-      throw new WsappError(
-        'SendDuringConnect',
-        'ctx.send() is not possible during $connect: API Gateway answers 410 until the connection is accepted. ' +
-          'Send from a route, or have the client send a first message.',
-      );
+      throw new SendDuringConnectError();
     }
     const endpoint = this.#services.endpointFor(this.event);
     return this.#services.messenger().send(this.connectionId, data, this.#callOptions(endpoint));

@@ -7,14 +7,22 @@ import type { ChannelArgs } from './connection-ops.js';
 /** The default shape of `ctx.state` when the app does not declare one. */
 export type DefaultState = Record<string, unknown>;
 
+/** The default shape of `ctx.authorizer` when the app does not declare one. */
+export type DefaultAuthorizer = Record<string, unknown>;
+
 /**
  * What every handler and middleware receives: the event, its parsed parts, and the operations
  * on the connection.
  *
  * @typeParam TBody - the parsed (and, with a schema, validated) message body
  * @typeParam TState - the per-request bag middleware fills for handlers
+ * @typeParam TAuthorizer - the Lambda authorizer's context (`ctx.authorizer`)
  */
-export interface WebSocketContext<TBody = unknown, TState extends object = DefaultState> {
+export interface WebSocketContext<
+  TBody = unknown,
+  TState extends object = DefaultState,
+  TAuthorizer extends object = DefaultAuthorizer,
+> {
   /** The raw API Gateway event. */
   readonly event: WebSocketEvent;
   /** The Lambda context, when the handler was invoked by Lambda. */
@@ -36,7 +44,7 @@ export interface WebSocketContext<TBody = unknown, TState extends object = Defau
   /** `$connect` query string parameters; `{}` otherwise. */
   readonly query: Readonly<Record<string, string>>;
   /** The Lambda authorizer's context, present on every event once an authorizer ran on `$connect`. */
-  readonly authorizer: Readonly<Record<string, unknown>> | undefined;
+  readonly authorizer: Readonly<TAuthorizer> | undefined;
   /** The client's IP address as API Gateway saw it. */
   readonly sourceIp: string | undefined;
   /**
@@ -47,11 +55,15 @@ export interface WebSocketContext<TBody = unknown, TState extends object = Defau
   readonly endpoint: string | undefined;
   /** Per-request bag for middleware to hand values to handlers. */
   state: TState;
+  /** `$connect` only: the subprotocols the client offered in `Sec-WebSocket-Protocol`, in its order; `[]` otherwise. */
+  readonly subprotocols: readonly string[];
   /**
-   * `$connect` only: agree on a subprotocol the client offered in `Sec-WebSocket-Protocol`.
-   * Throws a 400 {@link WebSocketError} if the client did not offer it, or outside `$connect`.
+   * `$connect` only: picks the first of `preferred` that the client offered, answers it in
+   * `Sec-WebSocket-Protocol`, and returns it; returns `undefined` (and answers none) when the
+   * client offered none of them, so the handler decides whether to reject.
+   * Throws a 400 {@link WebSocketError} outside `$connect`.
    */
-  acceptSubprotocol(name: string): void;
+  acceptSubprotocol(...preferred: string[]): string | undefined;
   /**
    * The connection's stored record. On `$connect` (before it is recorded) answers `undefined`.
    * Needs the app's `store`.

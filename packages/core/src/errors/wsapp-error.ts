@@ -1,12 +1,15 @@
+import type { WsappErrorCode } from './error-codes.js';
+
 /**
  * Base class of every error wsapp throws, so callers can catch the library's errors in one place.
- * `code` is stable and machine-readable; `message` is for humans.
+ * `code` is stable and machine-readable (one subclass per code, see {@link WsappErrorCode});
+ * `message` is for humans.
  */
 export class WsappError extends Error {
   /** Stable identifier of the error kind, e.g. `ConnectionNotFound`. */
-  readonly code: string;
+  readonly code: WsappErrorCode | (string & {});
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: WsappErrorCode | (string & {}), message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;

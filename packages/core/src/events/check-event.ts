@@ -5,6 +5,14 @@ import type { WebSocketEvent } from './event-types.js';
  * `undefined` when the event can be dispatched. Never throws, whatever the input.
  */
 export function checkEvent(event: unknown): string | undefined {
+  try {
+    return firstProblem(event);
+  } catch {
+    return 'event cannot be read (a throwing getter or a revoked Proxy)';
+  }
+}
+
+function firstProblem(event: unknown): string | undefined {
   if (typeof event !== 'object' || event === null) return 'event is not an object';
   const rc = (event as { requestContext?: unknown }).requestContext;
   if (typeof rc !== 'object' || rc === null) return 'event has no requestContext';

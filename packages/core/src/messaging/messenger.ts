@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type FanOutData, type FanOutOptions, type FanOutResult, fanOut } from '../fanout/fan-out.js';
+import { NoStoreError } from '../errors/app-errors.js';
 import type { Logger } from '../logging/logger.js';
 import { type MetricsSink, recordMetric } from '../metrics/metrics-sink.js';
 import type { ConnectionStore } from '../store/connection-store.js';
@@ -144,8 +145,9 @@ export class Messenger {
     const started = performance.now();
     const { channels, connectionIds, idSet, except, fingerprint } = resolveTarget(target);
     if (channels.length > 0 && this.store === undefined) {
-      throw new TypeError(
-        'broadcast to channels needs a store: new Messenger({ store }) or new WebSocketApp({ store })',
+      throw new NoStoreError(
+        'broadcast to channels',
+        'new Messenger({ store }) or new WebSocketApp({ store })',
       );
     }
     const resumed = options.cursor === undefined ? undefined : decodeBroadcastCursor(options.cursor);

@@ -1,4 +1,4 @@
-import { WsappError } from '../errors/wsapp-error.js';
+import { NextCalledTwiceError } from '../errors/app-errors.js';
 
 /** Continues with the next middleware (or the handler) and resolves to its result. */
 export type Next = () => Promise<unknown>;
@@ -24,9 +24,7 @@ export function composeMiddleware<TContext>(
     let last = -1;
     const dispatch = (index: number): Promise<unknown> => {
       if (index <= last) {
-        return Promise.reject(
-          new WsappError('NextCalledTwice', 'next() called more than once in a middleware'),
-        );
+        return Promise.reject(new NextCalledTwiceError());
       }
       last = index;
       const fn = middleware[index];

@@ -1,4 +1,4 @@
-import { WsappError } from '../errors/wsapp-error.js';
+import { InvalidRouteSelectionError } from '../errors/app-errors.js';
 
 const PREFIX = '$request.body.';
 
@@ -12,14 +12,13 @@ export type RouteSelector = (body: unknown) => string | undefined;
  */
 export function compileRouteSelection(expression: string): RouteSelector {
   if (!expression.startsWith(PREFIX) || expression.length === PREFIX.length) {
-    throw new WsappError(
-      'InvalidRouteSelection',
+    throw new InvalidRouteSelectionError(
       `routeSelection must look like "$request.body.action", got ${JSON.stringify(expression)}`,
     );
   }
   const path = expression.slice(PREFIX.length).split('.');
   if (path.some((segment) => segment.length === 0)) {
-    throw new WsappError('InvalidRouteSelection', `routeSelection has an empty path segment: ${expression}`);
+    throw new InvalidRouteSelectionError(`routeSelection has an empty path segment: ${expression}`);
   }
   return (body) => {
     let value: unknown = body;

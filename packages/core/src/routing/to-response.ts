@@ -24,11 +24,19 @@ export function genericMessage(status: number): string {
   return GENERIC[status] ?? (status >= 500 ? 'Internal server error' : 'Request failed');
 }
 
-/** The response for an error with a status; internals are shown only when the error says so. */
+/**
+ * The response for an error with a status; internals are shown only when the error says so.
+ * Never throws: details JSON cannot carry (a bigint, a cycle, a throwing getter) are left out.
+ */
 export function errorResponse(error: WebSocketError, requestId?: string): WebSocketResponse {
-  const payload: Record<string, unknown> = error.expose
-    ? { ...error.details, message: error.message }
-    : { message: genericMessage(error.statusCode) };
-  if (requestId !== undefined) payload.requestId = requestId;
-  return { statusCode: error.statusCode, body: JSON.stringify(payload) };
+  const message = error.expose ? error.message : genericMessage(error.statusCode);
+  const base: Record<string, unknown> = requestId === undefined ? { message } : { message, requestId };
+  if (error.expose && error.details !== undefined) {
+    try {
+      return { statusCode: error.statusCode, body: JSON.stringify({ ...error.details, ...base }) };
+    } catch {
+      // fall through: answer without the details
+    }
+  }
+  return { statusCode: error.statusCode, body: JSON.stringify(base) };
 }

@@ -28,6 +28,27 @@ export function validateBody<TSchema extends StandardSchemaV1>(
   return outcome<TSchema>(result);
 }
 
+/**
+ * Validates a `$connect` input (query string or headers) with a Standard Schema and returns its
+ * output. Query failures answer 400 with the issues; header failures 401 without them (what an
+ * authentication check looked for is not told to the client).
+ */
+export function validateConnectInput<TSchema extends StandardSchemaV1>(
+  schema: TSchema,
+  value: unknown,
+  part: 'query' | 'headers',
+): Output<TSchema> | Promise<Output<TSchema>> {
+  const refuse = (result: StandardSchemaV1.Result<unknown>): Output<TSchema> => {
+    if (result.issues === undefined) return result.value as Output<TSchema>;
+    if (part === 'headers') throw new WebSocketError(401, 'Unauthorized');
+    throw new WebSocketError(400, 'Invalid query string', {
+      details: { issues: result.issues.map(toIssue) },
+    });
+  };
+  const result = schema['~standard'].validate(value);
+  return result instanceof Promise ? result.then(refuse) : refuse(result);
+}
+
 function outcome<TSchema extends StandardSchemaV1>(
   result: StandardSchemaV1.Result<unknown>,
 ): Output<TSchema> {

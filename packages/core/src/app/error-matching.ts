@@ -1,0 +1,79 @@
+import { WebSocketError } from '../errors/web-socket-error.js';
+import { InvalidChannelError, InvalidDataError, TooManyChannelsError } from '../store/store-errors.js';
+import type { ClassErrorHandler, Definitions } from './route-definitions.js';
+import type { ErrorClass, ErrorHandler } from './types.js';
+
+/** The error handlers of one app or router, as a route sees them. */
+export interface ErrorLevel {
+  readonly handlers: readonly ClassErrorHandler[];
+  readonly catchAll: ErrorHandler<object, object> | undefined;
+}
+
+export function errorLevel(definitions: Definitions): ErrorLevel {
+  return { handlers: definitions.errorHandlers, catchAll: definitions.catchAll };
+}
+
+/**
+ * The handlers to try for `error`, in order: exact class, then `instanceof`, then `code` (each
+ * over the levels, innermost router first), then the catch-alls. Never throws: a revoked Proxy or
+ * a throwing getter simply matches nothing.
+ */
+export function handlersFor(error: unknown, levels: readonly ErrorLevel[]): ErrorHandler<object, object>[] {
+  const found: ErrorHandler<object, object>[] = [];
+  const add = (h: ErrorHandler<object, object>) => {
+    if (!found.includes(h)) found.push(h);
+  };
+  const proto = safely(() =>
+    typeof error === 'object' && error !== null ? Object.getPrototypeOf(error) : undefined,
+  );
+  const code = safely(() => (error as { code?: unknown }).code);
+  const stages: Array<(c: ErrorClass) => boolean> = [
+    (c) => proto !== undefined && proto === c.prototype,
+    (c) => safely(() => error instanceof c) === true,
+    (c) => typeof code === 'string' && code === classCode(c),
+  ];
+  for (const matches of stages) {
+    for (const level of levels) {
+      for (const entry of level.handlers) {
+        if (entry.classes.some(matches)) add(entry.handler as ErrorHandler<object, object>);
+      }
+    }
+  }
+  for (const level of levels) if (level.catchAll !== undefined) add(level.catchAll);
+  return found;
+}
+
+/** A class's error code: its prototype's `code` would need an instance, so the name tells (`FooError` → `Foo`). */
+function classCode(c: ErrorClass): string | undefined {
+  const own = (c as unknown as { code?: unknown }).code;
+  if (typeof own === 'string') return own;
+  return c.name === 'WebSocketError' ? 'WebSocketError' : c.name.replace(/Error$/, '');
+}
+
+function safely<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Store errors caused by the client's input (a channel name, data, too many channels) as the 400
+ * the client gets; their message holds that input, so it is neither answered nor logged.
+ */
+export function clientInputError(error: unknown): WebSocketError | undefined {
+  if (safely(() => error instanceof InvalidChannelError))
+    return new WebSocketError(400, 'Invalid channel name');
+  if (safely(() => error instanceof TooManyChannelsError))
+    return new WebSocketError(400, 'Too many channels');
+  if (safely(() => error instanceof InvalidDataError))
+    return new WebSocketError(400, 'Invalid connection data');
+  return undefined;
+}
+
+/** The status an error answers: its own for a {@link WebSocketError}, 400 for refused client input, else 500. */
+export function errorStatus(error: unknown): number {
+  if (safely(() => error instanceof WebSocketError)) return (error as WebSocketError).statusCode;
+  return clientInputError(error)?.statusCode ?? 500;
+}

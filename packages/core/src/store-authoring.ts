@@ -1,0 +1,38 @@
+/**
+ * What connection store authors need: `BaseConnectionStore` (the policy half every adapter
+ * extends), the store errors, limits and validation helpers. App authors import from `@wsapp/core`.
+ *
+ * Everything here is re-exported from the root entry (`@wsapp/core`), so a class is the same
+ * class whichever entry it was imported from (`instanceof` holds), and the root stays one file.
+ *
+ * @packageDocumentation
+ * @module @wsapp/core/store
+ */
+
+export {
+  assertChannel,
+  assertConnectionId,
+  assertTtl,
+  BaseConnectionStore,
+  type BaseConnectionStoreOptions,
+  ConnectionNotFoundError,
+  type ConnectionRecord,
+  type ConnectionStore,
+  DEFAULT_LIMITS,
+  InvalidChannelError,
+  InvalidConnectionIdError,
+  InvalidCursorError,
+  InvalidDataError,
+  MAX_CONNECTION_SECONDS,
+  type MembersOptions,
+  type MembersPage,
+  normalizeChannels,
+  normalizeData,
+  type QueryMembersArgs,
+  type RegisterInit,
+  type StoreLimits,
+  StoreUnavailableError,
+  TooManyChannelsError,
+  WsappError,
+  type WsappErrorCode,
+} from '@wsapp/core';

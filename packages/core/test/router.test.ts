@@ -1,0 +1,191 @@
+import {
+  ConnectionNotFoundError,
+  InvalidCursorError,
+  NoStoreError,
+  WebSocketApp,
+  WebSocketError,
+  WebSocketRouter,
+  WsappError,
+} from '@wsapp/core';
+import { connectEvent, messageEvent } from '@wsapp/testing';
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from './helpers.js';
+
+const body = async (p: Promise<{ body?: string }>) => JSON.parse((await p).body ?? 'null');
+
+describe('WebSocketRouter and include()', () => {
+  it('adds a router’s routes with the prefix on custom keys, and runs its middleware on its routes only', async () => {
+    const seen: string[] = [];
+    const rooms = new WebSocketRouter()
+      .use(async (ctx, next) => {
+        seen.push(`rooms-mw:${ctx.routeKey}`);
+        return next();
+      })
+      .route('join', (ctx) => ({ joined: (ctx.body as { room: string }).room }))
+      .onDefault(() => 'router default');
+    const app = new WebSocketApp({ logger: silentLogger(), routeSelection: '$request.body.action' })
+      .use(async (ctx, next) => {
+        seen.push(`app-mw:${ctx.routeKey}`);
+        return next();
+      })
+      .route('ping', () => 'pong')
+      .include(rooms, { prefix: 'rooms.' });
+    expect(app.routeKeys.sort()).toEqual(['$default', 'ping', 'rooms.join']);
+    expect(await body(app.resolve(messageEvent({ action: 'rooms.join', room: 'r1' })))).toEqual({
+      joined: 'r1',
+    });
+    expect((await app.resolve(messageEvent({ action: 'ping' }))).body).toBe('pong');
+    expect((await app.resolve(messageEvent({ action: 'join' }, { routeKey: '$default' }))).body).toBe(
+      'router default',
+    );
+    expect(seen).toEqual([
+      'app-mw:rooms.join',
+      'rooms-mw:rooms.join',
+      'app-mw:ping',
+      'app-mw:$default',
+      'rooms-mw:$default',
+    ]);
+  });
+
+  it('includes routes registered on the router after include(), and nested routers with both prefixes', async () => {
+    const inner = new WebSocketRouter();
+    const outer = new WebSocketRouter().include(inner, { prefix: 'b.' });
+    const app = new WebSocketApp({ logger: silentLogger() }).include(outer, { prefix: 'a.' });
+    inner.route('c', () => 'deep');
+    expect(app.routeKeys).toEqual(['a.b.c']);
+    expect((await app.resolve(messageEvent({}, { routeKey: 'a.b.c' }))).body).toBe('deep');
+  });
+
+  it('keeps a router route two-way, with the prefix applied', () => {
+    const router = new WebSocketRouter()
+      .route('ask', { twoWay: true }, () => 'answer')
+      .route('tell', () => undefined);
+    const app = new WebSocketApp({ logger: silentLogger() })
+      .route('echo', { twoWay: true }, (ctx) => ctx.rawBody)
+      .include(router, { prefix: 'q.' });
+    expect([...app.twoWayRouteKeys].sort()).toEqual(['echo', 'q.ask']);
+  });
+
+  it('reports a route key registered both on the app and in a router, and the first answers', async () => {
+    const logger = silentLogger();
+    const router = new WebSocketRouter().route('x', () => 'router');
+    const app = new WebSocketApp({ logger }).route('x', () => 'app').include(router);
+    expect((await app.resolve(messageEvent({}, { routeKey: 'x' }))).body).toBe('app');
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.stringContaining('route x is registered more than once'),
+    );
+  });
+});
+
+describe('errorHandler(ErrorClass, fn)', () => {
+  class RoomFull extends Error {}
+  class VipRoomFull extends RoomFull {}
+
+  it('matches by exact class before instanceof, and router handlers before the app’s', async () => {
+    const router = new WebSocketRouter()
+      .errorHandler(RoomFull, () => new WebSocketError(409, 'router: room full'))
+      .route('vip', () => {
+        throw new VipRoomFull();
+      });
+    const app = new WebSocketApp({ logger: silentLogger() })
+      .errorHandler(VipRoomFull, () => new WebSocketError(409, 'app: vip room full'))
+      .errorHandler([RangeError, TypeError], (error) => new WebSocketError(422, error.message))
+      .route('range', () => {
+        throw new RangeError('too far');
+      })
+      .route('plain-vip', () => {
+        throw new VipRoomFull();
+      })
+      .include(router);
+    // exact class (the app's) wins over the router's instanceof match
+    expect((await body(app.resolve(messageEvent({}, { routeKey: 'vip' })))).message).toBe(
+      'app: vip room full',
+    );
+    expect((await body(app.resolve(messageEvent({}, { routeKey: 'plain-vip' })))).message).toBe(
+      'app: vip room full',
+    );
+    const range = await app.resolve(messageEvent({}, { routeKey: 'range' }));
+    expect(range.statusCode).toBe(422);
+    expect(JSON.parse(range.body ?? '').message).toBe('too far');
+  });
+
+  it('a router’s handlers do not apply to the app’s routes', async () => {
+    const router = new WebSocketRouter().errorHandler(RoomFull, () => new WebSocketError(409, 'full'));
+    const app = new WebSocketApp({ logger: silentLogger() })
+      .route('x', () => {
+        throw new RoomFull();
+      })
+      .include(router);
+    expect((await app.resolve(messageEvent({}, { routeKey: 'x' }))).statusCode).toBe(500);
+  });
+
+  it('matches by code when the class comes from another copy of the library', async () => {
+    // What a second bundle's ConnectionNotFoundError looks like: same name and code, another class.
+    class ConnectionNotFoundErrorCopy extends WsappError {
+      constructor() {
+        super('ConnectionNotFound', 'copy');
+      }
+    }
+    const app = new WebSocketApp({ logger: silentLogger() })
+      .errorHandler(ConnectionNotFoundError, (error) => new WebSocketError(410, `gone: ${error.code}`))
+      .route('x', () => {
+        throw new ConnectionNotFoundErrorCopy();
+      });
+    const res = await app.resolve(messageEvent({}, { routeKey: 'x' }));
+    expect(res.statusCode).toBe(410);
+    expect(JSON.parse(res.body ?? '').message).toBe('gone: ConnectionNotFound');
+  });
+
+  it('falls through to the next handler, then onError, when a handler returns undefined', async () => {
+    const calls: string[] = [];
+    const app = new WebSocketApp({ logger: silentLogger() })
+      .errorHandler(InvalidCursorError, () => {
+        calls.push('class');
+        return undefined;
+      })
+      .onError(() => {
+        calls.push('catch-all');
+        return new WebSocketError(400, 'bad cursor');
+      })
+      .route('x', () => {
+        throw new InvalidCursorError();
+      });
+    expect((await app.resolve(messageEvent({}, { routeKey: 'x' }))).statusCode).toBe(400);
+    expect(calls).toEqual(['class', 'catch-all']);
+  });
+
+  it('handles the same NoStoreError from ctx.join and from a channel broadcast', async () => {
+    const app = new WebSocketApp({ logger: silentLogger() })
+      .errorHandler(NoStoreError, (error) => new WebSocketError(501, error.operation, { expose: true }))
+      .route('join', (ctx) => ctx.join('room'))
+      .route('broadcast', (ctx) => ctx.broadcast({ channels: ['room'] }, 'hi'));
+    const join = await app.resolve(messageEvent({}, { routeKey: 'join' }));
+    const broadcast = await app.resolve(messageEvent({}, { routeKey: 'broadcast' }));
+    expect([join.statusCode, broadcast.statusCode]).toEqual([501, 501]);
+    expect(JSON.parse(join.body ?? '').message).toBe('ctx.join()');
+    expect(JSON.parse(broadcast.body ?? '').message).toBe('broadcast to channels');
+  });
+
+  it('keeps a rejected $connect rejected when a class handler answers a value', async () => {
+    const app = new WebSocketApp({ logger: silentLogger() })
+      .errorHandler(WebSocketError, () => ({ reason: 'see docs' }))
+      .onConnect(() => {
+        throw new WebSocketError(403, 'forbidden');
+      });
+    expect(await app.resolve(connectEvent())).toEqual({ statusCode: 403, body: '{"reason":"see docs"}' });
+  });
+});
+
+describe('route decorators misuse', () => {
+  it('reports a decorator created but never applied at the first resolve()', async () => {
+    const logger = silentLogger();
+    const app = new WebSocketApp({ logger });
+    app.route('forgotten', {});
+    await app.resolve(messageEvent({}, { routeKey: '$default' }));
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.stringMatching(/forgotten was created but never applied/),
+    );
+    await app.resolve(messageEvent({}, { routeKey: '$default' }));
+    expect(logger.error.mock.calls.filter(([m]) => String(m).includes('forgotten'))).toHaveLength(1);
+  });
+});
