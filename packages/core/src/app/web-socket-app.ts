@@ -121,8 +121,8 @@ export class WebSocketApp<
   }
 
   /** The route keys declared `twoWay` (included routers' with their prefix): their results reach the client. */
-  get twoWayRouteKeys(): readonly string[] {
-    return this.#routes().twoWayKeys;
+  get twoWayRouteKeys(): string[] {
+    return [...this.#routes().twoWayKeys];
   }
 
   /** The Lambda handler function: `export const handler = app.handler();`. */

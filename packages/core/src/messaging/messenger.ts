@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type FanOutData, type FanOutOptions, type FanOutResult, fanOut } from '../fanout/fan-out.js';
 import { NoStoreError } from '../errors/app-errors.js';
+import { type FanOutData, type FanOutOptions, type FanOutResult, fanOut } from '../fanout/fan-out.js';
 import type { Logger } from '../logging/logger.js';
 import { type MetricsSink, recordMetric } from '../metrics/metrics-sink.js';
 import type { ConnectionStore } from '../store/connection-store.js';
