@@ -4,7 +4,7 @@ import { connectionStoreSuite } from '@wsapp/testing/conformance';
 import { describe, expect, it } from 'vitest';
 
 connectionStoreSuite('memory', {
-  create: ({ clock }) => new MemoryConnectionStore({ clock: () => clock.now() }),
+  create: ({ clock, ...limits }) => new MemoryConnectionStore({ ...limits, clock: () => clock.now() }),
   inspect: (store) => ({
     async connectionItems(connectionId) {
       return store

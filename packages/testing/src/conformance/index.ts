@@ -5,5 +5,13 @@
  * @module @wsapp/testing/conformance
  */
 export { connectionStoreSuite } from './connection-store-suite.js';
-export type { ConnectionStoreSuiteOptions, RawItem, RawMember, StoreInspector } from './suite-options.js';
+export type { ConformanceGroup, SuiteContext } from './suite-context.js';
+export type {
+  ConnectionStoreSuiteOptions,
+  RawItem,
+  RawMember,
+  StoreFactoryContext,
+  StoreInspector,
+  StoreLimitOptions,
+} from './suite-options.js';
 export { TestClock } from './test-clock.js';

@@ -28,17 +28,46 @@ export interface StoreInspector {
   channelMembers(channel: string): Promise<RawMember[]>;
 }
 
+/**
+ * Limits some groups ask `create` for (the channel-limit and data-size cases build a store with a
+ * small `maxChannelsPerConnection`). Absent fields mean the store's defaults.
+ */
+export interface StoreLimitOptions {
+  /** Pass to the store as its `maxChannelsPerConnection`. */
+  maxChannelsPerConnection?: number;
+  /** Pass to the store as its `maxDataBytes`. */
+  maxDataBytes?: number;
+}
+
+/** What {@link ConnectionStoreSuiteOptions.create} receives. */
+export interface StoreFactoryContext extends StoreLimitOptions {
+  /** The test's clock: the store must read time from it. */
+  clock: TestClock;
+}
+
 /** Options of {@link connectionStoreSuite}. */
 export interface ConnectionStoreSuiteOptions<TStore extends ConnectionStore = ConnectionStore> {
   /**
    * Creates a store over the shared backend. It must read time from `clock` (pass
-   * `clock: () => clock.now()`), so the suite can move time to test expiry.
+   * `clock: () => clock.now()`), so the suite can move time to test expiry, and pass the limit
+   * fields through when present (`maxChannelsPerConnection`, `maxDataBytes`):
+   *
+   * ```ts
+   * create: ({ clock, ...limits }) => new MyStore({ ...limits, clock: () => clock.now() })
+   * ```
    */
-  create(context: { clock: TestClock }): TStore | Promise<TStore>;
+  create(context: StoreFactoryContext): TStore | Promise<TStore>;
   /** Backdoor reads of the backend; without it the suite checks only through the store. */
   inspect?(store: TStore): StoreInspector;
   /** Closes what `create` opened (clients, connections). */
   destroy?(store: TStore): void | Promise<void>;
   /** Number of members of the large paging case (default 1,200). */
   pagingMembers?: number;
+  /**
+   * Runs of each model-based concurrent group (default 40; fast-check, seeded). Lower it for slow
+   * backends; `WSAPP_MODEL_RUNS` overrides it.
+   */
+  modelRuns?: number;
+  /** fast-check seed of the model-based groups (default fixed; `WSAPP_MODEL_SEED` overrides it). */
+  modelSeed?: number;
 }
