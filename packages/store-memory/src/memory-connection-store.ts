@@ -3,10 +3,12 @@ import {
   type BaseConnectionStoreOptions,
   ConnectionNotFoundError,
   type ConnectionRecord,
-  InvalidCursorError,
   type MembersPage,
   type QueryMembersArgs,
+  TooManyChannelsError,
 } from '@wsapp/core';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { SortedIds } from './sorted-ids.js';
 
 /** Options of {@link MemoryConnectionStore}. */
 export type MemoryConnectionStoreOptions = BaseConnectionStoreOptions;
@@ -16,19 +18,17 @@ interface Entry {
   channels: Set<string>;
 }
 
-const CURSOR_PREFIX = 'm1.';
 const SWEEP_EVERY = 1000;
 
 /**
- * A {@link @wsapp/core!ConnectionStore | ConnectionStore} in process memory: O(1) join and leave, paged members, TTL with an
- * injectable clock. For unit tests and the local emulator; state is lost with the process and
+ * A {@link @wsapp/core!ConnectionStore | ConnectionStore} in process memory: join and leave in
+ * O(log n) per channel, members paged in id order, TTL with an injectable clock. For unit tests and the local emulator; state is lost with the process and
  * not shared between Lambda instances, so do not deploy it.
  */
 export class MemoryConnectionStore extends BaseConnectionStore {
   readonly #connections = new Map<string, Entry>();
-  /** channel → (connectionId → sequence number). Map order is insertion order, so sequence numbers increase along it. */
-  readonly #channels = new Map<string, Map<string, number>>();
-  #sequence = 0;
+  /** channel → its member ids in code-unit order (the paging order). */
+  readonly #channels = new Map<string, SortedIds>();
   #writes = 0;
 
   constructor(options: MemoryConnectionStoreOptions = {}) {
@@ -69,7 +69,7 @@ export class MemoryConnectionStore extends BaseConnectionStore {
     return {
       connections: [...this.#connections.values()].map((e) => copy(e.record, e.channels)),
       memberships: [...this.#channels].flatMap(([channel, ids]) =>
-        [...ids.keys()].map((connectionId) => ({ channel, connectionId })),
+        [...ids.after(undefined)].map((connectionId) => ({ channel, connectionId })),
       ),
     };
   }
@@ -103,7 +103,12 @@ export class MemoryConnectionStore extends BaseConnectionStore {
 
   /** {@inheritDoc @wsapp/core!BaseConnectionStore._addMemberships} */
   protected async _addMemberships(connectionId: string, channels: string[], now: number): Promise<void> {
-    this.#add(connectionId, this.#require(connectionId, now), channels);
+    const entry = this.#require(connectionId, now);
+    let added = 0;
+    for (const channel of channels) if (!entry.channels.has(channel)) added++;
+    const limit = this.limits.maxChannelsPerConnection;
+    if (entry.channels.size + added > limit) throw new TooManyChannelsError(connectionId, limit);
+    this.#add(connectionId, entry, channels);
   }
 
   /** {@inheritDoc @wsapp/core!BaseConnectionStore._removeMemberships} */
@@ -126,6 +131,8 @@ export class MemoryConnectionStore extends BaseConnectionStore {
       if (value === null) delete data[key];
       else Object.defineProperty(data, key, { value, enumerable: true, writable: true, configurable: true });
     }
+    // Checked before anything is written: a refused patch leaves the stored data as it was.
+    this.assertMergedDataBytes(Buffer.byteLength(JSON.stringify(data), 'utf8'));
     entry.record.data = data;
     return copy(entry.record, entry.channels);
   }
@@ -140,19 +147,15 @@ export class MemoryConnectionStore extends BaseConnectionStore {
     channel: string,
     { limit, cursor, now }: QueryMembersArgs,
   ): Promise<MembersPage> {
-    const after = cursor === undefined ? -1 : decodeCursor(cursor);
-    const members = this.#channels.get(channel);
+    const after = cursor === undefined ? undefined : decodeCursor(channel, cursor);
     const connectionIds: string[] = [];
+    const members = this.#channels.get(channel);
     if (members === undefined) return { connectionIds };
-    let lastSeq = after;
-    for (const [id, seq] of members) {
-      if (seq <= after) continue;
+    for (const id of members.after(after)) {
       if (connectionIds.length === limit)
-        return { connectionIds, cursor: CURSOR_PREFIX + lastSeq.toString(36) };
+        return { connectionIds, cursor: encodeCursor(channel, connectionIds[limit - 1]!) };
       const entry = this.#connections.get(id);
-      if (entry === undefined || entry.record.expiresAt <= now) continue;
-      connectionIds.push(id);
-      lastSeq = seq;
+      if (entry !== undefined && entry.record.expiresAt > now) connectionIds.push(id);
     }
     return { connectionIds };
   }
@@ -174,10 +177,10 @@ export class MemoryConnectionStore extends BaseConnectionStore {
       entry.channels.add(channel);
       let members = this.#channels.get(channel);
       if (members === undefined) {
-        members = new Map();
+        members = new SortedIds();
         this.#channels.set(channel, members);
       }
-      members.set(connectionId, ++this.#sequence);
+      members.add(connectionId);
     }
   }
 
@@ -196,12 +199,4 @@ export class MemoryConnectionStore extends BaseConnectionStore {
 
 function copy(record: ConnectionRecord, channels: Set<string>): ConnectionRecord {
   return { ...record, channels: [...channels], data: structuredClone(record.data) };
-}
-
-function decodeCursor(cursor: string): number {
-  const seq = cursor.startsWith(CURSOR_PREFIX)
-    ? Number.parseInt(cursor.slice(CURSOR_PREFIX.length), 36)
-    : Number.NaN;
-  if (!Number.isSafeInteger(seq) || seq < 0) throw new InvalidCursorError();
-  return seq;
 }

@@ -5,6 +5,7 @@ import {
   type ConnectionRecord,
   type MembersPage,
   type QueryMembersArgs,
+  TooManyChannelsError,
 } from '@wsapp/core';
 import { type Cluster, Redis } from 'ioredis';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -208,19 +209,27 @@ export class RedisConnectionStore extends BaseConnectionStore {
     return this.#guard('join', async () => {
       const conn = this.keys.connection(connectionId);
       const slack = this.expirySlackSeconds;
+      const max = this.limits.maxChannelsPerConnection;
       if (!this.#cluster) {
         const keys = [conn.record, conn.channels, ...this.#channelKeys(channels)];
-        const ok = await this.#scripts.run('joinAll', keys, [connectionId, now, slack, ...counted(channels)]);
-        if (ok === null) throw new ConnectionNotFoundError(connectionId);
+        const ok = await this.#scripts.run('joinAll', keys, [
+          connectionId,
+          now,
+          slack,
+          max,
+          ...counted(channels),
+        ]);
+        this.#joined(connectionId, ok);
         return;
       }
-      // Connection first (checks it is live, answers its expiry), then the channel indexes.
+      // Connection first (checks it is live and the channel limit, answers its expiry), then the
+      // channel indexes.
       const exp = await this.#scripts.run(
         'connJoin',
         [conn.record, conn.channels],
-        [now, slack, ...counted(channels)],
+        [now, slack, max, ...counted(channels)],
       );
-      if (exp === null) throw new ConnectionNotFoundError(connectionId);
+      this.#joined(connectionId, exp);
       await Promise.all(
         channels.map((ch) => this.#chan('chanAdd', ch, [connectionId, Number(exp), slack, now])),
       );
@@ -265,8 +274,10 @@ export class RedisConnectionStore extends BaseConnectionStore {
       const reply = await this.#scripts.run(
         'connUpdate',
         [conn.record, conn.channels],
-        [now, ...counted(sets), ...counted(dels)],
+        [now, this.limits.maxDataBytes, ...counted(sets), ...counted(dels)],
       );
+      // A number is the merged data's size, over the limit: nothing was written.
+      if (typeof reply === 'number') this.assertMergedDataBytes(reply);
       const record = decodeRecord(reply);
       if (record === undefined) throw new ConnectionNotFoundError(connectionId);
       return record;
@@ -322,6 +333,12 @@ export class RedisConnectionStore extends BaseConnectionStore {
       const last = String(next);
       return last === '' ? { connectionIds } : { connectionIds, cursor: encodeCursor(channel, last) };
     });
+  }
+
+  /** Throws for a join script's "not live" (nil) or "over the channel limit" (-1) answer. */
+  #joined(connectionId: string, reply: unknown): void {
+    if (reply === null) throw new ConnectionNotFoundError(connectionId);
+    if (reply === -1) throw new TooManyChannelsError(connectionId, this.limits.maxChannelsPerConnection);
   }
 
   #guard<T>(operation: string, work: () => Promise<T>): Promise<T> {

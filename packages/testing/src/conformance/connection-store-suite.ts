@@ -13,8 +13,11 @@
 import { randomBytes } from 'node:crypto';
 import type { ConnectionStore } from '@wsapp/core';
 import { afterEach, beforeEach, describe } from 'vitest';
+import { channelLimitGroup } from './groups/channel-limit.js';
 import { channelNamesGroup } from './groups/channel-names.js';
 import { concurrencyGroup } from './groups/concurrency.js';
+import { cursorsGroup } from './groups/cursors.js';
+import { dataGroup } from './groups/data.js';
 import { expiryGroup } from './groups/expiry.js';
 import { membershipsGroup } from './groups/memberships.js';
 import { pagingGroup } from './groups/paging.js';
@@ -30,11 +33,14 @@ const GROUPS: readonly ConformanceGroup[] = [
   recordsGroup,
   membershipsGroup,
   pagingGroup,
+  cursorsGroup,
   expiryGroup,
   updateGroup,
+  dataGroup,
   concurrencyGroup,
   validationGroup,
   channelNamesGroup,
+  channelLimitGroup,
 ];
 
 /**
