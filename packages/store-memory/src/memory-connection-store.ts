@@ -119,6 +119,19 @@ export class MemoryConnectionStore extends BaseConnectionStore {
     }
   }
 
+  /** Replaces the channel set in one synchronous step, so no other call interleaves. */
+  protected override async _setChannels(connectionId: string, channels: string[], now: number): Promise<void> {
+    const entry = this.#require(connectionId, now);
+    const wanted = new Set(channels);
+    for (const channel of [...entry.channels]) {
+      if (!wanted.has(channel)) {
+        entry.channels.delete(channel);
+        this.#unlink(channel, connectionId);
+      }
+    }
+    this.#add(connectionId, entry, channels);
+  }
+
   /** {@inheritDoc @wsapp/core!BaseConnectionStore._update} */
   protected async _update(
     connectionId: string,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   BaseConnectionStore,
   type BaseConnectionStoreOptions,
@@ -263,6 +264,32 @@ export class RedisConnectionStore extends BaseConnectionStore {
     });
   }
 
+  /**
+   * Standalone: one script makes the set exact (atomic, like every standalone operation).
+   * Cluster: the base class's difference (`get`, then leave the stale channels, then join the new ones).
+   */
+  protected override _setChannels(connectionId: string, channels: string[], now: number): Promise<void> {
+    if (this.#cluster) {
+      // The difference is computed from a read, so two setChannels of one connection must not
+      // interleave: a lock on the connection's slot serialises them (joins and leaves need none).
+      return this.#guard('setChannels', () =>
+        this.#locked(connectionId, () => super._setChannels(connectionId, channels, now)),
+      );
+    }
+    return this.#guard('setChannels', async () => {
+      const conn = this.keys.connection(connectionId);
+      const keys = [conn.record, conn.channels, ...this.#channelKeys(channels)];
+      const ok = await this.#scripts.run('setAll', keys, [
+        this.#luaPrefix,
+        connectionId,
+        now,
+        this.expirySlackSeconds,
+        ...counted(channels),
+      ]);
+      if (ok === null) throw new ConnectionNotFoundError(connectionId);
+    });
+  }
+
   protected _update(
     connectionId: string,
     patch: Record<string, unknown>,
@@ -333,6 +360,25 @@ export class RedisConnectionStore extends BaseConnectionStore {
       const last = String(next);
       return last === '' ? { connectionIds } : { connectionIds, cursor: encodeCursor(channel, last) };
     });
+  }
+
+  /**
+   * Runs `work` holding the connection's lock (SET NX PX, released by token). The lock expires
+   * after `commandTimeoutMs`, so a crashed holder delays the next caller at most that long; the
+   * operation deadline bounds the wait.
+   */
+  async #locked<T>(connectionId: string, work: () => Promise<T>): Promise<T> {
+    const key = this.keys.connection(connectionId).lock;
+    const token = randomBytes(12).toString('base64url');
+    for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
+      if ((await this.client.set(key, token, 'PX', this.commandTimeoutMs, 'NX')) === 'OK') break;
+      await new Promise((resolve) => setTimeout(resolve, wait * (0.5 + Math.random())));
+    }
+    try {
+      return await work();
+    } finally {
+      await this.#scripts.run('unlock', [key], [token]).catch(() => undefined);
+    }
   }
 
   /** Throws for a join script's "not live" (nil) or "over the channel limit" (-1) answer. */

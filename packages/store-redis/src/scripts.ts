@@ -194,6 +194,34 @@ if exp == -1 then return -1 end
 for i = 1, #chans do chan_add(KEYS[1 + 2 * i], KEYS[2 + 2 * i], id, exp, slack, now) end
 return 1`,
 
+  // KEYS rk sk (lk xk)… | ARGV prefix id now slack chans… → 1, or nil when not live (nothing
+  // written). Makes chans the exact set: stale channels (keys derived in Lua) left, new ones joined.
+  setAll: `
+local prefix = arg() local id = arg() local now = tonumber(arg()) local slack = tonumber(arg())
+local chans = list()
+local exp = conn_live(KEYS[1], now)
+if not exp then return false end
+local keep = {}
+for _, c in ipairs(chans) do keep[c] = true end
+for _, c in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  if not keep[c] then
+    redis.call('SREM', KEYS[2], c)
+    local lk, xk = chan_keys(prefix, c)
+    chan_remove(lk, xk, id, slack)
+  end
+end
+if #chans > 0 then
+  chunked('SADD', KEYS[2], chans, 200)
+  redis.call('EXPIREAT', KEYS[2], exp + slack)
+  for i = 1, #chans do chan_add(KEYS[1 + 2 * i], KEYS[2 + 2 * i], id, exp, slack, now) end
+end
+return 1`,
+
+  // KEYS lock | ARGV token → 1 when this token held the lock (now released), else 0
+  unlock: `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`,
+
   // KEYS rk sk | ARGV now chans… → 1, or nil when not live (nothing written)
   connLeave: `
 local now = tonumber(arg())

@@ -20,6 +20,7 @@ import { cursorsGroup } from './groups/cursors.js';
 import { dataGroup } from './groups/data.js';
 import { expiryGroup } from './groups/expiry.js';
 import { membershipsGroup } from './groups/memberships.js';
+import { modelConcurrencyGroup } from './groups/model-concurrency.js';
 import { pagingGroup } from './groups/paging.js';
 import { recordsGroup } from './groups/records.js';
 import { updateGroup } from './groups/update.js';
@@ -41,6 +42,7 @@ const GROUPS: readonly ConformanceGroup[] = [
   validationGroup,
   channelNamesGroup,
   channelLimitGroup,
+  modelConcurrencyGroup,
 ];
 
 /**

@@ -68,6 +68,23 @@ export interface ConnectionStoreSuiteOptions<TStore extends ConnectionStore = Co
    * backends; `WSAPP_MODEL_RUNS` overrides it.
    */
   modelRuns?: number;
+  /**
+   * Set when the store's `members()` checks every index entry against its connection's record and
+   * drops those the record does not list (the Redis Cluster store does: a connection's keys and a
+   * channel's keys live in different slots, so a racing join and leave can leave such an entry).
+   * The model groups then accept these entries in backdoor reads, never in `members()`, provided
+   * each carries an expiry, and count them in the test output. Default `false`: every live
+   * membership the backend holds must be listed in its record.
+   */
+  membersVerifiedAgainstRecords?: boolean;
+  /**
+   * Set when the store guarantees `register` of an id only while no other call on that id runs
+   * (what `WebSocketApp` does: it registers on `$connect`, before API Gateway delivers any message
+   * of the connection). The model groups then run each `register` alone on its id: before the
+   * batch's other calls, which still race each other. Default `false`: re-registering races too.
+   * The Redis Cluster store needs it (see its README, Cluster ordering).
+   */
+  serialRegistration?: boolean;
   /** fast-check seed of the model-based groups (default fixed; `WSAPP_MODEL_SEED` overrides it). */
   modelSeed?: number;
 }
