@@ -120,7 +120,11 @@ export class MemoryConnectionStore extends BaseConnectionStore {
   }
 
   /** Replaces the channel set in one synchronous step, so no other call interleaves. */
-  protected override async _setChannels(connectionId: string, channels: string[], now: number): Promise<void> {
+  protected override async _setChannels(
+    connectionId: string,
+    channels: string[],
+    now: number,
+  ): Promise<void> {
     const entry = this.#require(connectionId, now);
     const wanted = new Set(channels);
     for (const channel of [...entry.channels]) {
