@@ -4,13 +4,16 @@ import {
   type BaseConnectionStoreOptions,
   ConnectionNotFoundError,
   type ConnectionRecord,
+  type Logger,
   type MembersPage,
   type QueryMembersArgs,
   TooManyChannelsError,
+  WsappError,
 } from '@wsapp/core';
 import { type Cluster, Redis } from 'ioredis';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { guarded } from './errors.js';
+import { checkEvictionPolicy } from './eviction-policy.js';
 import { KeyLayout } from './key-layout.js';
 import { decodeRecord, encodePatch, encodeRecord } from './record-codec.js';
 import { ScriptRunner } from './script-runner.js';
@@ -34,6 +37,14 @@ interface RedisStoreCommonOptions extends BaseConnectionStoreOptions {
    * compare `expiresAt` with the store's clock; Redis expiry is only the cleanup.
    */
   expirySlackSeconds?: number;
+  /**
+   * Run even when a server's `maxmemory-policy` evicts keys (default `false`: the first operation
+   * checks every server and fails with `EvictionPolicyError`; see the README). With `true` the
+   * store warns once instead.
+   */
+  allowEviction?: boolean;
+  /** Where the store's warnings go (default `console`). */
+  logger?: Pick<Logger, 'warn'>;
 }
 
 /** Options of {@link RedisConnectionStore}: either a `client` you own or a `url` the store connects to. */
@@ -85,6 +96,10 @@ export class RedisConnectionStore extends BaseConnectionStore {
   readonly #scripts: ScriptRunner;
   /** Prefix the Lua scripts use to derive channel keys: the client's own `keyPrefix` + ours. */
   readonly #luaPrefix: string;
+  readonly #allowEviction: boolean;
+  readonly #logger: Pick<Logger, 'warn'>;
+  /** The first operation's `maxmemory-policy` check; kept once it reached a verdict. */
+  #evictionCheck: Promise<void> | undefined;
 
   constructor(options: RedisConnectionStoreOptions) {
     super(options);
@@ -117,6 +132,8 @@ export class RedisConnectionStore extends BaseConnectionStore {
     }
     this.#luaPrefix = clientPrefix + this.keys.prefix;
     this.#scripts = new ScriptRunner(this.client);
+    this.#allowEviction = options.allowEviction ?? false;
+    this.#logger = options.logger ?? console;
   }
 
   /** Whether the client is a Redis Cluster client. */
@@ -388,7 +405,25 @@ export class RedisConnectionStore extends BaseConnectionStore {
   }
 
   #guard<T>(operation: string, work: () => Promise<T>): Promise<T> {
-    return guarded(operation, this.commandTimeoutMs, work);
+    return guarded(operation, this.commandTimeoutMs, async () => {
+      await this.#checkedEviction();
+      return work();
+    });
+  }
+
+  /**
+   * Checks `maxmemory-policy` on first use. A verdict (fine, refused, unreadable) is kept; a
+   * connection failure is not, so the next operation checks again.
+   */
+  #checkedEviction(): Promise<void> {
+    if (this.#evictionCheck === undefined) {
+      const check = checkEvictionPolicy(this.client, this.#allowEviction, (m) => this.#logger.warn(m));
+      this.#evictionCheck = check;
+      check.catch((error: unknown) => {
+        if (!(error instanceof WsappError)) this.#evictionCheck = undefined;
+      });
+    }
+    return this.#evictionCheck;
   }
 
   #chan(name: 'chanAdd' | 'chanRemove' | 'chanTouch', channel: string, args: Array<string | number>) {
