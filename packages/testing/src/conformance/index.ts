@@ -5,7 +5,7 @@
  * @module @wsapp/testing/conformance
  */
 export { connectionStoreSuite } from './connection-store-suite.js';
-export type { ConformanceGroup, SuiteContext } from './suite-context.js';
+export type { ConformanceGroup, ExtraStore, SuiteContext } from './suite-context.js';
 export type {
   ConnectionStoreSuiteOptions,
   RawItem,

@@ -32,9 +32,15 @@ export interface SuiteContext {
    * Another store over the same backend and clock, with the given limits (through the adapter's
    * `create`); closed after the test. With it, its inspector (when the adapter has one).
    */
-  createStore(
-    limits: StoreLimitOptions,
-  ): Promise<{ store: ConnectionStore; inspector: StoreInspector | undefined }>;
+  createStore(limits: StoreLimitOptions): Promise<ExtraStore>;
+}
+
+/** A store made by {@link SuiteContext.createStore}. */
+export interface ExtraStore {
+  /** The store, with the limits asked for. */
+  store: ConnectionStore;
+  /** Its backdoor reads, when the adapter provides them. */
+  inspector: StoreInspector | undefined;
 }
 
 /** A conformance group: registers its `describe`/`it` blocks, reading the context inside them. */
