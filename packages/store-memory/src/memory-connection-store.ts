@@ -80,7 +80,7 @@ export class MemoryConnectionStore extends BaseConnectionStore {
     const previous = this.#connections.get(record.connectionId);
     if (previous !== undefined) this.#drop(record.connectionId, previous);
     const entry: Entry = {
-      record: { ...record, channels: [], data: structuredClone(record.data) },
+      record: { ...record, channels: [], data: cloneData(record.data) },
       channels: new Set(),
     };
     this.#connections.set(record.connectionId, entry);
@@ -215,5 +215,10 @@ export class MemoryConnectionStore extends BaseConnectionStore {
 }
 
 function copy(record: ConnectionRecord, channels: Set<string>): ConnectionRecord {
-  return { ...record, channels: [...channels], data: structuredClone(record.data) };
+  return { ...record, channels: [...channels], data: cloneData(record.data) };
+}
+
+/** Copies plain JSON data (what `normalizeData` lets through); unlike `structuredClone`, any depth JSON takes. */
+function cloneData(data: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(data)) as Record<string, unknown>;
 }

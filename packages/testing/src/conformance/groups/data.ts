@@ -96,6 +96,17 @@ export function dataGroup(ctx: SuiteContext): void {
       expect(sorted(Object.keys((await ctx.store.get(id()))?.data ?? {}))).toEqual(sorted(Object.keys(data)));
     });
 
+    it('reads back 2,000-deep nesting, and refuses 100,000-deep with InvalidDataError', async () => {
+      let deep: Record<string, unknown> = { leaf: true };
+      for (let i = 0; i < 2000; i++) deep = { d: deep };
+      await ctx.store.register(id(), { data: deep });
+      expect(JSON.stringify((await ctx.store.get(id()))?.data)).toBe(JSON.stringify(deep));
+      let deeper: Record<string, unknown> = {};
+      for (let i = 0; i < 100_000; i++) deeper = { d: deeper };
+      await expect(ctx.store.register(id(2), { data: deeper })).rejects.toBeInstanceOf(InvalidDataError);
+      expect(await ctx.store.get(id(2))).toBeUndefined();
+    });
+
     it('drops properties whose value is undefined, like JSON', async () => {
       await ctx.store.register(id(), { data: { a: 1, gone: undefined } });
       expect((await ctx.store.get(id()))?.data).toEqual({ a: 1 });
