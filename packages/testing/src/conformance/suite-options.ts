@@ -85,6 +85,11 @@ export interface ConnectionStoreSuiteOptions<TStore extends ConnectionStore = Co
    * The Redis Cluster store needs it (see its README, Cluster ordering).
    */
   serialRegistration?: boolean;
+  /**
+   * Time after which each model-based test starts no new run (default 45,000 ms;
+   * `WSAPP_MODEL_TIME_LIMIT_MS` overrides), so a slow backend stays bounded; the runs done are printed.
+   */
+  modelTimeLimitMs?: number;
   /** fast-check seed of the model-based groups (default fixed; `WSAPP_MODEL_SEED` overrides it). */
   modelSeed?: number;
 }

@@ -13,6 +13,8 @@ import type { SuiteContext } from '../suite-context.js';
 
 const DEFAULT_RUNS = 40;
 const DEFAULT_SEED = 15_2026;
+/** Each model test starts no new run after this long, so slow backends stay bounded in `pnpm test`. */
+const DEFAULT_TIME_LIMIT_MS = 45_000;
 const SMALL = Array.from({ length: 8 }, (_, n) => `s${n}`);
 const BIG = Array.from({ length: 150 }, (_, n) => `b${n}`);
 
@@ -67,12 +69,16 @@ function opArb(
  * have run in (any linearisation is accepted). After every batch: each record, every `members()`
  * list and every membership the backend holds (backdoor reads, when the adapter gives them)
  * agree with one model state; at the end of each run every connection is unregistered and
- * nothing of it may be left. Runs: `modelRuns` (default 40) or `WSAPP_MODEL_RUNS`; seed:
- * `modelSeed` or `WSAPP_MODEL_SEED`.
+ * nothing of it may be left. Runs: `modelRuns` (default 40) or `WSAPP_MODEL_RUNS`, no new run
+ * after `modelTimeLimitMs` (default 45 s) or `WSAPP_MODEL_TIME_LIMIT_MS`; seed: `modelSeed` or
+ * `WSAPP_MODEL_SEED`.
  */
 export function modelConcurrencyGroup(ctx: SuiteContext): void {
   const runs = Number(process.env.WSAPP_MODEL_RUNS ?? ctx.options.modelRuns ?? DEFAULT_RUNS);
   const seed = Number(process.env.WSAPP_MODEL_SEED ?? ctx.options.modelSeed ?? DEFAULT_SEED);
+  const timeLimitMs = Number(
+    process.env.WSAPP_MODEL_TIME_LIMIT_MS ?? ctx.options.modelTimeLimitMs ?? DEFAULT_TIME_LIMIT_MS,
+  );
   const tolerateOrphans = ctx.options.membersVerifiedAgainstRecords === true;
   let run = 0;
   /** Index entries whose record does not list them, seen (and tolerated) in backdoor reads. */
@@ -189,10 +195,13 @@ export function modelConcurrencyGroup(ctx: SuiteContext): void {
     }
   };
 
-  const report = (what: string) => {
+  /** Prints what a model test did when it stopped early (time limit) or tolerated orphans. */
+  const report = (done: number, planned: number) => {
+    if (done < planned)
+      console.log(`[conformance] model runs: ${done} of ${planned} within ${timeLimitMs} ms`);
     if (orphans > 0) {
       console.log(
-        `[conformance] ${what}: ${orphans} index entries not listed by their record (hidden by members())`,
+        `[conformance] ${done} runs: ${orphans} index entries not listed by their record (hidden by members())`,
       );
     }
     orphans = 0;
@@ -209,10 +218,16 @@ export function modelConcurrencyGroup(ctx: SuiteContext): void {
       const before = run;
       await fc.assert(
         fc.asyncProperty(batches, (b) => execute(3, b)),
-        { numRuns: runs, seed, endOnFailure: true },
+        {
+          numRuns: runs,
+          seed,
+          endOnFailure: true,
+          interruptAfterTimeLimit: timeLimitMs,
+          markInterruptAsFailure: false,
+        },
       );
-      expect(run - before).toBe(runs);
-      report(`${runs} runs`);
+      expect(run - before).toBeGreaterThan(0);
+      report(run - before, runs);
     });
 
     it(`101–150 channels joined, left, set and unregistered concurrently on one connection leave nothing behind (${Math.ceil(runs / 2)} runs)`, {
@@ -225,10 +240,16 @@ export function modelConcurrencyGroup(ctx: SuiteContext): void {
       const before = run;
       await fc.assert(
         fc.asyncProperty(batches, (b) => execute(1, b)),
-        { numRuns: Math.ceil(runs / 2), seed: seed + 1, endOnFailure: true },
+        {
+          numRuns: Math.ceil(runs / 2),
+          seed: seed + 1,
+          endOnFailure: true,
+          interruptAfterTimeLimit: timeLimitMs,
+          markInterruptAsFailure: false,
+        },
       );
-      expect(run - before).toBe(Math.ceil(runs / 2));
-      report(`${Math.ceil(runs / 2)} runs`);
+      expect(run - before).toBeGreaterThan(0);
+      report(run - before, Math.ceil(runs / 2));
     });
   });
 }
