@@ -3,11 +3,13 @@ import {
   type BaseConnectionStoreOptions,
   ConnectionNotFoundError,
   type ConnectionRecord,
-  InvalidCursorError,
   type MembersPage,
   type QueryMembersArgs,
+  TooManyChannelsError,
 } from '@wsapp/core';
-import { decodeSlice, encodeSlice, inSlice, planSlices } from './slices.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { inSlice, planSlices } from './slices.js';
+import { SortedIds } from './sorted-ids.js';
 
 /** Options of {@link MemoryConnectionStore}. */
 export type MemoryConnectionStoreOptions = BaseConnectionStoreOptions;
@@ -17,19 +19,17 @@ interface Entry {
   channels: Set<string>;
 }
 
-const CURSOR_PREFIX = 'm1.';
 const SWEEP_EVERY = 1000;
 
 /**
- * A {@link @wsapp/core!ConnectionStore | ConnectionStore} in process memory: O(1) join and leave, paged members, TTL with an
- * injectable clock. For unit tests and the local emulator; state is lost with the process and
+ * A {@link @wsapp/core!ConnectionStore | ConnectionStore} in process memory: join and leave in
+ * O(log n) per channel, members paged in id order, TTL with an injectable clock. For unit tests and the local emulator; state is lost with the process and
  * not shared between Lambda instances, so do not deploy it.
  */
 export class MemoryConnectionStore extends BaseConnectionStore {
   readonly #connections = new Map<string, Entry>();
-  /** channel → (connectionId → sequence number). Map order is insertion order, so sequence numbers increase along it. */
-  readonly #channels = new Map<string, Map<string, number>>();
-  #sequence = 0;
+  /** channel → its member ids in code-unit order (the paging order). */
+  readonly #channels = new Map<string, SortedIds>();
   #writes = 0;
 
   constructor(options: MemoryConnectionStoreOptions = {}) {
@@ -70,7 +70,7 @@ export class MemoryConnectionStore extends BaseConnectionStore {
     return {
       connections: [...this.#connections.values()].map((e) => copy(e.record, e.channels)),
       memberships: [...this.#channels].flatMap(([channel, ids]) =>
-        [...ids.keys()].map((connectionId) => ({ channel, connectionId })),
+        [...ids.after(undefined)].map((connectionId) => ({ channel, connectionId })),
       ),
     };
   }
@@ -81,7 +81,7 @@ export class MemoryConnectionStore extends BaseConnectionStore {
     const previous = this.#connections.get(record.connectionId);
     if (previous !== undefined) this.#drop(record.connectionId, previous);
     const entry: Entry = {
-      record: { ...record, channels: [], data: structuredClone(record.data) },
+      record: { ...record, channels: [], data: cloneData(record.data) },
       channels: new Set(),
     };
     this.#connections.set(record.connectionId, entry);
@@ -104,7 +104,12 @@ export class MemoryConnectionStore extends BaseConnectionStore {
 
   /** {@inheritDoc @wsapp/core!BaseConnectionStore._addMemberships} */
   protected async _addMemberships(connectionId: string, channels: string[], now: number): Promise<void> {
-    this.#add(connectionId, this.#require(connectionId, now), channels);
+    const entry = this.#require(connectionId, now);
+    let added = 0;
+    for (const channel of channels) if (!entry.channels.has(channel)) added++;
+    const limit = this.limits.maxChannelsPerConnection;
+    if (entry.channels.size + added > limit) throw new TooManyChannelsError(connectionId, limit);
+    this.#add(connectionId, entry, channels);
   }
 
   /** {@inheritDoc @wsapp/core!BaseConnectionStore._removeMemberships} */
@@ -113,6 +118,23 @@ export class MemoryConnectionStore extends BaseConnectionStore {
     for (const channel of channels) {
       if (entry.channels.delete(channel)) this.#unlink(channel, connectionId);
     }
+  }
+
+  /** Replaces the channel set in one synchronous step, so no other call interleaves. */
+  protected override async _setChannels(
+    connectionId: string,
+    channels: string[],
+    now: number,
+  ): Promise<void> {
+    const entry = this.#require(connectionId, now);
+    const wanted = new Set(channels);
+    for (const channel of [...entry.channels]) {
+      if (!wanted.has(channel)) {
+        entry.channels.delete(channel);
+        this.#unlink(channel, connectionId);
+      }
+    }
+    this.#add(connectionId, entry, channels);
   }
 
   /** {@inheritDoc @wsapp/core!BaseConnectionStore._update} */
@@ -127,6 +149,8 @@ export class MemoryConnectionStore extends BaseConnectionStore {
       if (value === null) delete data[key];
       else Object.defineProperty(data, key, { value, enumerable: true, writable: true, configurable: true });
     }
+    // Checked before anything is written: a refused patch leaves the stored data as it was.
+    this.assertMergedDataBytes(Buffer.byteLength(JSON.stringify(data), 'utf8'));
     entry.record.data = data;
     return copy(entry.record, entry.channels);
   }
@@ -141,30 +165,24 @@ export class MemoryConnectionStore extends BaseConnectionStore {
     channel: string,
     { limit, cursor, now }: QueryMembersArgs,
   ): Promise<MembersPage> {
-    const slice = decodeSlice(cursor);
-    const after = slice?.after ?? (cursor === undefined ? -1 : decodeCursor(cursor));
-    const members = this.#channels.get(channel);
+    const position = cursor === undefined ? undefined : decodeCursor(channel, cursor);
+    const slice = position?.slice;
     const connectionIds: string[] = [];
+    const members = this.#channels.get(channel);
     if (members === undefined) return { connectionIds };
-    let lastSeq = after;
-    for (const [id, seq] of members) {
-      if (seq <= after || (slice && !inSlice(id, slice.index, slice.count))) continue;
+    for (const id of members.after(position?.after)) {
+      if (slice !== undefined && !inSlice(id, slice.index, slice.count)) continue;
       if (connectionIds.length === limit)
-        return {
-          connectionIds,
-          cursor: slice ? encodeSlice({ ...slice, after: lastSeq }) : CURSOR_PREFIX + lastSeq.toString(36),
-        };
+        return { connectionIds, cursor: encodeCursor(channel, { after: connectionIds[limit - 1], slice }) };
       const entry = this.#connections.get(id);
-      if (entry === undefined || entry.record.expiresAt <= now) continue;
-      connectionIds.push(id);
-      lastSeq = seq;
+      if (entry !== undefined && entry.record.expiresAt > now) connectionIds.push(id);
     }
     return { connectionIds };
   }
 
   /** {@inheritDoc @wsapp/core!BaseConnectionStore._memberSlices} */
   protected override async _memberSlices(channel: string, count: number): Promise<string[]> {
-    return planSlices(this.#channels.get(channel)?.size ?? 0, count);
+    return planSlices(channel, this.#channels.get(channel)?.size ?? 0, count);
   }
 
   #live(connectionId: string, now: number): Entry | undefined {
@@ -184,10 +202,10 @@ export class MemoryConnectionStore extends BaseConnectionStore {
       entry.channels.add(channel);
       let members = this.#channels.get(channel);
       if (members === undefined) {
-        members = new Map();
+        members = new SortedIds();
         this.#channels.set(channel, members);
       }
-      members.set(connectionId, ++this.#sequence);
+      members.add(connectionId);
     }
   }
 
@@ -205,13 +223,10 @@ export class MemoryConnectionStore extends BaseConnectionStore {
 }
 
 function copy(record: ConnectionRecord, channels: Set<string>): ConnectionRecord {
-  return { ...record, channels: [...channels], data: structuredClone(record.data) };
+  return { ...record, channels: [...channels], data: cloneData(record.data) };
 }
 
-function decodeCursor(cursor: string): number {
-  const seq = cursor.startsWith(CURSOR_PREFIX)
-    ? Number.parseInt(cursor.slice(CURSOR_PREFIX.length), 36)
-    : Number.NaN;
-  if (!Number.isSafeInteger(seq) || seq < 0) throw new InvalidCursorError();
-  return seq;
+/** Copies plain JSON data (what `normalizeData` lets through); unlike `structuredClone`, any depth JSON takes. */
+function cloneData(data: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(data)) as Record<string, unknown>;
 }

@@ -13,5 +13,5 @@ describe('integration harness', () => {
 });
 
 connectionStoreSuite('memory (integration project)', {
-  create: ({ clock }) => new MemoryConnectionStore({ clock: () => clock.now() }),
+  create: ({ clock, ...limits }) => new MemoryConnectionStore({ ...limits, clock: () => clock.now() }),
 });

@@ -1,10 +1,11 @@
+import { InvalidCursorError } from '@wsapp/core';
 import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { TestClock } from '@wsapp/testing';
 import { connectionStoreSuite } from '@wsapp/testing/conformance';
 import { describe, expect, it } from 'vitest';
 
 connectionStoreSuite('memory', {
-  create: ({ clock }) => new MemoryConnectionStore({ clock: () => clock.now() }),
+  create: ({ clock, ...limits }) => new MemoryConnectionStore({ ...limits, clock: () => clock.now() }),
   inspect: (store) => ({
     async connectionItems(connectionId) {
       return store
@@ -49,8 +50,12 @@ describe('MemoryConnectionStore specifics', () => {
     const store = new MemoryConnectionStore();
     for (let n = 0; n < 30; n++) await store.register(`c${n}=`, { channels: ['ch'] });
     const first = await store.members('ch', { limit: 10 });
-    await store.leave('c3=', ['ch']); // already returned
-    await store.leave('c15=', ['ch']); // not yet returned: may be skipped
+    const listed = first.connectionIds[2]!; // already returned
+    const pending = Array.from({ length: 30 }, (_, n) => `c${n}=`).find(
+      (c) => !first.connectionIds.includes(c),
+    )!;
+    await store.leave(listed, ['ch']);
+    await store.leave(pending, ['ch']); // not yet returned: skipped
     await store.register('late=', { channels: ['ch'] }); // joins after the listing started
     const rest: string[] = [];
     let cursor = first.cursor;
@@ -61,13 +66,46 @@ describe('MemoryConnectionStore specifics', () => {
     }
     const all = [...first.connectionIds, ...rest];
     expect(new Set(all).size).toBe(all.length);
-    const stayed = Array.from({ length: 30 }, (_, n) => `c${n}=`).filter((c) => c !== 'c3=' && c !== 'c15=');
+    const stayed = Array.from({ length: 30 }, (_, n) => `c${n}=`).filter(
+      (c) => c !== listed && c !== pending,
+    );
     for (const c of stayed) expect(all).toContain(c);
-    expect(all).not.toContain('c15=');
+    expect(all).not.toContain(pending);
   });
 
   it('rejects a cursor it did not produce', async () => {
     const store = new MemoryConnectionStore();
     await expect(store.members('ch', { cursor: 'garbage' })).rejects.toThrow(/Invalid members cursor/);
+  });
+
+  it('refuses a cursor whose position was edited (HMAC), on any memory store of the process', async () => {
+    const a = new MemoryConnectionStore();
+    const b = new MemoryConnectionStore();
+    for (const store of [a, b])
+      for (let n = 0; n < 6; n++) await store.register(`c${n}=`, { channels: ['ch'] });
+    const { cursor } = await a.members('ch', { limit: 2 });
+    const [prefix, , mac] = cursor!.split('.');
+    const edited = `${prefix}.${Buffer.from('c4=').toString('base64url')}.${mac}`;
+    await expect(a.members('ch', { cursor: edited })).rejects.toBeInstanceOf(InvalidCursorError);
+    // Another memory store of the same process resumes the listing (a split broadcast).
+    expect((await b.members('ch', { cursor: cursor! })).connectionIds).toEqual(['c2=', 'c3=', 'c4=', 'c5=']);
+  });
+
+  it('pages 20,000 members of one channel in id order, each once, while half of them re-register', async () => {
+    const store = new MemoryConnectionStore();
+    const ids = Array.from({ length: 20_000 }, (_, n) => `m${n}=`);
+    for (const cid of ids) await store.register(cid, { channels: ['big'] });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let turn = 0;
+    do {
+      const page = await store.members('big', { limit: 1000, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.connectionIds);
+      cursor = page.cursor;
+      for (let n = turn; n < ids.length; n += 20) await store.register(ids[n]!, { channels: ['big'] });
+      turn++;
+    } while (cursor !== undefined);
+    expect(seen.length).toBe(ids.length);
+    expect(seen).toEqual([...ids].sort());
   });
 });

@@ -4,6 +4,7 @@
  * @packageDocumentation
  * @module @wsapp/store-redis
  */
+export { EvictionPolicyError } from './eviction-policy.js';
 export { type ChannelKeys, type ConnectionKeys, escapeName, KeyLayout } from './key-layout.js';
 export {
   type RedisClient,

@@ -5,6 +5,7 @@
  * |---|---|---|
  * | `<prefix>{c:<id>}:r` | hash | the record: `id`, `at` (connectedAt ms), `exp` (expiresAt s), `ep`, `d:<key>` (JSON) |
  * | `<prefix>{c:<id>}:s` | set | the connection's channel names |
+ * | `<prefix>{c:<id>}:k` | string | Cluster only, while a `setChannels` runs: its lock (expires by itself) |
  * | `<prefix>{m:<channel>}:l` | sorted set, every score 0 | the channel's members in byte order (paging) |
  * | `<prefix>{m:<channel>}:x` | sorted set, score = expiresAt | the same members scored by expiry (filtering, purge) |
  *
@@ -32,6 +33,8 @@ export interface ConnectionKeys {
   record: string;
   /** Set of the connection's channel names. */
   channels: string;
+  /** Short-lived lock that serialises `setChannels` of the connection on a Cluster. */
+  lock: string;
 }
 
 /** Keys of one channel (one Cluster slot). */
@@ -55,7 +58,7 @@ export class KeyLayout {
   /** Keys of a connection. */
   connection(connectionId: string): ConnectionKeys {
     const base = `${this.prefix}{c:${escapeName(connectionId)}}`;
-    return { record: `${base}:r`, channels: `${base}:s` };
+    return { record: `${base}:r`, channels: `${base}:s`, lock: `${base}:k` };
   }
 
   /** Keys of a channel. */

@@ -1,14 +1,19 @@
+import { randomBytes } from 'node:crypto';
 import {
   BaseConnectionStore,
   type BaseConnectionStoreOptions,
   ConnectionNotFoundError,
   type ConnectionRecord,
+  type Logger,
   type MembersPage,
   type QueryMembersArgs,
+  TooManyChannelsError,
+  WsappError,
 } from '@wsapp/core';
 import { type Cluster, Redis } from 'ioredis';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { guarded } from './errors.js';
+import { checkEvictionPolicy } from './eviction-policy.js';
 import { KeyLayout } from './key-layout.js';
 import { decodeRecord, encodePatch, encodeRecord } from './record-codec.js';
 import { ScriptRunner } from './script-runner.js';
@@ -33,6 +38,14 @@ interface RedisStoreCommonOptions extends BaseConnectionStoreOptions {
    * compare `expiresAt` with the store's clock; Redis expiry is only the cleanup.
    */
   expirySlackSeconds?: number;
+  /**
+   * Run even when a server's `maxmemory-policy` evicts keys (default `false`: the first operation
+   * checks every server and fails with `EvictionPolicyError`; see the README). With `true` the
+   * store warns once instead.
+   */
+  allowEviction?: boolean;
+  /** Where the store's warnings go (default `console`). */
+  logger?: Pick<Logger, 'warn'>;
 }
 
 /** Options of {@link RedisConnectionStore}: either a `client` you own or a `url` the store connects to. */
@@ -84,6 +97,10 @@ export class RedisConnectionStore extends BaseConnectionStore {
   readonly #scripts: ScriptRunner;
   /** Prefix the Lua scripts use to derive channel keys: the client's own `keyPrefix` + ours. */
   readonly #luaPrefix: string;
+  readonly #allowEviction: boolean;
+  readonly #logger: Pick<Logger, 'warn'>;
+  /** The first operation's `maxmemory-policy` check; kept once it reached a verdict. */
+  #evictionCheck: Promise<void> | undefined;
 
   constructor(options: RedisConnectionStoreOptions) {
     super(options);
@@ -116,6 +133,8 @@ export class RedisConnectionStore extends BaseConnectionStore {
     }
     this.#luaPrefix = clientPrefix + this.keys.prefix;
     this.#scripts = new ScriptRunner(this.client);
+    this.#allowEviction = options.allowEviction ?? false;
+    this.#logger = options.logger ?? console;
   }
 
   /** Whether the client is a Redis Cluster client. */
@@ -209,19 +228,27 @@ export class RedisConnectionStore extends BaseConnectionStore {
     return this.#guard('join', async () => {
       const conn = this.keys.connection(connectionId);
       const slack = this.expirySlackSeconds;
+      const max = this.limits.maxChannelsPerConnection;
       if (!this.#cluster) {
         const keys = [conn.record, conn.channels, ...this.#channelKeys(channels)];
-        const ok = await this.#scripts.run('joinAll', keys, [connectionId, now, slack, ...counted(channels)]);
-        if (ok === null) throw new ConnectionNotFoundError(connectionId);
+        const ok = await this.#scripts.run('joinAll', keys, [
+          connectionId,
+          now,
+          slack,
+          max,
+          ...counted(channels),
+        ]);
+        this.#joined(connectionId, ok);
         return;
       }
-      // Connection first (checks it is live, answers its expiry), then the channel indexes.
+      // Connection first (checks it is live and the channel limit, answers its expiry), then the
+      // channel indexes.
       const exp = await this.#scripts.run(
         'connJoin',
         [conn.record, conn.channels],
-        [now, slack, ...counted(channels)],
+        [now, slack, max, ...counted(channels)],
       );
-      if (exp === null) throw new ConnectionNotFoundError(connectionId);
+      this.#joined(connectionId, exp);
       await Promise.all(
         channels.map((ch) => this.#chan('chanAdd', ch, [connectionId, Number(exp), slack, now])),
       );
@@ -255,6 +282,32 @@ export class RedisConnectionStore extends BaseConnectionStore {
     });
   }
 
+  /**
+   * Standalone: one script makes the set exact (atomic, like every standalone operation).
+   * Cluster: the base class's difference (`get`, then leave the stale channels, then join the new ones).
+   */
+  protected override _setChannels(connectionId: string, channels: string[], now: number): Promise<void> {
+    if (this.#cluster) {
+      // The difference is computed from a read, so two setChannels of one connection must not
+      // interleave: a lock on the connection's slot serialises them (joins and leaves need none).
+      return this.#guard('setChannels', () =>
+        this.#locked(connectionId, () => super._setChannels(connectionId, channels, now)),
+      );
+    }
+    return this.#guard('setChannels', async () => {
+      const conn = this.keys.connection(connectionId);
+      const keys = [conn.record, conn.channels, ...this.#channelKeys(channels)];
+      const ok = await this.#scripts.run('setAll', keys, [
+        this.#luaPrefix,
+        connectionId,
+        now,
+        this.expirySlackSeconds,
+        ...counted(channels),
+      ]);
+      if (ok === null) throw new ConnectionNotFoundError(connectionId);
+    });
+  }
+
   protected _update(
     connectionId: string,
     patch: Record<string, unknown>,
@@ -266,8 +319,10 @@ export class RedisConnectionStore extends BaseConnectionStore {
       const reply = await this.#scripts.run(
         'connUpdate',
         [conn.record, conn.channels],
-        [now, ...counted(sets), ...counted(dels)],
+        [now, this.limits.maxDataBytes, ...counted(sets), ...counted(dels)],
       );
+      // A number is the merged data's size, over the limit: nothing was written.
+      if (typeof reply === 'number') this.assertMergedDataBytes(reply);
       const record = decodeRecord(reply);
       if (record === undefined) throw new ConnectionNotFoundError(connectionId);
       return record;
@@ -345,8 +400,51 @@ export class RedisConnectionStore extends BaseConnectionStore {
     );
   }
 
+  /**
+   * Runs `work` holding the connection's lock (SET NX PX, released by token). The lock expires
+   * after `commandTimeoutMs`, so a crashed holder delays the next caller at most that long; the
+   * operation deadline bounds the wait.
+   */
+  async #locked<T>(connectionId: string, work: () => Promise<T>): Promise<T> {
+    const key = this.keys.connection(connectionId).lock;
+    const token = randomBytes(12).toString('base64url');
+    for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
+      if ((await this.client.set(key, token, 'PX', this.commandTimeoutMs, 'NX')) === 'OK') break;
+      await new Promise((resolve) => setTimeout(resolve, wait * (0.5 + Math.random())));
+    }
+    try {
+      return await work();
+    } finally {
+      await this.#scripts.run('unlock', [key], [token]).catch(() => undefined);
+    }
+  }
+
+  /** Throws for a join script's "not live" (nil) or "over the channel limit" (-1) answer. */
+  #joined(connectionId: string, reply: unknown): void {
+    if (reply === null) throw new ConnectionNotFoundError(connectionId);
+    if (reply === -1) throw new TooManyChannelsError(connectionId, this.limits.maxChannelsPerConnection);
+  }
+
   #guard<T>(operation: string, work: () => Promise<T>): Promise<T> {
-    return guarded(operation, this.commandTimeoutMs, work);
+    return guarded(operation, this.commandTimeoutMs, async () => {
+      await this.#checkedEviction();
+      return work();
+    });
+  }
+
+  /**
+   * Checks `maxmemory-policy` on first use. A verdict (fine, refused, unreadable) is kept; a
+   * connection failure is not, so the next operation checks again.
+   */
+  #checkedEviction(): Promise<void> {
+    if (this.#evictionCheck === undefined) {
+      const check = checkEvictionPolicy(this.client, this.#allowEviction, (m) => this.#logger.warn(m));
+      this.#evictionCheck = check;
+      check.catch((error: unknown) => {
+        if (!(error instanceof WsappError)) this.#evictionCheck = undefined;
+      });
+    }
+    return this.#evictionCheck;
   }
 
   #chan(name: 'chanAdd' | 'chanRemove' | 'chanTouch', channel: string, args: Array<string | number>) {

@@ -73,6 +73,33 @@ local function conn_live(rk, now)
   if exp and tonumber(exp) > now then return tonumber(exp) end
   return nil
 end
+-- Bytes of JSON.stringify(s) for the UTF-8 string s: quotes, \\ and \\b\\t\\n\\f\\r take 2, other controls 6.
+local function json_len(s)
+  local n = #s + 2
+  for i = 1, #s do
+    local b = string.byte(s, i)
+    if b == 34 or b == 92 or b == 8 or b == 9 or b == 10 or b == 12 or b == 13 then n = n + 1
+    elseif b < 32 then n = n + 5 end
+  end
+  return n
+end
+-- Bytes of the data object's JSON once sets (field value…) and dels (field…) are applied.
+local function merged_data_len(rk, sets, dels)
+  local size = {}
+  local h = redis.call('HGETALL', rk)
+  for i = 1, #h, 2 do
+    if string.sub(h[i], 1, 2) == 'd:' then size[h[i]] = #h[i + 1] end
+  end
+  for i = 1, #sets, 2 do size[sets[i]] = #sets[i + 1] end
+  for _, f in ipairs(dels) do size[f] = nil end
+  local bytes, n = 2, 0
+  for f, len in pairs(size) do
+    bytes = bytes + json_len(string.sub(f, 3)) + 1 + len
+    n = n + 1
+  end
+  if n > 1 then bytes = bytes + n - 1 end
+  return bytes
+end
 local function conn_read(rk, sk)
   return { redis.call('HGETALL', rk), redis.call('SMEMBERS', sk) }
 end
@@ -87,9 +114,14 @@ local function conn_put(rk, sk, exp, slack, fields, chans)
   end
   return old
 end
-local function conn_join(rk, sk, now, slack, chans)
+local function conn_join(rk, sk, now, slack, max, chans)
   local exp = conn_live(rk, now)
   if not exp then return nil end
+  local fresh = 0
+  for _, c in ipairs(chans) do
+    if redis.call('SISMEMBER', sk, c) == 0 then fresh = fresh + 1 end
+  end
+  if redis.call('SCARD', sk) + fresh > max then return -1 end
   chunked('SADD', sk, chans, 200)
   redis.call('EXPIREAT', sk, exp + slack)
   return exp
@@ -143,21 +175,52 @@ end
 redis.call('DEL', KEYS[1], KEYS[2])
 return r`,
 
-  // KEYS rk sk | ARGV now slack chans… → expiresAt, or nil when not live (nothing written)
+  // KEYS rk sk | ARGV now slack max chans… → expiresAt, nil when not live, -1 when the connection
+  // would belong to more than max channels (nothing written in both cases)
   connJoin: `
-local now = tonumber(arg()) local slack = tonumber(arg())
-local exp = conn_join(KEYS[1], KEYS[2], now, slack, list())
+local now = tonumber(arg()) local slack = tonumber(arg()) local max = tonumber(arg())
+local exp = conn_join(KEYS[1], KEYS[2], now, slack, max, list())
 if not exp then return false end
 return exp`,
 
-  // KEYS rk sk (lk xk)… | ARGV id now slack chans… → 1, or nil when not live (nothing written)
+  // KEYS rk sk (lk xk)… | ARGV id now slack max chans… → 1, nil when not live, -1 over max
+  // channels (nothing written in both cases)
   joinAll: `
-local id = arg() local now = tonumber(arg()) local slack = tonumber(arg())
+local id = arg() local now = tonumber(arg()) local slack = tonumber(arg()) local max = tonumber(arg())
 local chans = list()
-local exp = conn_join(KEYS[1], KEYS[2], now, slack, chans)
+local exp = conn_join(KEYS[1], KEYS[2], now, slack, max, chans)
 if not exp then return false end
+if exp == -1 then return -1 end
 for i = 1, #chans do chan_add(KEYS[1 + 2 * i], KEYS[2 + 2 * i], id, exp, slack, now) end
 return 1`,
+
+  // KEYS rk sk (lk xk)… | ARGV prefix id now slack chans… → 1, or nil when not live (nothing
+  // written). Makes chans the exact set: stale channels (keys derived in Lua) left, new ones joined.
+  setAll: `
+local prefix = arg() local id = arg() local now = tonumber(arg()) local slack = tonumber(arg())
+local chans = list()
+local exp = conn_live(KEYS[1], now)
+if not exp then return false end
+local keep = {}
+for _, c in ipairs(chans) do keep[c] = true end
+for _, c in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  if not keep[c] then
+    redis.call('SREM', KEYS[2], c)
+    local lk, xk = chan_keys(prefix, c)
+    chan_remove(lk, xk, id, slack)
+  end
+end
+if #chans > 0 then
+  chunked('SADD', KEYS[2], chans, 200)
+  redis.call('EXPIREAT', KEYS[2], exp + slack)
+  for i = 1, #chans do chan_add(KEYS[1 + 2 * i], KEYS[2 + 2 * i], id, exp, slack, now) end
+end
+return 1`,
+
+  // KEYS lock | ARGV token → 1 when this token held the lock (now released), else 0
+  unlock: `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`,
 
   // KEYS rk sk | ARGV now chans… → 1, or nil when not live (nothing written)
   connLeave: `
@@ -176,11 +239,14 @@ chunked('SREM', KEYS[2], chans, 200)
 for i = 1, #chans do chan_remove(KEYS[1 + 2 * i], KEYS[2 + 2 * i], id, slack) end
 return 1`,
 
-  // KEYS rk sk | ARGV now sets(field value…) dels(field…) → {hash, channels}, or nil when not live
+  // KEYS rk sk | ARGV now max sets(field value…) dels(field…) → {hash, channels}, nil when not
+  // live, or the merged data's JSON size in bytes when it exceeds max (nothing written)
   connUpdate: `
-local now = tonumber(arg())
+local now = tonumber(arg()) local max = tonumber(arg())
 local sets = list() local dels = list()
 if not conn_live(KEYS[1], now) then return false end
+local bytes = merged_data_len(KEYS[1], sets, dels)
+if bytes > max then return bytes end
 if #sets > 0 then chunked('HSET', KEYS[1], sets, 200) end
 if #dels > 0 then chunked('HDEL', KEYS[1], dels, 200) end
 return conn_read(KEYS[1], KEYS[2])`,

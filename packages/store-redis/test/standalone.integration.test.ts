@@ -14,7 +14,7 @@ afterAll(async () => {
 });
 
 connectionStoreSuite('redis standalone', {
-  create: ({ clock }) =>
-    new RedisConnectionStore({ client, keyPrefix: uniquePrefix(), clock: () => clock.now() }),
+  create: ({ clock, ...limits }) =>
+    new RedisConnectionStore({ ...limits, client, keyPrefix: uniquePrefix(), clock: () => clock.now() }),
   inspect: redisInspector,
 });

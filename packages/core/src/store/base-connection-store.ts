@@ -6,6 +6,7 @@ import { ConnectionNotFoundError, TooManyChannelsError } from './store-errors.js
 import {
   assertChannel,
   assertConnectionId,
+  assertDataBytes,
   assertTtl,
   DEFAULT_LIMITS,
   normalizeChannels,
@@ -59,6 +60,10 @@ export interface QueryMembersArgs {
  *   any previous record and memberships of that id.
  * - `_addMemberships` throws `TooManyChannelsError` (writing nothing) when the connection would
  *   belong to more than `limits.maxChannelsPerConnection` channels.
+ * - `_update` throws `InvalidDataError` (writing nothing) when the data after merging the patch,
+ *   as JSON in UTF-8, would exceed `limits.maxDataBytes`, checked in the same atomic step as the
+ *   write (the patch alone is checked before, by `update`); {@link BaseConnectionStore.assertMergedDataBytes}
+ *   raises the error.
  * - `_addMemberships`, `_removeMemberships`, `_update`, `_touch` throw `ConnectionNotFoundError`
  *   when no live record exists; they must not lose concurrent changes (use the backend's atomic
  *   operations, not read-modify-write of the channel list).
@@ -97,7 +102,10 @@ export abstract class BaseConnectionStore implements ConnectionStore {
   protected abstract _addMemberships(connectionId: string, channels: string[], now: number): Promise<void>;
   /** Removes memberships; `ConnectionNotFoundError` without a live record. */
   protected abstract _removeMemberships(connectionId: string, channels: string[], now: number): Promise<void>;
-  /** Shallow-merges the (validated) patch into the data; `ConnectionNotFoundError` without a live record. */
+  /**
+   * Shallow-merges the (validated) patch into the data; `InvalidDataError` when the merged data
+   * exceeds `limits.maxDataBytes`, `ConnectionNotFoundError` without a live record.
+   */
   protected abstract _update(
     connectionId: string,
     patch: Record<string, unknown>,
@@ -117,6 +125,14 @@ export abstract class BaseConnectionStore implements ConnectionStore {
       throw new TooManyChannelsError(connectionId, this.limits.maxChannelsPerConnection);
     }
     return channels;
+  }
+
+  /**
+   * Throws the `InvalidDataError` of data that, merged with a patch, takes `bytes` bytes of JSON
+   * (UTF-8) when that exceeds `limits.maxDataBytes`; for `_update` implementations.
+   */
+  protected assertMergedDataBytes(bytes: number): void {
+    assertDataBytes(bytes, this.limits, true);
   }
 
   /** Current time in epoch seconds. */
@@ -207,8 +223,9 @@ export abstract class BaseConnectionStore implements ConnectionStore {
     const stale = current.channels.filter((c) => !wanted.has(c));
     const had = new Set(current.channels);
     const added = channels.filter((c) => !had.has(c));
-    if (added.length > 0) await this._addMemberships(connectionId, added, now);
+    // Stale ones first, so the channel limit counts the final set, not old and new together.
     if (stale.length > 0) await this._removeMemberships(connectionId, stale, now);
+    if (added.length > 0) await this._addMemberships(connectionId, added, now);
   }
 
   async update(connectionId: string, patch: Record<string, unknown>): Promise<ConnectionRecord> {

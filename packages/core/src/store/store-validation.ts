@@ -56,24 +56,113 @@ export function normalizeChannels(channels: unknown, limits: StoreLimits): strin
 }
 
 /**
- * Returns a plain JSON copy of `data`, so no prototype, class instance or `undefined` value
- * reaches a backend, and checks its size.
+ * Returns a plain JSON copy of `data` and checks its size. Only what reads back the same from
+ * every backend is accepted: plain objects (prototype `Object.prototype` or `null`), arrays,
+ * strings, finite numbers, booleans and `null`, nested at any depth. `Date`, objects with a
+ * `toJSON` method, boxed primitives, class instances, functions, symbols, BigInts, non-finite
+ * numbers, `undefined` array items and cycles are refused with `InvalidDataError`: JSON would
+ * turn them into something else, differently per backend. Object properties whose value is
+ * `undefined` are dropped (as `JSON.stringify` does).
  */
 export function normalizeData(data: unknown, limits: StoreLimits): Record<string, unknown> {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new InvalidDataError('must be a JSON object');
-  }
   let json: string;
   try {
+    if (!isPlainObject(data)) throw new InvalidDataError('must be a plain JSON object');
+    assertPlainJson(data, limits);
     json = JSON.stringify(data);
   } catch (error) {
-    throw new InvalidDataError(`not serialisable as JSON (${(error as Error).message})`);
+    if (error instanceof InvalidDataError) throw error;
+    // Throwing getters, revoked proxies, stack exhaustion: the caller's value, not a store fault.
+    throw new InvalidDataError(`not readable as JSON (${(error as Error).name})`);
   }
-  const bytes = Buffer.byteLength(json, 'utf8');
-  if (bytes > limits.maxDataBytes) {
-    throw new InvalidDataError(`${bytes} bytes of JSON exceeds the ${limits.maxDataBytes}-byte limit`);
-  }
+  assertDataBytes(Buffer.byteLength(json, 'utf8'), limits);
   return JSON.parse(json) as Record<string, unknown>;
+}
+
+/**
+ * Refuses connection data of `bytes` (its JSON in UTF-8) over `limits.maxDataBytes`; `merged`
+ * says the size is that of the data after `update()` merged a patch into the stored data.
+ */
+export function assertDataBytes(bytes: number, limits: StoreLimits, merged = false): void {
+  if (bytes > limits.maxDataBytes) {
+    const what = merged ? 'merged with the stored data, ' : '';
+    throw new InvalidDataError(`${what}${bytes} bytes of JSON exceeds the ${limits.maxDataBytes}-byte limit`);
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Walks `root` with an explicit stack (so depth cannot exhaust the call stack), refusing values
+ * that are not plain JSON. Error messages name the kind of value, never the caller's keys.
+ */
+function assertPlainJson(root: Record<string, unknown>, limits: StoreLimits): void {
+  const onPath = new Set<object>();
+  // Each frame is entered once (children pushed) and left once (removed from the cycle path).
+  const stack: Array<{ value: object; entered: boolean }> = [{ value: root, entered: false }];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    if (frame.entered) {
+      onPath.delete(frame.value);
+      stack.pop();
+      continue;
+    }
+    frame.entered = true;
+    if (onPath.has(frame.value)) throw new InvalidDataError('contains a cycle');
+    onPath.add(frame.value);
+    const isArray = Array.isArray(frame.value);
+    let values: unknown[];
+    if (isArray) {
+      const array = frame.value as unknown[];
+      // Each item takes at least 2 bytes of JSON: a huge (sparse) length is refused before it is walked.
+      if (array.length * 2 > limits.maxDataBytes) {
+        throw new InvalidDataError(
+          `an array of ${array.length} items exceeds the ${limits.maxDataBytes}-byte limit`,
+        );
+      }
+      values = Array.from(array);
+    } else {
+      values = Object.values(frame.value);
+    }
+    for (const value of values) {
+      const kind = jsonKind(value, isArray);
+      if (kind === 'container') stack.push({ value: value as object, entered: false });
+      else if (kind !== 'leaf') throw new InvalidDataError(`contains ${kind}, which is not plain JSON`);
+    }
+  }
+}
+
+/** 'leaf' and 'container' are accepted; anything else describes what was found. */
+function jsonKind(value: unknown, inArray: boolean): string {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return 'leaf';
+    case 'number':
+      return Number.isFinite(value) ? 'leaf' : 'a non-finite number';
+    case 'undefined':
+      // JSON drops an undefined property (accepted, dropped) but writes null for an array item.
+      return inArray ? 'an undefined array item' : 'leaf';
+    case 'object': {
+      if (value === null) return 'leaf';
+      if (Array.isArray(value)) {
+        return Object.getPrototypeOf(value) === Array.prototype ? 'container' : 'an Array subclass';
+      }
+      if (!isPlainObject(value)) return `an instance of ${constructorName(value)}`;
+      return typeof value.toJSON === 'function' ? 'an object with toJSON' : 'container';
+    }
+    default:
+      return `a ${typeof value}`;
+  }
+}
+
+function constructorName(value: object): string {
+  const ctor: unknown = (Object.getPrototypeOf(value) as { constructor?: unknown } | null)?.constructor;
+  return typeof ctor === 'function' && ctor.name !== '' ? ctor.name : 'a class';
 }
 
 /** Validates a TTL in seconds: a positive integer. */

@@ -6,5 +6,13 @@
  */
 export { connectionStoreSuite } from './connection-store-suite.js';
 export { memberSlicesGroup } from './groups/slices.js';
-export type { ConnectionStoreSuiteOptions, RawItem, RawMember, StoreInspector } from './suite-options.js';
+export type { ConformanceGroup, ExtraStore, SuiteContext } from './suite-context.js';
+export type {
+  ConnectionStoreSuiteOptions,
+  RawItem,
+  RawMember,
+  StoreFactoryContext,
+  StoreInspector,
+  StoreLimitOptions,
+} from './suite-options.js';
 export { TestClock } from './test-clock.js';

@@ -28,17 +28,68 @@ export interface StoreInspector {
   channelMembers(channel: string): Promise<RawMember[]>;
 }
 
+/**
+ * Limits some groups ask `create` for (the channel-limit and data-size cases build a store with a
+ * small `maxChannelsPerConnection`). Absent fields mean the store's defaults.
+ */
+export interface StoreLimitOptions {
+  /** Pass to the store as its `maxChannelsPerConnection`. */
+  maxChannelsPerConnection?: number;
+  /** Pass to the store as its `maxDataBytes`. */
+  maxDataBytes?: number;
+}
+
+/** What {@link ConnectionStoreSuiteOptions.create} receives. */
+export interface StoreFactoryContext extends StoreLimitOptions {
+  /** The test's clock: the store must read time from it. */
+  clock: TestClock;
+}
+
 /** Options of {@link connectionStoreSuite}. */
 export interface ConnectionStoreSuiteOptions<TStore extends ConnectionStore = ConnectionStore> {
   /**
    * Creates a store over the shared backend. It must read time from `clock` (pass
-   * `clock: () => clock.now()`), so the suite can move time to test expiry.
+   * `clock: () => clock.now()`), so the suite can move time to test expiry, and pass the limit
+   * fields through when present (`maxChannelsPerConnection`, `maxDataBytes`):
+   *
+   * ```ts
+   * create: ({ clock, ...limits }) => new MyStore({ ...limits, clock: () => clock.now() })
+   * ```
    */
-  create(context: { clock: TestClock }): TStore | Promise<TStore>;
+  create(context: StoreFactoryContext): TStore | Promise<TStore>;
   /** Backdoor reads of the backend; without it the suite checks only through the store. */
   inspect?(store: TStore): StoreInspector;
   /** Closes what `create` opened (clients, connections). */
   destroy?(store: TStore): void | Promise<void>;
   /** Number of members of the large paging case (default 1,200). */
   pagingMembers?: number;
+  /**
+   * Runs of each model-based concurrent group (default 40; fast-check, seeded). Lower it for slow
+   * backends; `WSAPP_MODEL_RUNS` overrides it.
+   */
+  modelRuns?: number;
+  /**
+   * Set when the store's `members()` checks every index entry against its connection's record and
+   * drops those the record does not list (the Redis Cluster store does: a connection's keys and a
+   * channel's keys live in different slots, so a racing join and leave can leave such an entry).
+   * The model groups then accept these entries in backdoor reads, never in `members()`, provided
+   * each carries an expiry, and count them in the test output. Default `false`: every live
+   * membership the backend holds must be listed in its record.
+   */
+  membersVerifiedAgainstRecords?: boolean;
+  /**
+   * Set when the store guarantees `register` of an id only while no other call on that id runs
+   * (what `WebSocketApp` does: it registers on `$connect`, before API Gateway delivers any message
+   * of the connection). The model groups then run each `register` alone on its id: before the
+   * batch's other calls, which still race each other. Default `false`: re-registering races too.
+   * The Redis Cluster store needs it (see its README, Cluster ordering).
+   */
+  serialRegistration?: boolean;
+  /**
+   * Time after which each model-based test starts no new run (default 45,000 ms;
+   * `WSAPP_MODEL_TIME_LIMIT_MS` overrides), so a slow backend stays bounded; the runs done are printed.
+   */
+  modelTimeLimitMs?: number;
+  /** fast-check seed of the model-based groups (default fixed; `WSAPP_MODEL_SEED` overrides it). */
+  modelSeed?: number;
 }
