@@ -26,5 +26,7 @@ export function inSlice(connectionId: string, index: number, count: number): boo
 /** The slice cursors of `channel` (its member count only caps how many are useful). */
 export function planSlices(channel: string, members: number, count: number): string[] {
   const n = Math.max(1, Math.min(count, members));
-  return evenStarts(n, n).map((index) => encodeCursor(channel, { after: undefined, slice: { index, count: n } }));
+  return evenStarts(n, n).map((index) =>
+    encodeCursor(channel, { after: undefined, slice: { index, count: n } }),
+  );
 }
