@@ -1,4 +1,4 @@
-import { type ConnectionRecord, WebSocketApp, WebSocketError } from '@wsapp/core';
+import { type ConnectionRecord, StoreUnavailableError, WebSocketApp, WebSocketError } from '@wsapp/core';
 import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { connectEvent, disconnectEvent, messageEvent } from '@wsapp/testing';
 import { describe, expect, it, vi } from 'vitest';
@@ -89,19 +89,40 @@ describe('WebSocketApp with a store: automatic tracking', () => {
     expect(store.inspect()).toEqual({ connections: [], memberships: [] });
   });
 
-  it('rejects the connection (500) when the store write fails, never accepting it unrecorded', async () => {
+  it('rejects the connection (400) when the store refuses its data, logging none of it', async () => {
     const store = new MemoryConnectionStore({ maxDataBytes: 64 });
     const log = logger();
     const app = new WebSocketApp({ store, logger: log }).onConnect(async (ctx) => {
       await ctx.setData({ blob: 'x'.repeat(100) });
     });
     const res = await app.resolve(connectEvent({ connectionId: 'big=', requestId: 'r1' }));
-    expect(res.statusCode).toBe(500);
+    expect(res.statusCode).toBe(400);
     expect(res.body).not.toContain('blob');
     expect(await store.get('big=')).toBeUndefined();
+    expect(log.warn).toHaveBeenCalledWith(
+      'wsapp: the store refused the connection',
+      expect.objectContaining({ connectionId: 'big=', requestId: 'r1' }),
+    );
+    expect(JSON.stringify(log.warn.mock.calls)).not.toContain('xxxx');
+  });
+
+  it('rejects the connection (500) when the store write fails, never accepting it unrecorded', async () => {
+    class FailingStore extends MemoryConnectionStore {
+      protected override async _put(): Promise<void> {
+        throw new StoreUnavailableError('backend down');
+      }
+    }
+    const store = new FailingStore();
+    const log = logger();
+    const app = new WebSocketApp({ store, logger: log }).onConnect(async (ctx) => {
+      await ctx.join('lobby');
+    });
+    const res = await app.resolve(connectEvent({ connectionId: 'down=', requestId: 'r2' }));
+    expect(res.statusCode).toBe(500);
+    expect(await store.get('down=')).toBeUndefined();
     expect(log.error).toHaveBeenCalledWith(
       'wsapp: could not record the connection; rejecting it',
-      expect.objectContaining({ connectionId: 'big=', requestId: 'r1' }),
+      expect.objectContaining({ connectionId: 'down=', requestId: 'r2' }),
     );
   });
 
@@ -199,7 +220,7 @@ describe('WebSocketApp with a store: automatic tracking', () => {
     const app = new WebSocketApp({ logger: log }).route('j', (ctx) => ctx.join('x'));
     expect((await app.resolve(messageEvent({ action: 'j' }))).statusCode).toBe(500);
     const logged = log.error.mock.calls[0]?.[1] as { error: Error };
-    expect(logged.error.message).toBe('ctx.join() needs a store: new WebSocketApp({ store })');
+    expect(logged.error.message).toBe('ctx.join() needs a connection store: new WebSocketApp({ store })');
   });
 });
 
