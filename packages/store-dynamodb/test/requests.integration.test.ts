@@ -102,6 +102,15 @@ describe('requests per operation', () => {
     ]);
   });
 
+  it('150 channels: one transaction of 99 memberships + one fenced chunk for the rest', async () => {
+    const channels = Array.from({ length: 150 }, (_, n) => `big#${n}`);
+    const tx = 'TransactWriteItemsCommand';
+    expect(await counted(() => store.register('big=', { channels }))).toEqual([tx, tx]);
+    expect(await counted(() => store.leave('big=', channels))).toEqual([tx, tx]);
+    expect(await counted(() => store.join('big=', channels))).toEqual([tx, tx]);
+    expect(await counted(() => store.unregister('big='))).toEqual(['GetItemCommand', tx, tx]);
+  });
+
   it('a members page = 1 Query per shard it touches', async () => {
     await Promise.all(Array.from({ length: 3 }, (_, n) => store.register(`m${n}=`, { channels: ['cold'] })));
     expect(await counted(() => store.members('cold'))).toEqual(['QueryCommand']);
