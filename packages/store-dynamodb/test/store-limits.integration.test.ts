@@ -162,7 +162,9 @@ describe('data limit after merging', () => {
     const bytes = Buffer.byteLength(JSON.stringify(data));
     expect(bytes).toBeLessThanOrEqual(32 * 1024);
     expect(bytes + 2011).toBeGreaterThan(32 * 1024); // every key that fitted was kept
-    console.log(`dynamodb: 24 concurrent 2 KB updates kept ${accepted} (${bytes} bytes of JSON), refused the rest`);
+    console.log(
+      `dynamodb: 24 concurrent 2 KB updates kept ${accepted} (${bytes} bytes of JSON), refused the rest`,
+    );
     // A patch of 60 keys (written as a whole map) is checked the same way.
     const wide = Object.fromEntries(Array.from({ length: 60 }, (_, n) => [`w${n}`, 'w'.repeat(100)]));
     expect(await refusal(store.update('race=', wide))).toBeInstanceOf(InvalidDataError);
