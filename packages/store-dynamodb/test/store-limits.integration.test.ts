@@ -12,7 +12,7 @@ import {
 import { InvalidDataError, TooManyChannelsError } from '@wsapp/core';
 import { DynamoDBConnectionStore, maxChannelsForItem } from '@wsapp/store-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropTable, testClient, testTable } from './table.js';
+import { dropTable, LOADED_TIMEOUT_MS, testClient, testTable } from './table.js';
 
 let client: DynamoDBClient;
 let tableName: string;
@@ -67,20 +67,31 @@ const refusal = (work: Promise<unknown>) =>
 
 describe('channels per connection: the 400 KB item limit', () => {
   it('derives the limit from the item size, maxChannelBytes and maxDataBytes', () => {
-    const store = new DynamoDBConnectionStore({ tableName, client });
+    const store = new DynamoDBConnectionStore({ tableName, client, operationTimeoutMs: LOADED_TIMEOUT_MS });
     const derived = maxChannelsForItem({ maxChannelBytes: 512, maxDataBytes: 32 * 1024 });
     expect(derived).toBeGreaterThan(600);
     expect(derived).toBeLessThan(800);
     expect(store.maxChannelsPerConnection).toBe(derived);
-    const short = new DynamoDBConnectionStore({ tableName, client, maxChannelBytes: 64 });
+    const short = new DynamoDBConnectionStore({
+      tableName,
+      client,
+      operationTimeoutMs: LOADED_TIMEOUT_MS,
+      maxChannelBytes: 64,
+    });
     expect(short.maxChannelsPerConnection).toBe(1000); // the core default is lower than the item allows
     expect(
-      () => new DynamoDBConnectionStore({ tableName, client, maxChannelsPerConnection: derived + 1 }),
+      () =>
+        new DynamoDBConnectionStore({
+          tableName,
+          client,
+          operationTimeoutMs: LOADED_TIMEOUT_MS,
+          maxChannelsPerConnection: derived + 1,
+        }),
     ).toThrow(RangeError);
   });
 
   it('register with more 512-byte channels than an item holds: TooManyChannelsError, nothing written', async () => {
-    const store = new DynamoDBConnectionStore({ tableName, client });
+    const store = new DynamoDBConnectionStore({ tableName, client, operationTimeoutMs: LOADED_TIMEOUT_MS });
     const error = await refusal(store.register('over=', { channels: longNames('r', 850) }));
     expect(error).toBeInstanceOf(TooManyChannelsError);
     expect(await rawItem('over=')).toBeUndefined();
@@ -88,7 +99,7 @@ describe('channels per connection: the 400 KB item limit', () => {
   });
 
   it('join beyond the limit together with the current channels: TooManyChannelsError, nothing written', async () => {
-    const store = new DynamoDBConnectionStore({ tableName, client });
+    const store = new DynamoDBConnectionStore({ tableName, client, operationTimeoutMs: LOADED_TIMEOUT_MS });
     const limit = store.maxChannelsPerConnection;
     const current = longNames('cur', limit - 20);
     await store.register('full=', { channels: current, data: { blob: 'd'.repeat(32 * 1024 - 20) } });
@@ -107,7 +118,7 @@ describe('channels per connection: the 400 KB item limit', () => {
   }, 120_000);
 
   it('2,000 channels: refused by default; accepted with short names and a raised limit', async () => {
-    const store = new DynamoDBConnectionStore({ tableName, client });
+    const store = new DynamoDBConnectionStore({ tableName, client, operationTimeoutMs: LOADED_TIMEOUT_MS });
     await store.register('two-k=');
     const many = Array.from({ length: 2000 }, (_, i) => `k${i}`);
     expect(await refusal(store.join('two-k=', many))).toBeInstanceOf(TooManyChannelsError);
@@ -115,6 +126,7 @@ describe('channels per connection: the 400 KB item limit', () => {
     const roomy = new DynamoDBConnectionStore({
       tableName,
       client,
+      operationTimeoutMs: LOADED_TIMEOUT_MS,
       maxChannelBytes: 32,
       maxChannelsPerConnection: 2000,
     });
@@ -131,7 +143,7 @@ describe('channels per connection: the 400 KB item limit', () => {
 
 describe('data limit after merging', () => {
   it('an update whose merged data would exceed maxDataBytes is refused, writing nothing', async () => {
-    const store = new DynamoDBConnectionStore({ tableName, client });
+    const store = new DynamoDBConnectionStore({ tableName, client, operationTimeoutMs: LOADED_TIMEOUT_MS });
     await store.register('data=', { data: { a: 'x'.repeat(20_000) } });
     const error = await refusal(store.update('data=', { b: 'y'.repeat(20_000) }));
     expect(error).toBeInstanceOf(InvalidDataError);
@@ -150,7 +162,7 @@ describe('data limit after merging', () => {
   }, 60_000);
 
   it('concurrent updates of different keys never grow the data past the limit together', async () => {
-    const store = new DynamoDBConnectionStore({ tableName, client });
+    const store = new DynamoDBConnectionStore({ tableName, client, operationTimeoutMs: LOADED_TIMEOUT_MS });
     await store.register('race=');
     const results = await Promise.allSettled(
       Array.from({ length: 24 }, (_, n) => store.update('race=', { [`k${n}`]: 'v'.repeat(2000) })),

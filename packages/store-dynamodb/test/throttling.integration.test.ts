@@ -3,7 +3,7 @@ import { StoreUnavailableError } from '@wsapp/core';
 import { DynamoDBConnectionStore } from '@wsapp/store-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { localClientConfig } from './dynamodb-endpoint.js';
-import { dropTable, testClient, testTable } from './table.js';
+import { dropTable, LOADED_TIMEOUT_MS, testClient, testTable } from './table.js';
 
 const admin = await testClient();
 const tableName = await testTable(admin, 'throttling');
@@ -37,7 +37,12 @@ async function throttledClient(failEvery: number, maxAttempts: number) {
 describe('throttling and backend failures', () => {
   it('operations succeed while a third of all attempts are throttled', async () => {
     const { client, stats } = await throttledClient(3, 10);
-    const store = new DynamoDBConnectionStore({ tableName, client, channelShards: 2 });
+    const store = new DynamoDBConnectionStore({
+      tableName,
+      client,
+      channelShards: 2,
+      operationTimeoutMs: LOADED_TIMEOUT_MS,
+    });
     const ids = Array.from({ length: 12 }, (_, n) => `t${n}=`);
     await Promise.all(ids.map((id) => store.register(id, { channels: ['t-a', 't-b', 't-c'] })));
     await Promise.all(ids.map((id) => store.join(id, ['t-d'])));

@@ -13,7 +13,7 @@ import {
 import { DynamoDBConnectionStore } from '@wsapp/store-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropTable, testClient, testTable } from '../table.js';
+import { dropTable, LOADED_TIMEOUT_MS, testClient, testTable } from '../table.js';
 
 let client: DynamoDBClient;
 let tableName: string;
@@ -70,7 +70,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const settle = (work: Array<Promise<unknown>>) => Promise.allSettled(work);
 
 function storeOf(extra: Partial<ConstructorParameters<typeof DynamoDBConnectionStore>[0]> = {}) {
-  return new DynamoDBConnectionStore({ tableName, client, consistentMembers: true, ...extra });
+  return new DynamoDBConnectionStore({
+    tableName,
+    client,
+    operationTimeoutMs: LOADED_TIMEOUT_MS,
+    consistentMembers: true,
+    ...extra,
+  });
 }
 
 describe('many channels on one connection: memberships always match the record', () => {
