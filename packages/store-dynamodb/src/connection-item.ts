@@ -22,6 +22,10 @@ export const ATTR = {
   channels: 'channels',
   /** Revision, bumped by every channel change; conditions on it replace read-modify-write. */
   rev: 'rev',
+  /** Data revision, bumped by every `update`, which writes the merged data under a condition on it. */
+  dataRev: 'drev',
+  /** Size of the data as JSON ({@link dataBytes}), kept by every write, so `update` checks the limit in its condition. */
+  dataBytes: 'dbytes',
 } as const;
 
 const DATA_KEY_PREFIX = '_';
@@ -31,10 +35,14 @@ export function dataKey(key: string): string {
   return DATA_KEY_PREFIX + key;
 }
 
-/** A connection item decoded, with its revision. */
+/** A connection item decoded, with its revisions. */
 export interface StoredConnection {
   record: ConnectionRecord;
   rev: number;
+  /** Data revision; `undefined` for an item written before it existed. */
+  dataRev: number | undefined;
+  /** Stored {@link dataBytes}; `undefined` for an item written before it existed. */
+  dataBytes: number | undefined;
 }
 
 /** Key of a connection item. */
@@ -42,14 +50,27 @@ export function connectionKey(keys: KeyAttributes, connectionId: string): Record
   return { [keys.pk]: { S: connectionPartitionKey(connectionId) }, [keys.sk]: { S: CONNECTION_SORT_KEY } };
 }
 
-/** Encodes a record as a connection item. */
-export function encodeConnection(
-  keys: KeyAttributes,
-  record: ConnectionRecord,
-  rev: number,
-): Record<string, AttributeValue> {
+/** JSON bytes one data entry adds: `"key":value` and its separator. */
+export function entryBytes(key: string, value: unknown): number {
+  return (
+    Buffer.byteLength(JSON.stringify(key), 'utf8') + Buffer.byteLength(JSON.stringify(value), 'utf8') + 2
+  );
+}
+
+/**
+ * Size of `data` as JSON, UTF-8 bytes, additive over entries (`1 + Σ entryBytes`): exactly
+ * `JSON.stringify(data)`'s size when it has a key, 1 when empty.
+ */
+export function dataBytes(data: Record<string, unknown>): number {
+  let bytes = 1;
+  for (const [key, value] of Object.entries(data)) bytes += entryBytes(key, value);
+  return bytes;
+}
+
+/** Encodes data as the `data` map attribute's value. */
+export function encodeData(record: Record<string, unknown>): AttributeValue {
   const data: Record<string, AttributeValue> = {};
-  for (const [key, value] of Object.entries(record.data)) {
+  for (const [key, value] of Object.entries(record)) {
     // defineProperty, so a key like `__proto__` is stored as data, not taken as a prototype.
     Object.defineProperty(data, dataKey(key), {
       value: { S: JSON.stringify(value) },
@@ -58,12 +79,23 @@ export function encodeConnection(
       configurable: true,
     });
   }
+  return { M: data };
+}
+
+/** Encodes a record as a connection item; its data revision starts at `rev`. */
+export function encodeConnection(
+  keys: KeyAttributes,
+  record: ConnectionRecord,
+  rev: number,
+): Record<string, AttributeValue> {
   const item: Record<string, AttributeValue> = {
     ...connectionKey(keys, record.connectionId),
     [keys.ttl]: { N: String(record.expiresAt) },
     [ATTR.connectedAt]: { N: String(record.connectedAt) },
-    [ATTR.data]: { M: data },
+    [ATTR.data]: encodeData(record.data),
     [ATTR.rev]: { N: String(rev) },
+    [ATTR.dataRev]: { N: String(rev) },
+    [ATTR.dataBytes]: { N: String(dataBytes(record.data)) },
   };
   if (record.endpoint !== undefined) item[ATTR.endpoint] = { S: record.endpoint };
   if (record.channels.length > 0) item[ATTR.channels] = { SS: [...record.channels] };
@@ -96,5 +128,14 @@ export function decodeConnection(
   };
   const endpoint = item[ATTR.endpoint]?.S;
   if (endpoint !== undefined) record.endpoint = endpoint;
-  return { record, rev: Number(item[ATTR.rev]?.N ?? 0) };
+  const optional = (name: string) => {
+    const n = item[name]?.N;
+    return n === undefined ? undefined : Number(n);
+  };
+  return {
+    record,
+    rev: Number(item[ATTR.rev]?.N ?? 0),
+    dataRev: optional(ATTR.dataRev),
+    dataBytes: optional(ATTR.dataBytes),
+  };
 }

@@ -1,13 +1,5 @@
 import { randomInt } from 'node:crypto';
-import {
-  type AttributeValue,
-  DynamoDBClient,
-  type DynamoDBClientConfig,
-  GetItemCommand,
-  type TransactWriteItem,
-  UpdateItemCommand,
-  type WriteRequest,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import {
   BaseConnectionStore,
   type BaseConnectionStoreOptions,
@@ -15,25 +7,30 @@ import {
   type ConnectionRecord,
   type MembersPage,
   type QueryMembersArgs,
-  StoreUnavailableError,
+  TooManyChannelsError,
 } from '@wsapp/core';
 import { type ResolvedRetry, type RetryOptions, resolveRetry } from './backoff.js';
-import { batchWrite } from './batch.js';
 import { type ChannelShards, shardResolver } from './channel-shards.js';
+import { CONFLICT, untilSettled } from './conflicts.js';
+import { decodeConnection, type StoredConnection } from './connection-item.js';
 import {
-  ATTR,
-  connectionKey,
-  decodeConnection,
-  encodeConnection,
-  type KeyAttributes,
-  type StoredConnection,
-} from './connection-item.js';
-import { dataPatchExpressions } from './data-patch.js';
-import { errorName, storeError } from './errors.js';
-import { membershipPartitionKey, shardOf } from './key-layout.js';
+  deleteConnection,
+  type JoinRoom,
+  joinConnection,
+  leaveConnection,
+  putConnection,
+  reviseConnection,
+} from './connection-writes.js';
+import { updateData } from './data-update.js';
+import { ExpiryCache } from './expiry-cache.js';
+import { resolveChannelLimit } from './item-size.js';
+import { membershipPartitionKey } from './key-layout.js';
 import { queryMembers } from './members-query.js';
 import { isSliceCursor, planSlices, querySlice } from './slices.js';
-import { MAX_TRANSACTION_ITEMS, writeAtomically } from './transact.js';
+import { applyChannelChange } from './membership-writes.js';
+import { DEFAULT_OPERATION_TIMEOUT_MS, type Operation, readConnection, withDeadline } from './operation.js';
+import { TableLayout } from './table-layout.js';
+import type { ConditionFailure } from './transact.js';
 
 /** Options of {@link DynamoDBConnectionStore}. */
 export interface DynamoDBConnectionStoreOptions extends BaseConnectionStoreOptions {
@@ -53,14 +50,14 @@ export interface DynamoDBConnectionStoreOptions extends BaseConnectionStoreOptio
   channelShards?: ChannelShards;
   /** Strongly consistent `members()` queries (twice the read cost). Default `false`. */
   consistentMembers?: boolean;
-  /** Retry of transaction conflicts and unprocessed batch items (the SDK retries throttling itself). */
+  /** Retry of transaction conflicts (the SDK retries throttling itself). */
   retry?: RetryOptions;
+  /**
+   * Deadline of one store call, ms, for all the requests it sends, SDK retries included; past it
+   * the call fails with `StoreUnavailableError` and its requests in flight are aborted. Default 5000.
+   */
+  operationTimeoutMs?: number;
 }
-
-/** Items a transaction may hold besides the connection item. */
-const MEMBERSHIPS_PER_TRANSACTION = MAX_TRANSACTION_ITEMS - 1;
-/** Connection expiries remembered, so `join` can write membership expiries in one request. */
-const EXPIRY_CACHE_SIZE = 10_000;
 
 /**
  * A {@link @wsapp/core!ConnectionStore | ConnectionStore} on one DynamoDB table, like Powertools' `DynamoDBPersistenceLayer`:
@@ -69,36 +66,42 @@ const EXPIRY_CACHE_SIZE = 10_000;
  * broadcast is a Query on the channel's partition, never a Scan. Every item carries the TTL
  * attribute and reads skip expired items, since DynamoDB deletes them only hours later.
  *
- * Writes that touch the connection and its memberships are one TransactWriteItems call (up to
- * 99 memberships); beyond that the connection item stays authoritative: memberships are deleted
- * before it changes and written after it, so every live membership is listed by its connection.
+ * Every channel change writes the connection item first, with up to 99 memberships in the same
+ * transaction; memberships beyond are written after it, each chunk fenced by a check of the
+ * connection item (see `applyChannelChange`), so every membership is listed by its connection.
  */
 export class DynamoDBConnectionStore extends BaseConnectionStore {
   /** The table this store writes. */
   readonly tableName: string;
-  readonly #keys: KeyAttributes;
-  readonly #shards: (channel: string) => number;
+  /** Deadline of one store call, ms (SDK retries included). */
+  readonly operationTimeoutMs: number;
+  readonly #layout: TableLayout;
   readonly #retry: ResolvedRetry;
   readonly #consistentMembers: boolean;
   readonly #clientConfig: DynamoDBClientConfig | undefined;
   readonly #ownsClient: boolean;
   #client: DynamoDBClient | undefined;
-  /** connectionId → expiresAt last seen; only a hint, every write checks it with a condition. */
-  readonly #expiry = new Map<string, number>();
+  readonly #expiry = new ExpiryCache();
 
   constructor(options: DynamoDBConnectionStoreOptions) {
-    super(options);
+    super({ ...options, maxChannelsPerConnection: resolveChannelLimit(options) });
     if (typeof options.tableName !== 'string' || options.tableName.length === 0) {
       throw new TypeError('tableName is required');
     }
     this.tableName = options.tableName;
-    this.#keys = {
+    const keys = {
       pk: options.keyAttr ?? 'pk',
       sk: options.sortKeyAttr ?? 'sk',
       ttl: options.ttlAttr ?? 'expiresAt',
     };
-    this.#shards = shardResolver(options.channelShards);
+    this.#layout = new TableLayout(this.tableName, keys, shardResolver(options.channelShards));
     this.#retry = resolveRetry(options.retry);
+    this.operationTimeoutMs = options.operationTimeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
+    if (!Number.isInteger(this.operationTimeoutMs) || this.operationTimeoutMs <= 0) {
+      throw new RangeError(
+        `operationTimeoutMs must be a positive integer, got ${String(this.operationTimeoutMs)}`,
+      );
+    }
     this.#consistentMembers = options.consistentMembers ?? false;
     this.#client = options.client;
     this.#clientConfig = options.clientConfig;
@@ -111,6 +114,11 @@ export class DynamoDBConnectionStore extends BaseConnectionStore {
     return this.#client;
   }
 
+  /** Most channels one connection may belong to: the option, or what a 400 KB item holds (at most 1,000). */
+  get maxChannelsPerConnection(): number {
+    return this.limits.maxChannelsPerConnection;
+  }
+
   /** Closes the client if this store created it (a client passed in is left to its owner). */
   close(): void {
     if (this.#ownsClient) this.#client?.destroy();
@@ -119,426 +127,209 @@ export class DynamoDBConnectionStore extends BaseConnectionStore {
 
   /** Number of partition keys (shards) holding `channel`'s memberships. */
   shardsOf(channel: string): number {
-    return this.#shards(channel);
+    return this.#layout.shardsOf(channel);
   }
 
   /** Partition keys holding `channel`'s memberships, shard 0 first (for tooling and tests). */
   channelPartitionKeys(channel: string): string[] {
-    const shards = this.#shards(channel);
+    const shards = this.#layout.shardsOf(channel);
     return Array.from({ length: shards }, (_, shard) => membershipPartitionKey(channel, shard, shards));
   }
 
-  protected async _put(record: ConnectionRecord): Promise<void> {
+  protected _put(record: ConnectionRecord): Promise<void> {
     const { connectionId } = record;
     const now = Math.floor(record.connectedAt / 1000);
-    // What the write expects to replace: nothing live (the usual case), or a live record at `rev`.
-    let previous: StoredConnection | undefined;
-    for (let attempt = 1; attempt <= this.#retry.maxAttempts; attempt++) {
-      const wanted = new Set(record.channels);
-      const stale = previous?.record.channels.filter((c) => !wanted.has(c)) ?? [];
-      const rev = previous === undefined ? randomInt(2 ** 40) : previous.rev + 1;
-      const put: TransactWriteItem = {
-        Put: {
-          TableName: this.tableName,
-          Item: encodeConnection(this.#keys, record, rev),
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          ...(previous === undefined
-            ? {
-                ConditionExpression: 'attribute_not_exists(#pk) OR #ttl <= :now',
-                ExpressionAttributeNames: { '#pk': this.#keys.pk, '#ttl': this.#keys.ttl },
-                ExpressionAttributeValues: { ':now': num(now) },
-              }
-            : {
-                ConditionExpression: '#rev = :rev AND #ttl > :now',
-                ExpressionAttributeNames: { '#rev': ATTR.rev, '#ttl': this.#keys.ttl },
-                ExpressionAttributeValues: { ':rev': num(previous.rev), ':now': num(now) },
-              }),
-        },
-      };
-      const [txDeletes, earlyDeletes] = split(stale, MEMBERSHIPS_PER_TRANSACTION);
-      const [txPuts, latePuts] = split(record.channels, MEMBERSHIPS_PER_TRANSACTION - txDeletes.length);
-      await this.#batch(
-        earlyDeletes.map((c) => ({ DeleteRequest: { Key: this.#memberKey(c, connectionId) } })),
-      );
-      const failed = await writeAtomically(
-        this.client,
-        [
-          put,
-          ...txDeletes.map((c) => this.#deleteMember(c, connectionId)),
-          ...txPuts.map((c) => this.#putMember(c, connectionId, record.expiresAt)),
-        ],
-        this.#retry,
-        'register',
-      );
-      if (failed === undefined) {
-        await this.#batch(
-          latePuts.map((c) => ({
-            PutRequest: { Item: this.#memberItem(c, connectionId, record.expiresAt) },
-          })),
-        );
-        this.#remember(connectionId, record.expiresAt);
-        return;
-      }
-      const old = decodeConnection(this.#keys, failed.find((f) => f.index === 0)?.item);
-      previous = old !== undefined && old.record.expiresAt > now ? old : undefined;
-    }
-    throw this.#contended('register', connectionId);
+    return this.#run('register', async (op) => {
+      // What the write expects to replace: nothing live (the usual case), or a live record at `rev`.
+      let previous: StoredConnection | undefined;
+      await untilSettled(this.#retry, `register of ${JSON.stringify(connectionId)}`, async () => {
+        const rev = previous === undefined ? randomInt(2 ** 40) : previous.rev + 1;
+        const wanted = new Set(record.channels);
+        const failed = await applyChannelChange(op, {
+          connectionId,
+          connection: putConnection(this.#layout, record, rev, previous?.rev, now),
+          deletes: previous?.record.channels.filter((c) => !wanted.has(c)) ?? [],
+          puts: record.channels,
+          expiresAt: record.expiresAt,
+        });
+        if (failed === undefined) return undefined;
+        const old = this.#decodeFailure(failed);
+        previous = old !== undefined && old.record.expiresAt > now ? old : undefined;
+        return CONFLICT;
+      });
+      this.#expiry.remember(connectionId, record.expiresAt);
+    });
   }
 
-  protected async _get(connectionId: string, now: number): Promise<ConnectionRecord | undefined> {
-    const stored = await this.#read(connectionId);
-    if (stored === undefined || stored.record.expiresAt <= now) return undefined;
-    return stored.record;
+  protected _get(connectionId: string, now: number): Promise<ConnectionRecord | undefined> {
+    return this.#run('get', async (op) => {
+      const stored = await this.#read(op, connectionId);
+      return stored === undefined || stored.record.expiresAt <= now ? undefined : stored.record;
+    });
   }
 
-  protected async _delete(connectionId: string, now: number): Promise<ConnectionRecord | undefined> {
-    for (let attempt = 1; attempt <= this.#retry.maxAttempts; attempt++) {
-      const stored = await this.#read(connectionId);
-      if (stored === undefined) return undefined;
-      const [txDeletes, earlyDeletes] = split(stored.record.channels, MEMBERSHIPS_PER_TRANSACTION);
-      // Memberships go first: until the connection item is deleted it still lists every one.
-      await this.#batch(
-        earlyDeletes.map((c) => ({ DeleteRequest: { Key: this.#memberKey(c, connectionId) } })),
-      );
-      const failed = await writeAtomically(
-        this.client,
-        [
-          {
-            Delete: {
-              TableName: this.tableName,
-              Key: connectionKey(this.#keys, connectionId),
-              ConditionExpression: '#rev = :rev',
-              ExpressionAttributeNames: { '#rev': ATTR.rev },
-              ExpressionAttributeValues: { ':rev': num(stored.rev) },
-            },
-          },
-          ...txDeletes.map((c) => this.#deleteMember(c, connectionId)),
-        ],
-        this.#retry,
-        'unregister',
-      );
-      if (failed === undefined) {
-        this.#expiry.delete(connectionId);
+  protected _delete(connectionId: string, now: number): Promise<ConnectionRecord | undefined> {
+    return this.#run('unregister', (op) =>
+      untilSettled(this.#retry, `unregister of ${JSON.stringify(connectionId)}`, async () => {
+        const stored = await this.#read(op, connectionId);
+        if (stored === undefined) return undefined;
+        // The item goes first (with the first 99 memberships): from then on no fenced put succeeds.
+        const failed = await applyChannelChange(op, {
+          connectionId,
+          connection: deleteConnection(this.#layout, connectionId, stored.rev),
+          deletes: stored.record.channels,
+          puts: [],
+          expiresAt: stored.record.expiresAt,
+        });
+        if (failed !== undefined) return CONFLICT;
+        this.#expiry.forget(connectionId);
         return stored.record.expiresAt > now ? stored.record : undefined;
-      }
-    }
-    throw this.#contended('unregister', connectionId);
+      }),
+    );
   }
 
-  protected async _addMemberships(connectionId: string, channels: string[], now: number): Promise<void> {
-    let expiresAt = this.#recalled(connectionId, now);
-    for (let attempt = 1; attempt <= this.#retry.maxAttempts; attempt++) {
-      if (expiresAt === undefined) expiresAt = (await this.#requireLive(connectionId, now)).record.expiresAt;
-      const [txPuts, latePuts] = split(channels, MEMBERSHIPS_PER_TRANSACTION);
-      // The expiry condition makes the memberships' expiry exactly the connection's, even when a
-      // `touch` races with this join (it changes the expiry, so this write retries with the new one).
-      const failed = await writeAtomically(
-        this.client,
-        [
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: connectionKey(this.#keys, connectionId),
-              UpdateExpression: 'ADD #ch :ch, #rev :one',
-              ConditionExpression: '#ttl = :exp AND #ttl > :now',
-              ExpressionAttributeNames: { '#ch': ATTR.channels, '#rev': ATTR.rev, '#ttl': this.#keys.ttl },
-              ExpressionAttributeValues: {
-                ':ch': { SS: channels },
-                ':one': num(1),
-                ':exp': num(expiresAt),
-                ':now': num(now),
-              },
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            },
-          },
-          ...txPuts.map((c) => this.#putMember(c, connectionId, expiresAt as number)),
-        ],
-        this.#retry,
-        'join',
-      );
-      if (failed === undefined) {
-        await this.#batch(
-          latePuts.map((c) => ({
-            PutRequest: { Item: this.#memberItem(c, connectionId, expiresAt as number) },
-          })),
-        );
-        this.#remember(connectionId, expiresAt);
-        return;
-      }
-      const current = decodeConnection(this.#keys, failed.find((f) => f.index === 0)?.item);
-      if (current === undefined || current.record.expiresAt <= now) throw this.#notFound(connectionId);
-      expiresAt = current.record.expiresAt;
-    }
-    throw this.#contended('join', connectionId);
+  protected _addMemberships(connectionId: string, channels: string[], now: number): Promise<void> {
+    const limit = this.limits.maxChannelsPerConnection;
+    return this.#run('join', async (op) => {
+      let expiresAt = this.#expiry.recall(connectionId, now);
+      // Checked without a read while the set has room for the whole list; once it may not (the
+      // join overlaps the current set), against the set read at `rev`.
+      let room: JoinRoom = { limit };
+      await untilSettled(this.#retry, `join of ${JSON.stringify(connectionId)}`, async () => {
+        if (expiresAt === undefined)
+          expiresAt = (await this.#requireLive(op, connectionId, now)).record.expiresAt;
+        // The expiry condition makes the memberships' expiry exactly the connection's, even when a
+        // `touch` races with this join (it changes the expiry, so this write retries with the new one).
+        const failed = await applyChannelChange(op, {
+          connectionId,
+          connection: joinConnection(this.#layout, connectionId, channels, { expiresAt, now, room }),
+          deletes: [],
+          puts: channels,
+          expiresAt,
+        });
+        if (failed === undefined) return undefined;
+        const current = this.#decodeFailure(failed);
+        if (current === undefined || current.record.expiresAt <= now) throw this.#notFound(connectionId);
+        if (new Set([...current.record.channels, ...channels]).size > limit) {
+          throw new TooManyChannelsError(connectionId, limit);
+        }
+        expiresAt = current.record.expiresAt;
+        if (current.record.channels.length > limit - channels.length) room = { rev: current.rev };
+        return CONFLICT;
+      });
+      this.#expiry.remember(connectionId, expiresAt as number);
+    });
   }
 
-  protected async _removeMemberships(connectionId: string, channels: string[], now: number): Promise<void> {
-    const [txDeletes, earlyDeletes] = split(channels, MEMBERSHIPS_PER_TRANSACTION);
-    await this.#batch(
-      earlyDeletes.map((c) => ({ DeleteRequest: { Key: this.#memberKey(c, connectionId) } })),
-    );
-    const failed = await writeAtomically(
-      this.client,
-      [
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: connectionKey(this.#keys, connectionId),
-            UpdateExpression: 'DELETE #ch :ch ADD #rev :one',
-            ConditionExpression: 'attribute_exists(#pk) AND #ttl > :now',
-            ExpressionAttributeNames: {
-              '#ch': ATTR.channels,
-              '#rev': ATTR.rev,
-              '#pk': this.#keys.pk,
-              '#ttl': this.#keys.ttl,
-            },
-            ExpressionAttributeValues: { ':ch': { SS: channels }, ':one': num(1), ':now': num(now) },
-          },
-        },
-        ...txDeletes.map((c) => this.#deleteMember(c, connectionId)),
-      ],
-      this.#retry,
-      'leave',
-    );
-    if (failed !== undefined) throw this.#notFound(connectionId);
+  protected _removeMemberships(connectionId: string, channels: string[], now: number): Promise<void> {
+    return this.#run('leave', async (op) => {
+      const failed = await applyChannelChange(op, {
+        connectionId,
+        connection: leaveConnection(this.#layout, connectionId, channels, now),
+        deletes: channels,
+        puts: [],
+        expiresAt: 0,
+      });
+      if (failed !== undefined) throw this.#notFound(connectionId);
+    });
   }
 
   /** Replaces the channel set in one transaction (up to 99 changed memberships), checked against concurrent changes. */
-  protected override async _setChannels(connectionId: string, wanted: string[], now: number): Promise<void> {
-    for (let attempt = 1; attempt <= this.#retry.maxAttempts; attempt++) {
-      const stored = await this.#requireLive(connectionId, now);
-      const had = new Set(stored.record.channels);
-      const wantedSet = new Set(wanted);
-      const added = wanted.filter((c) => !had.has(c));
-      const stale = stored.record.channels.filter((c) => !wantedSet.has(c));
-      if (added.length === 0 && stale.length === 0) return;
-      const [txDeletes, earlyDeletes] = split(stale, MEMBERSHIPS_PER_TRANSACTION);
-      const [txPuts, latePuts] = split(added, MEMBERSHIPS_PER_TRANSACTION - txDeletes.length);
-      await this.#batch(
-        earlyDeletes.map((c) => ({ DeleteRequest: { Key: this.#memberKey(c, connectionId) } })),
-      );
-      const values: Record<string, AttributeValue> = {
-        ':rev': num(stored.rev),
-        ':one': num(1),
-        ':now': num(now),
-      };
-      if (wanted.length > 0) values[':ch'] = { SS: wanted };
-      const expiresAt = stored.record.expiresAt;
-      const failed = await writeAtomically(
-        this.client,
-        [
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: connectionKey(this.#keys, connectionId),
-              UpdateExpression:
-                wanted.length > 0 ? 'SET #ch = :ch ADD #rev :one' : 'REMOVE #ch ADD #rev :one',
-              ConditionExpression: '#rev = :rev AND #ttl > :now',
-              ExpressionAttributeNames: { '#ch': ATTR.channels, '#rev': ATTR.rev, '#ttl': this.#keys.ttl },
-              ExpressionAttributeValues: values,
-            },
-          },
-          ...txDeletes.map((c) => this.#deleteMember(c, connectionId)),
-          ...txPuts.map((c) => this.#putMember(c, connectionId, expiresAt)),
-        ],
-        this.#retry,
-        'setChannels',
-      );
-      if (failed === undefined) {
-        await this.#batch(
-          latePuts.map((c) => ({ PutRequest: { Item: this.#memberItem(c, connectionId, expiresAt) } })),
-        );
-        return;
-      }
-    }
-    throw this.#contended('setChannels', connectionId);
+  protected override _setChannels(connectionId: string, wanted: string[], now: number): Promise<void> {
+    return this.#run('setChannels', (op) =>
+      untilSettled(this.#retry, `setChannels of ${JSON.stringify(connectionId)}`, async () => {
+        const { record, rev } = await this.#requireLive(op, connectionId, now);
+        const had = new Set(record.channels);
+        const wantedSet = new Set(wanted);
+        const added = wanted.filter((c) => !had.has(c));
+        const stale = record.channels.filter((c) => !wantedSet.has(c));
+        if (added.length === 0 && stale.length === 0) return undefined;
+        const failed = await applyChannelChange(op, {
+          connectionId,
+          connection: reviseConnection(
+            this.#layout,
+            connectionId,
+            { rev, expiresAt: record.expiresAt },
+            { channels: wanted },
+          ),
+          deletes: stale,
+          puts: added,
+          expiresAt: record.expiresAt,
+        });
+        return failed === undefined ? undefined : CONFLICT;
+      }),
+    );
   }
 
-  protected async _update(
+  protected _update(
     connectionId: string,
     patch: Record<string, unknown>,
     now: number,
   ): Promise<ConnectionRecord> {
-    const condition = { '#pk': this.#keys.pk, '#ttl': this.#keys.ttl };
-    let attributes: Record<string, AttributeValue> | undefined;
-    for (const expression of dataPatchExpressions(patch, condition, { ':now': num(now) })) {
-      try {
-        const output = await this.client.send(
-          new UpdateItemCommand({
-            TableName: this.tableName,
-            Key: connectionKey(this.#keys, connectionId),
-            ConditionExpression: 'attribute_exists(#pk) AND #ttl > :now',
-            ReturnValues: 'ALL_NEW',
-            ...expression,
-          }),
-        );
-        attributes = output.Attributes;
-      } catch (error) {
-        if (errorName(error) === 'ConditionalCheckFailedException') throw this.#notFound(connectionId);
-        throw storeError('update', error);
-      }
-    }
-    const stored = decodeConnection(this.#keys, attributes);
-    if (stored === undefined) throw new StoreUnavailableError('DynamoDB update answered no item');
-    this.#remember(connectionId, stored.record.expiresAt);
-    return stored.record;
+    return this.#run('update', async (op) => {
+      const record = await updateData(op, connectionId, patch, now, this.limits.maxDataBytes);
+      this.#expiry.remember(connectionId, record.expiresAt);
+      return record;
+    });
   }
 
-  protected async _touch(connectionId: string, expiresAt: number, now: number): Promise<void> {
-    for (let attempt = 1; attempt <= this.#retry.maxAttempts; attempt++) {
-      const stored = await this.#requireLive(connectionId, now);
-      const [txPuts, latePuts] = split(stored.record.channels, MEMBERSHIPS_PER_TRANSACTION);
-      const failed = await writeAtomically(
-        this.client,
-        [
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: connectionKey(this.#keys, connectionId),
-              UpdateExpression: 'SET #ttl = :exp',
-              ConditionExpression: '#rev = :rev AND #ttl > :now',
-              ExpressionAttributeNames: { '#rev': ATTR.rev, '#ttl': this.#keys.ttl },
-              ExpressionAttributeValues: {
-                ':exp': num(expiresAt),
-                ':rev': num(stored.rev),
-                ':now': num(now),
-              },
-            },
-          },
-          ...txPuts.map((c) => this.#putMember(c, connectionId, expiresAt)),
-        ],
-        this.#retry,
-        'touch',
-      );
-      if (failed === undefined) {
-        await this.#extendExisting(latePuts, connectionId, expiresAt);
-        this.#remember(connectionId, expiresAt);
-        return;
-      }
-    }
-    throw this.#contended('touch', connectionId);
+  protected _touch(connectionId: string, expiresAt: number, now: number): Promise<void> {
+    return this.#run('touch', async (op) => {
+      await untilSettled(this.#retry, `touch of ${JSON.stringify(connectionId)}`, async () => {
+        const { record, rev } = await this.#requireLive(op, connectionId, now);
+        const failed = await applyChannelChange(op, {
+          connectionId,
+          connection: reviseConnection(
+            this.#layout,
+            connectionId,
+            { rev, expiresAt: record.expiresAt },
+            { newExpiry: expiresAt },
+          ),
+          deletes: [],
+          puts: record.channels,
+          expiresAt,
+        });
+        return failed === undefined ? undefined : CONFLICT;
+      });
+      this.#expiry.remember(connectionId, expiresAt);
+    });
   }
 
-  protected async _queryMembers(channel: string, args: QueryMembersArgs): Promise<MembersPage> {
-    const target = {
-      client: this.client,
-      tableName: this.tableName,
-      keys: this.#keys,
-      consistentRead: this.#consistentMembers,
-    };
-    if (isSliceCursor(args.cursor))
-      return querySlice(target, channel, this.#shards(channel), args.cursor, args);
-    return queryMembers(target, channel, this.#shards(channel), args);
+  protected _queryMembers(channel: string, args: QueryMembersArgs): Promise<MembersPage> {
+    return this.#run('members', (op) =>
+      isSliceCursor(args.cursor)
+        ? querySlice(op, this.#consistentMembers, channel, args.cursor, args)
+        : queryMembers(op, this.#consistentMembers, channel, args),
+    );
   }
 
   protected override async _memberSlices(channel: string, count: number): Promise<string[]> {
-    return planSlices(channel, this.#shards(channel), count);
+    return planSlices(channel, this.#layout.shardsOf(channel), count);
   }
 
-  /** Puts with a condition that the membership exists, so a concurrent `leave` is not undone. */
-  async #extendExisting(channels: string[], connectionId: string, expiresAt: number): Promise<void> {
-    for (let i = 0; i < channels.length; i += MAX_TRANSACTION_ITEMS) {
-      let chunk = channels.slice(i, i + MAX_TRANSACTION_ITEMS);
-      while (chunk.length > 0) {
-        const failed = await writeAtomically(
-          this.client,
-          chunk.map((c) => {
-            const write = this.#putMember(c, connectionId, expiresAt);
-            if (write.Put) {
-              write.Put.ConditionExpression = 'attribute_exists(#pk)';
-              write.Put.ExpressionAttributeNames = { '#pk': this.#keys.pk };
-            }
-            return write;
-          }),
-          this.#retry,
-          'touch',
-        );
-        if (failed === undefined) break;
-        const gone = new Set(failed.map((f) => f.index));
-        chunk = chunk.filter((_, n) => !gone.has(n));
-      }
-    }
+  #run<T>(name: string, work: (op: Operation) => Promise<T>): Promise<T> {
+    const base = { name, client: this.client, layout: this.#layout, retry: this.#retry };
+    return withDeadline(base, this.operationTimeoutMs, work);
   }
 
-  async #read(connectionId: string): Promise<StoredConnection | undefined> {
-    try {
-      const output = await this.client.send(
-        new GetItemCommand({
-          TableName: this.tableName,
-          Key: connectionKey(this.#keys, connectionId),
-          ConsistentRead: true,
-        }),
-      );
-      const stored = decodeConnection(this.#keys, output.Item);
-      if (stored !== undefined) this.#remember(connectionId, stored.record.expiresAt);
-      return stored;
-    } catch (error) {
-      throw storeError('GetItem', error);
-    }
+  async #read(op: Operation, connectionId: string): Promise<StoredConnection | undefined> {
+    const stored = await readConnection(op, connectionId);
+    if (stored !== undefined) this.#expiry.remember(connectionId, stored.record.expiresAt);
+    return stored;
   }
 
-  async #requireLive(connectionId: string, now: number): Promise<StoredConnection> {
-    const stored = await this.#read(connectionId);
+  async #requireLive(op: Operation, connectionId: string, now: number): Promise<StoredConnection> {
+    const stored = await this.#read(op, connectionId);
     if (stored === undefined || stored.record.expiresAt <= now) throw this.#notFound(connectionId);
     return stored;
   }
 
-  #batch(requests: WriteRequest[]): Promise<void> {
-    return batchWrite(this.client, this.tableName, requests, this.#retry);
-  }
-
-  #memberKey(channel: string, connectionId: string): Record<string, AttributeValue> {
-    const shards = this.#shards(channel);
-    return {
-      [this.#keys.pk]: { S: membershipPartitionKey(channel, shardOf(connectionId, shards), shards) },
-      [this.#keys.sk]: { S: connectionId },
-    };
-  }
-
-  #memberItem(channel: string, connectionId: string, expiresAt: number): Record<string, AttributeValue> {
-    return { ...this.#memberKey(channel, connectionId), [this.#keys.ttl]: num(expiresAt) };
-  }
-
-  #putMember(channel: string, connectionId: string, expiresAt: number): TransactWriteItem {
-    return { Put: { TableName: this.tableName, Item: this.#memberItem(channel, connectionId, expiresAt) } };
-  }
-
-  #deleteMember(channel: string, connectionId: string): TransactWriteItem {
-    return { Delete: { TableName: this.tableName, Key: this.#memberKey(channel, connectionId) } };
-  }
-
-  #remember(connectionId: string, expiresAt: number): void {
-    this.#expiry.delete(connectionId);
-    this.#expiry.set(connectionId, expiresAt);
-    if (this.#expiry.size > EXPIRY_CACHE_SIZE) {
-      const oldest = this.#expiry.keys().next().value;
-      if (oldest !== undefined) this.#expiry.delete(oldest);
-    }
-  }
-
-  #recalled(connectionId: string, now: number): number | undefined {
-    const expiresAt = this.#expiry.get(connectionId);
-    return expiresAt !== undefined && expiresAt > now ? expiresAt : undefined;
+  #decodeFailure(failed: ConditionFailure[]): StoredConnection | undefined {
+    return decodeConnection(this.#layout.keys, failed.find((f) => f.index === 0)?.item);
   }
 
   #notFound(connectionId: string): ConnectionNotFoundError {
-    this.#expiry.delete(connectionId);
+    this.#expiry.forget(connectionId);
     return new ConnectionNotFoundError(connectionId);
   }
-
-  #contended(operation: string, connectionId: string): StoreUnavailableError {
-    return new StoreUnavailableError(
-      `DynamoDB ${operation} of ${JSON.stringify(connectionId)} kept conflicting with concurrent changes`,
-    );
-  }
-}
-
-function num(value: number): AttributeValue {
-  return { N: String(value) };
-}
-
-/** Splits `list` into its first `n` items and the rest. */
-function split<T>(list: readonly T[], n: number): [T[], T[]] {
-  const head = Math.max(0, n);
-  return [list.slice(0, head), list.slice(head)];
 }

@@ -12,6 +12,7 @@ export {
   DynamoDBConnectionStore,
   type DynamoDBConnectionStoreOptions,
 } from './dynamodb-connection-store.js';
+export { type ItemSizeLimits, MAX_ITEM_BYTES, maxChannelsForItem } from './item-size.js';
 export {
   CONNECTION_SORT_KEY,
   connectionPartitionKey,

@@ -1,17 +1,9 @@
-import { type DynamoDBClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
 import type { MembersPage, QueryMembersArgs } from '@wsapp/core';
-import type { KeyAttributes } from './connection-item.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { storeError } from './errors.js';
 import { membershipPartitionKey } from './key-layout.js';
-
-/** Where and how to read a channel's memberships. */
-export interface MembersQueryTarget {
-  client: DynamoDBClient;
-  tableName: string;
-  keys: KeyAttributes;
-  consistentRead: boolean;
-}
+import type { Operation } from './operation.js';
 
 /**
  * One page of a channel's live members over its `shards` partition keys, in shard order: a Query
@@ -19,12 +11,14 @@ export interface MembersQueryTarget {
  * `Limit` set to what the page still needs, expired memberships filtered out by the TTL attribute.
  */
 export async function queryMembers(
-  target: MembersQueryTarget,
+  op: Operation,
+  consistentRead: boolean,
   channel: string,
-  shards: number,
   { limit, cursor, now }: QueryMembersArgs,
 ): Promise<MembersPage> {
-  const { client, tableName, keys } = target;
+  const { client, layout } = op;
+  const { tableName, keys } = layout;
+  const shards = layout.shardsOf(channel);
   const position = cursor === undefined ? { shard: 0 } : decodeCursor(cursor, channel, shards);
   let shard = position.shard;
   let after: string | undefined = position.after;
@@ -42,11 +36,12 @@ export async function queryMembers(
           ExpressionAttributeNames: { '#pk': keys.pk, '#sk': keys.sk, '#ttl': keys.ttl },
           ExpressionAttributeValues: { ':pk': { S: pk }, ':now': { N: String(now) } },
           Limit: limit - connectionIds.length,
-          ConsistentRead: target.consistentRead,
+          ConsistentRead: consistentRead,
           ...(after === undefined
             ? {}
             : { ExclusiveStartKey: { [keys.pk]: { S: pk }, [keys.sk]: { S: after } } }),
         }),
+        { abortSignal: op.signal },
       );
     } catch (error) {
       throw storeError('members', error);

@@ -2,7 +2,7 @@ import { QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@
 import { evenStarts, InvalidCursorError, type MembersPage, type QueryMembersArgs } from '@wsapp/core';
 import { storeError } from './errors.js';
 import { fnv1a, membershipPartitionKey } from './key-layout.js';
-import type { MembersQueryTarget } from './members-query.js';
+import type { Operation } from './operation.js';
 
 /**
  * Slices of a DynamoDB channel: ranges of its shards (each shard is its own partition key, read in
@@ -109,13 +109,15 @@ export function planSlices(channel: string, shards: number, count: number): stri
 
 /** One page of a slice: like `members()`, shard by shard, keeping sort keys inside `[lo, hi)`. */
 export async function querySlice(
-  target: MembersQueryTarget,
+  op: Operation,
+  consistentRead: boolean,
   channel: string,
-  shards: number,
   cursor: string,
   { limit, now }: QueryMembersArgs,
 ): Promise<MembersPage> {
-  const { client, tableName, keys } = target;
+  const { client, layout } = op;
+  const { tableName, keys } = layout;
+  const shards = layout.shardsOf(channel);
   const body = decode(cursor, channel, shards);
   let shard = body.s;
   let after = body.k;
@@ -150,11 +152,12 @@ export async function querySlice(
           ExpressionAttributeNames: { '#pk': keys.pk, '#sk': keys.sk, '#ttl': keys.ttl },
           ExpressionAttributeValues: values,
           Limit: limit - connectionIds.length,
-          ConsistentRead: target.consistentRead,
+          ConsistentRead: consistentRead,
           ...(after === undefined
             ? {}
             : { ExclusiveStartKey: { [keys.pk]: { S: pk }, [keys.sk]: { S: after } } }),
         }),
+        { abortSignal: op.signal },
       );
     } catch (error) {
       throw storeError('members', error);

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import {
   type AttributeValue,
   DeleteItemCommand,
-  type DynamoDBClient,
   PutItemCommand,
   type TransactWriteItem,
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { backoff, type ResolvedRetry } from './backoff.js';
+import { backoff } from './backoff.js';
 import { errorName, storeError } from './errors.js';
+import type { Operation } from './operation.js';
 
 /** DynamoDB's limit of items in one TransactWriteItems call. */
 export const MAX_TRANSACTION_ITEMS = 100;
@@ -32,10 +32,8 @@ const RETRYABLE_REASONS = new Set([
  * retried with backoff. Answers `undefined` on success, or the items whose condition failed.
  */
 export async function writeAtomically(
-  client: DynamoDBClient,
+  op: Operation,
   items: readonly TransactWriteItem[],
-  retry: ResolvedRetry,
-  operation: string,
 ): Promise<ConditionFailure[] | undefined> {
   if (items.length === 0) return undefined;
   if (items.length > MAX_TRANSACTION_ITEMS) {
@@ -43,7 +41,7 @@ export async function writeAtomically(
   }
   for (let attempt = 1; ; attempt++) {
     try {
-      await send(client, items);
+      await send(op, items);
       return undefined;
     } catch (error) {
       const name = errorName(error);
@@ -64,22 +62,24 @@ export async function writeAtomically(
       if (failed.length > 0) return failed;
       const retryable =
         name === 'TransactionConflictException' || reasons.some((r) => RETRYABLE_REASONS.has(r.Code ?? ''));
-      if (!retryable || attempt >= retry.maxAttempts) throw storeError(operation, error);
-      await backoff(retry, attempt);
+      if (!retryable || attempt >= op.retry.maxAttempts) throw storeError(op.name, error);
+      await backoff(op.retry, attempt);
     }
   }
 }
 
-function send(client: DynamoDBClient, items: readonly TransactWriteItem[]): Promise<unknown> {
+function send({ client, signal }: Operation, items: readonly TransactWriteItem[]): Promise<unknown> {
+  const options = { abortSignal: signal };
   const [only] = items;
   if (items.length === 1 && only !== undefined) {
-    if (only.Put) return client.send(new PutItemCommand(only.Put));
-    if (only.Update) return client.send(new UpdateItemCommand(only.Update));
-    if (only.Delete) return client.send(new DeleteItemCommand(only.Delete));
+    if (only.Put) return client.send(new PutItemCommand(only.Put), options);
+    if (only.Update) return client.send(new UpdateItemCommand(only.Update), options);
+    if (only.Delete) return client.send(new DeleteItemCommand(only.Delete), options);
   }
   // A fresh token per attempt: the SDK's own retries of this call (after a network error) reuse it,
   // so a transaction that committed but whose answer was lost is not applied twice.
   return client.send(
     new TransactWriteItemsCommand({ TransactItems: [...items], ClientRequestToken: randomUUID() }),
+    options,
   );
 }

@@ -1,7 +1,7 @@
 import { DynamoDBConnectionStore } from '@wsapp/store-dynamodb';
 import { connectionStoreSuite } from '@wsapp/testing/conformance';
 import { afterAll } from 'vitest';
-import { dropTable, inspector, testClient, testTable } from './table.js';
+import { dropTable, inspector, LOADED_TIMEOUT_MS, testClient, testTable } from './table.js';
 
 const client = await testClient();
 const tableName = await testTable(client, 'conformance');
@@ -11,12 +11,26 @@ afterAll(async () => {
 });
 
 connectionStoreSuite('dynamodb', {
-  create: ({ clock }) => new DynamoDBConnectionStore({ tableName, client, clock: () => clock.now() }),
+  create: ({ clock, ...limits }) =>
+    new DynamoDBConnectionStore({
+      ...limits,
+      tableName,
+      client,
+      operationTimeoutMs: LOADED_TIMEOUT_MS,
+      clock: () => clock.now(),
+    }),
   inspect: (store) => inspector(client, store),
 });
 
 connectionStoreSuite('dynamodb, channelShards: 4', {
-  create: ({ clock }) =>
-    new DynamoDBConnectionStore({ tableName, client, channelShards: 4, clock: () => clock.now() }),
+  create: ({ clock, ...limits }) =>
+    new DynamoDBConnectionStore({
+      ...limits,
+      tableName,
+      client,
+      operationTimeoutMs: LOADED_TIMEOUT_MS,
+      channelShards: 4,
+      clock: () => clock.now(),
+    }),
   inspect: (store) => inspector(client, store),
 });

@@ -87,15 +87,28 @@ describe('requests per operation', () => {
     expect(await counted(() => store.unregister('u='))).toEqual(['GetItemCommand']);
   });
 
-  it('get = 1, update = 1, touch = 2, setChannels = 2', async () => {
+  it('get = 1, update = 2, touch = 2, setChannels = 2', async () => {
     await store.register('o=', { channels: ['a'] });
     expect(await counted(() => store.get('o='))).toEqual(['GetItemCommand']);
-    expect(await counted(() => store.update('o=', { n: 1 }))).toEqual(['UpdateItemCommand']);
+    // update reads the data first: the size limit applies to the merged data.
+    expect(await counted(() => store.update('o=', { n: 1 }))).toEqual([
+      'GetItemCommand',
+      'UpdateItemCommand',
+    ]);
     expect(await counted(() => store.touch('o='))).toEqual(['GetItemCommand', 'TransactWriteItemsCommand']);
     expect(await counted(() => store.setChannels('o=', ['b', 'c']))).toEqual([
       'GetItemCommand',
       'TransactWriteItemsCommand',
     ]);
+  });
+
+  it('150 channels: one transaction of 99 memberships + one fenced chunk for the rest', async () => {
+    const channels = Array.from({ length: 150 }, (_, n) => `big#${n}`);
+    const tx = 'TransactWriteItemsCommand';
+    expect(await counted(() => store.register('big=', { channels }))).toEqual([tx, tx]);
+    expect(await counted(() => store.leave('big=', channels))).toEqual([tx, tx]);
+    expect(await counted(() => store.join('big=', channels))).toEqual([tx, tx]);
+    expect(await counted(() => store.unregister('big='))).toEqual(['GetItemCommand', tx, tx]);
   });
 
   it('a members page = 1 Query per shard it touches', async () => {

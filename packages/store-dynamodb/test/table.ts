@@ -82,3 +82,10 @@ function ttl(item: Record<string, AttributeValue>): number | undefined {
   const n = item.expiresAt?.N;
   return n === undefined ? undefined : Number(n);
 }
+
+/**
+ * `operationTimeoutMs` for stores under test load: DynamoDB Local runs transactions one at a time,
+ * so on the shared test machine a call can queue behind hundreds of others for longer than the
+ * 5 s default meant for DynamoDB. The frozen-server test checks the deadline itself.
+ */
+export const LOADED_TIMEOUT_MS = 30_000;

@@ -3,7 +3,7 @@ import { StoreUnavailableError } from '@wsapp/core';
 import { DynamoDBConnectionStore } from '@wsapp/store-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { localClientConfig } from './dynamodb-endpoint.js';
-import { dropTable, testClient, testTable } from './table.js';
+import { dropTable, LOADED_TIMEOUT_MS, testClient, testTable } from './table.js';
 
 const admin = await testClient();
 const tableName = await testTable(admin, 'throttling');
@@ -37,7 +37,12 @@ async function throttledClient(failEvery: number, maxAttempts: number) {
 describe('throttling and backend failures', () => {
   it('operations succeed while a third of all attempts are throttled', async () => {
     const { client, stats } = await throttledClient(3, 10);
-    const store = new DynamoDBConnectionStore({ tableName, client, channelShards: 2 });
+    const store = new DynamoDBConnectionStore({
+      tableName,
+      client,
+      channelShards: 2,
+      operationTimeoutMs: LOADED_TIMEOUT_MS,
+    });
     const ids = Array.from({ length: 12 }, (_, n) => `t${n}=`);
     await Promise.all(ids.map((id) => store.register(id, { channels: ['t-a', 't-b', 't-c'] })));
     await Promise.all(ids.map((id) => store.join(id, ['t-d'])));
@@ -49,40 +54,6 @@ describe('throttling and backend failures', () => {
     await Promise.all(ids.map((id) => store.unregister(id)));
     expect(await store.members('t-d')).toEqual({ connectionIds: [] });
     expect(stats.throttled).toBeGreaterThan(10);
-    client.destroy();
-  });
-
-  it('retries UnprocessedItems of batch writes with backoff until all are written', async () => {
-    const client = await testClient();
-    let unprocessedReturned = 0;
-    // DynamoDB answers part of a batch as UnprocessedItems under load: send only the first half of
-    // each BatchWriteItem and hand the rest back the way DynamoDB does.
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName !== 'BatchWriteItemCommand') return next(args);
-        const input = args.input as { RequestItems: Record<string, unknown[]> };
-        const [table, requests] = Object.entries(input.RequestItems)[0]!;
-        if (requests.length < 2) return next(args);
-        const keep = requests.slice(0, Math.ceil(requests.length / 2));
-        const rest = requests.slice(keep.length);
-        unprocessedReturned += rest.length;
-        const result = await next({ ...args, input: { ...input, RequestItems: { [table]: keep } } });
-        (result.output as { UnprocessedItems?: Record<string, unknown[]> }).UnprocessedItems = {
-          [table]: rest,
-        };
-        return result;
-      },
-      { step: 'initialize', name: 'halfProcessed' },
-    );
-    const store = new DynamoDBConnectionStore({ tableName, client });
-    const channels = Array.from({ length: 160 }, (_, n) => `u#${n}`);
-    await store.register('unprocessed=', { channels });
-    expect(unprocessedReturned).toBeGreaterThan(0);
-    for (const channel of [channels[99]!, channels[130]!, channels[159]!]) {
-      expect(await store.members(channel)).toEqual({ connectionIds: ['unprocessed='] });
-    }
-    await store.unregister('unprocessed=');
-    expect(await store.members(channels[159]!)).toEqual({ connectionIds: [] });
     client.destroy();
   });
 
@@ -113,13 +84,16 @@ describe('throttling and backend failures', () => {
 describe('a crash midway', () => {
   it('leaves the connection item listing every membership written, so unregister removes all', async () => {
     const client = await testClient();
-    // The process "dies" at the first batch write after the transaction (channels 100 to 149).
+    // The process "dies" at the second transaction: the fenced chunk of memberships 99 to 149.
+    let transactions = 0;
     client.middlewareStack.add(
       (next, context) => async (args) => {
-        if (context.commandName === 'BatchWriteItemCommand') throw new Error('simulated crash');
+        if (context.commandName === 'TransactWriteItemsCommand' && ++transactions === 2) {
+          throw new Error('simulated crash');
+        }
         return next(args);
       },
-      { step: 'initialize', name: 'crashOnBatch' },
+      { step: 'initialize', name: 'crashOnSecondTransaction' },
     );
     const store = new DynamoDBConnectionStore({ tableName, client });
     const channels = Array.from({ length: 150 }, (_, n) => `crash#${n}`);

@@ -10,6 +10,7 @@ import { ConnectionNotFoundError, StoreUnavailableError } from '@wsapp/core';
 import { createTable, DynamoDBConnectionStore } from '@wsapp/store-dynamodb';
 import { type DynamoDBBackend, startDynamoDBLocal } from '@wsapp/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { LOADED_TIMEOUT_MS } from '../table.js';
 
 const BOUND_MS = 10_000;
 
@@ -77,7 +78,12 @@ describe('DynamoDB Local stopped and started under load', () => {
     cleanups.push(async () => client.destroy());
     const tableName = 'reliability-faults';
     await createTable(client, { tableName });
-    const store = new DynamoDBConnectionStore({ tableName, client, consistentMembers: true });
+    const store = new DynamoDBConnectionStore({
+      tableName,
+      client,
+      consistentMembers: true,
+      operationTimeoutMs: LOADED_TIMEOUT_MS,
+    });
 
     const ids = Array.from({ length: 100 }, (_, i) => `dyn-${i}=`);
     await Promise.all(ids.map((id) => store.register(id, { channels: ['a'] })));

@@ -8,7 +8,7 @@ import { InvalidChannelError, InvalidConnectionIdError } from '@wsapp/core';
 import { DynamoDBConnectionStore } from '@wsapp/store-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropTable, queryAll, testClient, testTable } from '../table.js';
+import { dropTable, LOADED_TIMEOUT_MS, queryAll, testClient, testTable } from '../table.js';
 
 let client: DynamoDBClient;
 let tableName: string;
@@ -41,7 +41,12 @@ async function itemCount(): Promise<number> {
 
 describe('join/leave storm on DynamoDB', () => {
   it('200 concurrent connections joining and leaving one channel: final state exact', async () => {
-    const store = new DynamoDBConnectionStore({ tableName, client, consistentMembers: true });
+    const store = new DynamoDBConnectionStore({
+      tableName,
+      client,
+      operationTimeoutMs: LOADED_TIMEOUT_MS,
+      consistentMembers: true,
+    });
     const ids = Array.from({ length: 200 }, (_, i) => `storm-${i}=`);
     await Promise.all(ids.map((id) => store.register(id)));
     const expected = new Map<string, Set<string>>(ids.map((id) => [id, new Set()]));
@@ -132,7 +137,12 @@ describe('key layout on DynamoDB: no two names share a partition (property-based
   afterAll(() => console.log(`dynamodb names tried: ${JSON.stringify(tried)}`));
 
   it('two different channel names never share a partition or a member list', async () => {
-    const store = new DynamoDBConnectionStore({ tableName, client, consistentMembers: true });
+    const store = new DynamoDBConnectionStore({
+      tableName,
+      client,
+      operationTimeoutMs: LOADED_TIMEOUT_MS,
+      consistentMembers: true,
+    });
     await fc.assert(
       fc.asyncProperty(name, name, async (n1, n2) => {
         fc.pre(n1 !== n2);
@@ -171,7 +181,12 @@ describe('key layout on DynamoDB: no two names share a partition (property-based
   }, 180_000);
 
   it('two different connection ids never share an item', async () => {
-    const store = new DynamoDBConnectionStore({ tableName, client, consistentMembers: true });
+    const store = new DynamoDBConnectionStore({
+      tableName,
+      client,
+      operationTimeoutMs: LOADED_TIMEOUT_MS,
+      consistentMembers: true,
+    });
     await fc.assert(
       fc.asyncProperty(connectionId, connectionId, async (id1, id2) => {
         fc.pre(id1 !== id2);
