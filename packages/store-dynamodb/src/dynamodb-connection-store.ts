@@ -26,9 +26,9 @@ import { ExpiryCache } from './expiry-cache.js';
 import { resolveChannelLimit } from './item-size.js';
 import { membershipPartitionKey } from './key-layout.js';
 import { queryMembers } from './members-query.js';
-import { isSliceCursor, planSlices, querySlice } from './slices.js';
 import { applyChannelChange } from './membership-writes.js';
 import { DEFAULT_OPERATION_TIMEOUT_MS, type Operation, readConnection, withDeadline } from './operation.js';
+import { isSliceCursor, planSlices, querySlice } from './slices.js';
 import { TableLayout } from './table-layout.js';
 import type { ConditionFailure } from './transact.js';
 
