@@ -10,6 +10,7 @@ export type { HandlerMethod, RouteDecorator } from './app/route-decorator.js';
 export type {
   AppMiddleware,
   ErrorHandler,
+  HandlerResult,
   InferBody,
   RouteHandler,
   RouteOptions,
@@ -18,6 +19,22 @@ export type {
 export { WebSocketApp } from './app/web-socket-app.js';
 export type { ChannelArgs } from './context/connection-ops.js';
 export type { DefaultState, WebSocketContext } from './context/web-socket-context.js';
+export { CORRELATION_FIELD, correlationId } from './correlation/correlation-id.js';
+export {
+  HEARTBEAT_ACTION,
+  type HeartbeatContext,
+  type HeartbeatOptions,
+  heartbeat,
+} from './correlation/heartbeat.js';
+export { reply } from './correlation/reply.js';
+export {
+  type ApiContract,
+  defineApi,
+  type InferResponse,
+  type PushOf,
+  type RouteContract,
+  typed,
+} from './correlation/route-contract.js';
 export { WebSocketError, type WebSocketErrorOptions } from './errors/web-socket-error.js';
 export { WsappError } from './errors/wsapp-error.js';
 export type {

@@ -6,10 +6,17 @@ import type { MetricsSink } from '../metrics/metrics-sink.js';
 import type { Middleware } from '../routing/compose-middleware.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 
-/** A route handler; its return value becomes the route response (see {@link WebSocketApp}). */
-export type RouteHandler<TBody = unknown, TState extends object = DefaultState> = (
+/**
+ * A route handler; its return value becomes the route response (see {@link WebSocketApp}). With a
+ * `response` type the value must match it, or be nothing (a route answering with `reply()`).
+ */
+export type RouteHandler<TBody = unknown, TState extends object = DefaultState, TResult = unknown> = (
   ctx: WebSocketContext<TBody, TState>,
-) => unknown;
+) => HandlerResult<TResult> | PromiseLike<HandlerResult<TResult>>;
+
+/** What a handler may return: its response type, or nothing. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler with a block body and no return is typed `void`
+export type HandlerResult<TResult> = TResult | undefined | void;
 
 /** Middleware registered with `app.use()` or a route's `middleware` option. */
 export type AppMiddleware<TState extends object = DefaultState> = Middleware<
@@ -35,11 +42,17 @@ export type InferBody<TSchema> = TSchema extends StandardSchemaV1
 export interface RouteOptions<
   TSchema extends StandardSchemaV1 | undefined,
   TState extends object = DefaultState,
+  TResponse extends StandardSchemaV1 | undefined = StandardSchemaV1 | undefined,
 > {
   /** A Standard Schema (zod, valibot, …) the JSON body must match; failures answer 400. */
   body?: TSchema;
   /** Middleware that runs for this route only, inside the app's global middleware. */
   middleware?: AppMiddleware<TState>[];
+  /**
+   * The route's answer type, as a schema or `typed<T>()` (types only, never run): the handler's
+   * return value is checked against it, and `@wsapp/client`'s `request()` resolves with it.
+   */
+  response?: TResponse;
 }
 
 /** Options of {@link WebSocketApp}. */

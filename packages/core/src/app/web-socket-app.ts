@@ -1,6 +1,8 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { type AppServices, RequestContext } from '../context/request-context.js';
 import type { DefaultState, WebSocketContext } from '../context/web-socket-context.js';
+import { correlateResponse } from '../correlation/correlate-response.js';
+import type { InferResponse } from '../correlation/route-contract.js';
 import { WebSocketError } from '../errors/web-socket-error.js';
 import { checkEvent } from '../events/check-event.js';
 import type { LambdaContext, WebSocketEvent, WebSocketResponse } from '../events/event-types.js';
@@ -167,10 +169,13 @@ export class WebSocketApp<TState extends object = DefaultState> {
    * decorator (`@app.route('subscribe') subscribe(ctx) { … }`, `this` bound to the instance).
    */
   route(routeKey: string, handler: RouteHandler<unknown, TState>): this;
-  route<TSchema extends StandardSchemaV1 | undefined>(
+  route<
+    TSchema extends StandardSchemaV1 | undefined,
+    TResponse extends StandardSchemaV1 | undefined = undefined,
+  >(
     routeKey: string,
-    options: RouteOptions<TSchema, TState>,
-    handler: RouteHandler<InferBody<TSchema>, TState>,
+    options: RouteOptions<TSchema, TState, TResponse>,
+    handler: RouteHandler<InferBody<TSchema>, TState, InferResponse<TResponse>>,
   ): this;
   route<TSchema extends StandardSchemaV1 | undefined = undefined>(
     routeKey: string,
@@ -261,6 +266,8 @@ export class WebSocketApp<TState extends object = DefaultState> {
     } catch (error) {
       response = await this.#handleError(error, ctx);
     }
+    // A request id in the body turns the answer into a reply envelope (see correlateResponse).
+    if (ctx !== undefined && ctx.eventType === 'MESSAGE') response = correlateResponse(ctx, response);
     if (ctx !== undefined && this.#services.tracking) return this.#track(ctx, response);
     return response;
   }

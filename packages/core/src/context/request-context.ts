@@ -1,3 +1,4 @@
+import { takeCorrelationId } from '../correlation/correlation-id.js';
 import { WebSocketError } from '../errors/web-socket-error.js';
 import { WsappError } from '../errors/wsapp-error.js';
 import type { LambdaContext, WebSocketEvent, WebSocketEventType } from '../events/event-types.js';
@@ -88,6 +89,7 @@ export class RequestContext<TBody = unknown, TState extends object = DefaultStat
     if (!this.#parsedSet) {
       this.#parsed = parseJson(this.rawBody);
       this.#parsedSet = true;
+      takeCorrelationId(this.event, this.#parsed);
     }
     return this.#parsed;
   }
