@@ -34,6 +34,8 @@ export default defineConfig({
           include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
           exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
           environment: 'node',
+          // Type tests (*.test-d.ts) are checked by tsc, never run.
+          typecheck: { enabled: true, include: ['packages/*/test/**/*.test-d.ts'] },
         },
       },
       {
