@@ -11,14 +11,38 @@ const RID = '$rid';
 /** API Gateway closes a connection that sends a frame over 32 KB with 1009. */
 const MAX_FRAME_BYTES = 32 * 1024;
 
+/** The `open` event. */
+export interface OpenEvent {
+  /** A connection opened after a loss (not the first one, not a planned replacement). */
+  readonly reconnected: boolean;
+  /** A planned replacement before the 2-hour maximum (make-before-break). */
+  readonly rotated: boolean;
+  /** The subprotocol the server chose (`''` for none). */
+  readonly protocol: string;
+}
+
+/** The `close` event. */
+export interface CloseEvent extends CloseInfo {
+  /** Whether the client tries again (`false`: it is closed for good). */
+  readonly willReconnect: boolean;
+}
+
+/** The `reconnecting` event. */
+export interface ReconnectingEvent {
+  /** 1 for the first retry after a loss, counting up while attempts fail. */
+  readonly attempt: number;
+  /** The jittered delay before this attempt. */
+  readonly delayMs: number;
+}
+
 /** Events of {@link WebSocketClient}. */
 export interface ClientEvents<TPush> {
   /** A connection is ready (resumed, queue flushed): the first, a reconnect, or a planned replacement. */
-  open: { readonly reconnected: boolean; readonly rotated: boolean; readonly protocol: string };
+  open: OpenEvent;
   /** The connection closed; `willReconnect` says whether the client tries again. */
-  close: CloseInfo & { readonly willReconnect: boolean };
+  close: CloseEvent;
   /** A reconnect attempt is scheduled after `delayMs`. */
-  reconnecting: { readonly attempt: number; readonly delayMs: number };
+  reconnecting: ReconnectingEvent;
   /** A message the server pushed (JSON parsed; other text as is). Replies to requests are not emitted. */
   message: TPush;
 }

@@ -7,8 +7,17 @@
 export interface SchemaLike {
   /** The Standard Schema interface. */
   readonly '~standard': {
-    readonly types?: { readonly input: unknown; readonly output: unknown } | undefined;
+    /** The schema's types (a type-level slot; never read at run time). */
+    readonly types?: SchemaTypes | undefined;
   };
+}
+
+/** Standard Schema's type slot. */
+export interface SchemaTypes {
+  /** What the schema accepts: what clients send. */
+  readonly input: unknown;
+  /** What it produces. */
+  readonly output: unknown;
 }
 
 /** One route: body and response schemas, both optional. */
@@ -30,9 +39,15 @@ export interface ApiShape {
 /** The untyped contract: any action, any body, unknown answers. */
 export interface AnyApi extends ApiShape {
   /** Every action allowed. */
-  readonly routes: {
-    readonly [action: string]: { readonly body?: undefined; readonly response?: undefined };
-  };
+  readonly routes: { readonly [action: string]: UntypedRoute };
+}
+
+/** A route without schemas. */
+export interface UntypedRoute {
+  /** No body schema: any body. */
+  readonly body?: undefined;
+  /** No response schema: unknown answers. */
+  readonly response?: undefined;
 }
 
 type InputOf<S> = S extends SchemaLike ? NonNullable<S['~standard']['types']>['input'] : never;

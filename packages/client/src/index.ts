@@ -10,7 +10,10 @@ export { type BackoffOptions, backoffDelay } from './backoff.js';
 export {
   type ClientEvents,
   type ClientState,
+  type CloseEvent,
   createClient,
+  type OpenEvent,
+  type ReconnectingEvent,
   type RequestOptions,
   WebSocketClient,
 } from './client.js';
@@ -25,6 +28,8 @@ export type {
   ResponseOf,
   RouteShape,
   SchemaLike,
+  SchemaTypes,
+  UntypedRoute,
 } from './contract-types.js';
 export { Emitter } from './emitter.js';
 export { ClientError, type ClientErrorCode } from './errors.js';

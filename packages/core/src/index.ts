@@ -25,6 +25,7 @@ export {
   type HeartbeatContext,
   type HeartbeatOptions,
   heartbeat,
+  type RouteRegistrar,
 } from './correlation/heartbeat.js';
 export { reply } from './correlation/reply.js';
 export {

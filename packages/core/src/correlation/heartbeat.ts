@@ -20,9 +20,7 @@ export interface HeartbeatOptions {
  * heartbeat(app); // app.route('heartbeat', …)
  * ```
  */
-export function heartbeat<
-  T extends { route(routeKey: string, handler: (ctx: HeartbeatContext) => true | undefined): unknown },
->(app: T, options: HeartbeatOptions = {}): T {
+export function heartbeat<T extends RouteRegistrar>(app: T, options: HeartbeatOptions = {}): T {
   app.route(options.action ?? HEARTBEAT_ACTION, (ctx) =>
     correlationId(ctx) === undefined ? undefined : true,
   );
@@ -35,4 +33,10 @@ export interface HeartbeatContext {
   readonly event: object;
   /** The parsed body. */
   readonly body: unknown;
+}
+
+/** Anything routes register on: a `WebSocketApp` (or a router with the same `route`). */
+export interface RouteRegistrar {
+  /** Registers `handler` for `routeKey`. */
+  route(routeKey: string, handler: (ctx: HeartbeatContext) => true | undefined): unknown;
 }
