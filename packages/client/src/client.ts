@@ -272,6 +272,7 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
       return;
     }
     if (this.#state === 'closed' || !conn.opened) return;
+    clearTimeout(this.#retryTimer); // a replacement that opened makes a pending retry pointless
     this.#primary = conn;
     this.#everOpened = true;
     this.#failures = 0;

@@ -60,7 +60,7 @@ export interface ClientOptions {
    * Runs on every new connection before it carries queued or new messages, and before a replaced
    * connection is closed: re-join channels here (server-side memberships belong to a connection).
    */
-  resume?: (session: Session) => Promise<void> | void;
+  resume?: (session: Session) => unknown;
   /** Reconnect delays. */
   backoff?: BackoffOptions;
   /** Give up after this many failed attempts in a row. Default: never. */
