@@ -27,15 +27,20 @@ export interface Ack<TAction extends string> {
 }
 
 /**
- * The chat's contract, shared by the server (`app.route('join', chatApi.routes.join, …)`) and the
+ * The chat's contract (`twoWay`: the route's return value is its reply, as API Gateway's route
+ * responses need), shared by the server (`app.route('join', chatApi.routes.join, …)`) and the
  * clients (`createClient<typeof chatApi>(url)`): route names, bodies, answers and pushes.
  */
 export const chatApi = defineApi({
   routes: {
-    join: { body: JoinMessage, response: typed<Ack<'join'>>() },
-    leave: { body: LeaveMessage, response: typed<Ack<'leave'>>() },
-    say: { body: SayMessage, response: typed<Ack<'say'> & { delivered: number }>() },
-    members: { body: MembersMessage, response: typed<{ type: 'members'; room: string; users: string[] }>() },
+    join: { body: JoinMessage, response: typed<Ack<'join'>>(), twoWay: true },
+    leave: { body: LeaveMessage, response: typed<Ack<'leave'>>(), twoWay: true },
+    say: { body: SayMessage, response: typed<Ack<'say'> & { delivered: number }>(), twoWay: true },
+    members: {
+      body: MembersMessage,
+      response: typed<{ type: 'members'; room: string; users: string[] }>(),
+      twoWay: true,
+    },
     heartbeat: {},
   },
   push: typed<ChatEvent>(),

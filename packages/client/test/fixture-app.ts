@@ -3,17 +3,21 @@ import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { vi } from 'vitest';
 import { z } from 'zod';
 
-/** The contract shared by the test server and the clients under test. */
+/**
+ * The contract shared by the test server and the clients under test. `twoWay` marks the routes
+ * whose return value is the reply (API Gateway drops the others'); `later` answers with `reply()`.
+ */
 export const api = defineApi({
   routes: {
-    echo: { body: z.object({ text: z.string() }), response: typed<{ text: string }>() },
+    echo: { body: z.object({ text: z.string() }), response: typed<{ text: string }>(), twoWay: true },
     /** Answers through ctx.send after `ms`, while the invocation returns at once: replies out of order. */
     later: { body: z.object({ n: z.number(), ms: z.number() }), response: typed<{ n: number }>() },
-    forbidden: { body: z.object({}) },
-    join: { body: z.object({ room: z.string() }), response: typed<{ joined: string }>() },
+    forbidden: { body: z.object({}), twoWay: true },
+    join: { body: z.object({ room: z.string() }), response: typed<{ joined: string }>(), twoWay: true },
     publish: {
       body: z.object({ room: z.string(), seq: z.number() }),
       response: typed<{ delivered: number }>(),
+      twoWay: true,
     },
     record: { body: z.object({ n: z.number() }) },
   },
