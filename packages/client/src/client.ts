@@ -8,6 +8,9 @@ import { defaultSocket, handshakeStatus, type SocketConstructor, type SocketLike
 
 /** The body field carrying the request id (`CORRELATION_FIELD` in `@wsapp/core`). */
 const RID = '$rid';
+/** Handshake errors of the network rather than the server (`ws` and Node's socket errors). */
+const NETWORK_ERROR =
+  /ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|socket hang up/;
 /** API Gateway closes a connection that sends a frame over 32 KB with 1009. */
 const MAX_FRAME_BYTES = 32 * 1024;
 
@@ -61,6 +64,10 @@ interface Conn {
   opened: boolean;
   status: number | undefined;
   networkError: boolean;
+  /** Replaced or closed by the client: its close is no loss. */
+  retired: boolean;
+  /** Its close event arrived (and was handled). */
+  closed: boolean;
   readonly timers: ReturnType<typeof setTimeout>[];
 }
 
@@ -212,7 +219,15 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
       this.#Socket ??= await defaultSocket();
       const { url, protocols } = await this.#target();
       const socket = new this.#Socket(url, protocols) as SocketLike;
-      conn = { socket, opened: false, status: undefined, networkError: false, timers: [] };
+      conn = {
+        socket,
+        opened: false,
+        status: undefined,
+        networkError: false,
+        retired: false,
+        closed: false,
+        timers: [],
+      };
     } catch {
       // No WebSocket implementation, or the token provider failed: retried like a network error.
       if (!rotating)
@@ -229,7 +244,7 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
     const { socket } = conn;
     socket.onerror = (event) => {
       conn.status ??= handshakeStatus(event.message);
-      if (event.message !== undefined && conn.status === undefined && !conn.opened) conn.networkError = true;
+      if (!conn.opened && NETWORK_ERROR.test(event.message ?? '')) conn.networkError = true;
     };
     socket.onmessage = (event) => this.#receive(event.data);
     socket.onclose = (event) => {
@@ -241,9 +256,11 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
         everOpened: this.#everOpened,
         networkError: conn.networkError,
       };
+      conn.closed = true;
       this.#cleanup(conn);
-      // A failed replacement leaves the current connection in charge; anything else is a loss.
-      if (conn === this.#primary || !rotating) this.#lost(conn, info);
+      // A replaced connection or a failed replacement leaves the current one in charge; anything else is a loss.
+      if (conn.retired) this.#rejectSentOn(conn);
+      else if (conn === this.#primary || !rotating) this.#lost(conn, info);
       else this.#rejectSentOn(conn);
     };
     socket.onopen = () => {
@@ -254,24 +271,30 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
 
   /** A new connection opened: resume it, switch to it, flush the queue, retire the old one. */
   async #activate(conn: Conn, rotating: boolean): Promise<void> {
-    const old = this.#primary;
     const reconnected = this.#everOpened && !rotating;
     try {
       await this.#o.resume?.(this.#session(conn));
     } catch {
-      // A failed resume leaves a connection without its memberships: replace it.
+      // A failed resume leaves a connection without its memberships: replace it, backing off like
+      // a failed attempt (so a resume that keeps failing slows down instead of looping).
+      const handled = conn.closed;
       this.#retire(conn, 4000, 'resume failed');
-      if (!rotating)
+      if (!rotating && !handled)
         this.#lost(conn, {
           code: 4000,
           reason: 'resume failed',
-          opened: true,
-          everOpened: true,
-          networkError: false,
+          opened: false,
+          everOpened: this.#everOpened,
+          networkError: true,
         });
       return;
     }
-    if (this.#state === 'closed' || !conn.opened) return;
+    if (this.#state === 'closed') {
+      this.#retire(conn, 1000, '');
+      return;
+    }
+    if (conn.closed) return; // closed while resuming: its close event was handled
+    const old = this.#primary;
     clearTimeout(this.#retryTimer); // a replacement that opened makes a pending retry pointless
     this.#primary = conn;
     this.#everOpened = true;
@@ -326,6 +349,7 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
   /** Keeps a replaced connection open for replies in flight, then closes it. */
   #drain(conn: Conn): void {
     this.#cleanup(conn);
+    conn.retired = true;
     const started = Date.now();
     const drainMs = this.#o.drainMs ?? 5000;
     const check = setInterval(() => {
@@ -340,6 +364,7 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
   /** Closes a connection the client no longer uses, without reacting to its close. */
   #retire(conn: Conn, code: number, reason: string): void {
     this.#cleanup(conn);
+    conn.retired = true;
     conn.socket.onclose = null;
     conn.socket.onmessage = null;
     this.#rejectSentOn(conn);

@@ -122,6 +122,20 @@ describe('staying alive', () => {
     expect(control.of('close')[0]).toMatchObject({ code: 1001, willReconnect: true });
     expect(controlMissing.length).toBeGreaterThan(0);
   });
+
+  it('a replaced connection that the server closes while it drains is no loss', async () => {
+    const server = await start(fixtureApp().app, { maxConnectionMs: 1200 });
+    const { client, of } = recordedClient<Api>(server.url, { rotateAfterMs: 700, drainMs: 5000 });
+    await client.ready();
+    await sleep(500);
+    // Answered (to the old connection) only after the maximum closed it: keeps the old one draining.
+    const stranded = client.request('later', { n: 1, ms: 1500 }, { timeoutMs: 5000 });
+    await expect(stranded).rejects.toMatchObject({ code: 'ConnectionLost' });
+    expect(of('open').map((o) => o.rotated)).toEqual([false, true]); // replaced once, never reconnected
+    expect(of('close')).toEqual([]);
+    expect(of('reconnecting')).toEqual([]);
+    await expect(client.request('echo', { text: 'new one' })).resolves.toEqual({ text: 'new one' });
+  });
 });
 
 describe('reconnecting', () => {
