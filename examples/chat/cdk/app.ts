@@ -10,7 +10,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 
 /** The custom routes the chat app declares (`createChatApp(…).routeKeys` without `$`-routes). */
-const CHAT_ROUTES = ['join', 'leave', 'say', 'members'];
+const CHAT_ROUTES = ['join', 'leave', 'say', 'members', 'heartbeat'];
 
 class ChatStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
