@@ -2,7 +2,16 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Tests run against the TypeScript sources; packages/core/test/built-output.test.ts checks the built dist.
-const packages = ['core', 'store-memory', 'store-dynamodb', 'store-redis', 'local', 'testing', 'forward'];
+const packages = [
+  'core',
+  'store-memory',
+  'store-dynamodb',
+  'store-redis',
+  'local',
+  'testing',
+  'forward',
+  'client',
+];
 const source = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
 // Exact-match patterns, so `@wsapp/testing/conformance` is not taken for `@wsapp/testing` + suffix.
 const alias = [

@@ -238,6 +238,28 @@ if (cold.ok) {
 } else out.push(`skipped: ${cold.reason}`);
 out.push('');
 
+const clientSize = await child<{
+  minifiedBytes: number;
+  gzipBytes: number;
+  inputs: number;
+  otherPackages: string[];
+}>('client size', 'coldstart/client-size.js', []);
+out.push('### Browser client', '');
+if (clientSize.ok) {
+  const c = clientSize.value;
+  out.push(
+    'A page using every feature of `@wsapp/client` (token in a subprotocol, heartbeat with liveness check, resume, ' +
+      'requests), bundled by esbuild `--bundle --minify --platform=browser --target=es2022` from the published dist (`ws` external: ' +
+      'Node-only fallback); gzip level 9.',
+    '',
+    `- \`@wsapp/client\`: **${fmt(c.minifiedBytes / 1024, 1)} KB** minified, **${fmt(c.gzipBytes / 1024, 2)} KB** gzipped, ` +
+      `${c.inputs} source files, other packages bundled: ${c.otherPackages.length === 0 ? 'none' : c.otherPackages.join(', ')}.`,
+    `- Target ≤ 5 KB minified + gzipped: ${check(c.gzipBytes <= 5 * 1024)}.`,
+  );
+  headline.push(`browser client ${fmt(c.gzipBytes / 1024, 2)} KB min+gzip (target ≤ 5 KB)`);
+} else out.push(`skipped: ${clientSize.reason}`);
+out.push('');
+
 // ---------------------------------------------------------------- 3. broadcast
 interface BroadcastContender {
   name: string;

@@ -1,13 +1,11 @@
-import { type ConnectionStore, WebSocketApp, type WebSocketAppOptions, WebSocketError } from '@wsapp/core';
 import {
-  type ChatEvent,
-  JoinMessage,
-  LeaveMessage,
-  MembersMessage,
-  roomChannel,
-  SayMessage,
-  userChannel,
-} from './protocol.js';
+  type ConnectionStore,
+  heartbeat,
+  WebSocketApp,
+  type WebSocketAppOptions,
+  WebSocketError,
+} from '@wsapp/core';
+import { type ChatEvent, chatApi, roomChannel, userChannel } from './protocol.js';
 
 const ROOM_PREFIX = 'room#';
 
@@ -42,23 +40,23 @@ export function createChatApp(options: { store: ConnectionStore } & Omit<WebSock
     }
   });
 
-  app.route('join', { twoWay: true, body: JoinMessage }, async (ctx) => {
+  app.route('join', chatApi.routes.join, async (ctx) => {
     const user = userOf(ctx);
     await ctx.join(roomChannel(ctx.body.room));
     const event: ChatEvent = { type: 'joined', room: ctx.body.room, user };
     await ctx.broadcast({ channels: [roomChannel(ctx.body.room)], except: ctx.connectionId }, event);
-    return { type: 'ack', action: 'join', room: ctx.body.room };
+    return { type: 'ack', action: 'join', room: ctx.body.room } as const;
   });
 
-  app.route('leave', { twoWay: true, body: LeaveMessage }, async (ctx) => {
+  app.route('leave', chatApi.routes.leave, async (ctx) => {
     const user = userOf(ctx);
     await ctx.leave(roomChannel(ctx.body.room));
     const event: ChatEvent = { type: 'left', room: ctx.body.room, user };
     await ctx.broadcast({ channels: [roomChannel(ctx.body.room)] }, event);
-    return { type: 'ack', action: 'leave', room: ctx.body.room };
+    return { type: 'ack', action: 'leave', room: ctx.body.room } as const;
   });
 
-  app.route('say', { twoWay: true, body: SayMessage }, async (ctx) => {
+  app.route('say', chatApi.routes.say, async (ctx) => {
     const from = userOf(ctx);
     const channel = roomChannel(ctx.body.room);
     if (!(await roomsOf(ctx)).includes(channel)) throw new WebSocketError(403, `join ${ctx.body.room} first`);
@@ -70,18 +68,21 @@ export function createChatApp(options: { store: ConnectionStore } & Omit<WebSock
       at: new Date().toISOString(),
     };
     const report = await ctx.broadcast({ channels: [channel], except: ctx.connectionId }, event);
-    return { type: 'ack', action: 'say', room: ctx.body.room, delivered: report.delivered };
+    return { type: 'ack', action: 'say', room: ctx.body.room, delivered: report.delivered } as const;
   });
 
-  app.route('members', { twoWay: true, body: MembersMessage }, async (ctx) => {
+  app.route('members', chatApi.routes.members, async (ctx) => {
     const store = options.store;
     const { connectionIds } = await store.members(roomChannel(ctx.body.room), { limit: 100 });
     const records = await Promise.all(connectionIds.map((id) => store.get(id)));
     const users = [
       ...new Set(records.map((r) => r?.data.user).filter((u): u is string => typeof u === 'string')),
     ];
-    return { type: 'members', room: ctx.body.room, users: users.sort() };
+    return { type: 'members', room: ctx.body.room, users: users.sort() } as const;
   });
+
+  // Clients ping under API Gateway's 10-minute idle timeout; answered without a store read.
+  heartbeat(app);
 
   app.onDisconnect(async (ctx) => {
     const record = await ctx.connection();
@@ -96,7 +97,7 @@ export function createChatApp(options: { store: ConnectionStore } & Omit<WebSock
   app.onDefault({ twoWay: true }, () => ({
     type: 'error',
     message: 'unknown action',
-    actions: ['join', 'leave', 'say', 'members'],
+    actions: ['join', 'leave', 'say', 'members', 'heartbeat'],
   }));
   return app;
 }

@@ -1,3 +1,4 @@
+import { defineApi, typed } from '@wsapp/core';
 import { z } from 'zod';
 
 /** Room names: short, printable, no separators of our own. */
@@ -17,6 +18,33 @@ export type ChatEvent =
   | { type: 'joined'; room: string; user: string }
   | { type: 'left'; room: string; user: string }
   | { type: 'message'; room: string; from: string; text: string; at: string };
+
+/** A route's acknowledgement. */
+export interface Ack<TAction extends string> {
+  type: 'ack';
+  action: TAction;
+  room: string;
+}
+
+/**
+ * The chat's contract (`twoWay`: the route's return value is its reply, as API Gateway's route
+ * responses need), shared by the server (`app.route('join', chatApi.routes.join, …)`) and the
+ * clients (`createClient<typeof chatApi>(url)`): route names, bodies, answers and pushes.
+ */
+export const chatApi = defineApi({
+  routes: {
+    join: { body: JoinMessage, response: typed<Ack<'join'>>(), twoWay: true },
+    leave: { body: LeaveMessage, response: typed<Ack<'leave'>>(), twoWay: true },
+    say: { body: SayMessage, response: typed<Ack<'say'> & { delivered: number }>(), twoWay: true },
+    members: {
+      body: MembersMessage,
+      response: typed<{ type: 'members'; room: string; users: string[] }>(),
+      twoWay: true,
+    },
+    heartbeat: {},
+  },
+  push: typed<ChatEvent>(),
+});
 
 /** The channel of a room. */
 export const roomChannel = (room: string) => `room#${room}`;

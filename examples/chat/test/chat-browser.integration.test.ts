@@ -19,16 +19,19 @@ describe.skipIf(!available)(`chat page in two browser pages (${CHROMIUM})`, () =
   let browser: Browser;
   let server: LocalServer;
 
-  beforeAll(async () => {
+  /** Starts the chat (a fresh memory store: a restarted server remembers nothing) on `port`. */
+  async function startChat(port = 0): Promise<LocalServer> {
     let url = '';
-    server = await serve(
+    const started = await serve(
       createChatApp({ store: new MemoryConnectionStore(), logger: { error: vi.fn(), warn: vi.fn() } }),
-      {
-        authorizer: nameAuthorizer,
-        httpHandler: siteHandler(() => url),
-      },
+      { port, authorizer: nameAuthorizer, httpHandler: siteHandler(() => url) },
     );
-    url = server.url;
+    url = started.url;
+    return started;
+  }
+
+  beforeAll(async () => {
+    server = await startChat();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -76,5 +79,30 @@ describe.skipIf(!available)(`chat page in two browser pages (${CHROMIUM})`, () =
     mkdirSync(outputDir, { recursive: true });
     await bob.screenshot({ path: join(outputDir, 'chat-bob.png'), fullPage: true });
     expect(existsSync(join(outputDir, 'chat-bob.png'))).toBe(true);
+  });
+
+  it('both pages reconnect after the server restarts, re-join the room and keep chatting', async () => {
+    const carol = await joinAs('carol');
+    const dave = await joinAs('dave');
+    await expect.poll(() => carol.textContent('#log')).toContain('dave joined lobby');
+    const port = server.port;
+    await server.close(); // 1001 Going away to both pages, then nothing listens
+    await expect.poll(() => carol.textContent('#status')).toMatch(/^reconnecting \(attempt \d+/);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // refused attempts meanwhile
+    server = await startChat(port);
+    for (const page of [carol, dave]) {
+      await expect
+        .poll(() => page.textContent('#log'), { timeout: 15_000 })
+        .toContain('reconnected, back in lobby');
+      await expect.poll(() => page.textContent('#status')).toMatch(/^connected as /);
+    }
+    // The new server knows the room again only because each page re-joined it on its own.
+    await carol.fill('#text', 'still here after the restart');
+    await carol.click('#send');
+    await expect.poll(() => dave.textContent('#log')).toContain('carol: still here after the restart');
+
+    mkdirSync(outputDir, { recursive: true });
+    await dave.screenshot({ path: join(outputDir, 'chat-reconnected.png'), fullPage: true });
+    expect(existsSync(join(outputDir, 'chat-reconnected.png'))).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import {
   type ConnectionStore,
+  heartbeat,
   type Logger,
   WebSocketApp,
   type WebSocketAppOptions,
@@ -61,7 +62,8 @@ export function createTickerApp(options: TickerAppOptions): WebSocketApp<TickerS
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.messaging === undefined ? {} : { messaging: options.messaging }),
   });
-  return app
+  // `@wsapp/client` pings under API Gateway's 10-minute idle timeout; answered without a store read.
+  return heartbeat(app)
     .use((ctx, next) => {
       ctx.state.user = requirePrincipal(ctx);
       return next();

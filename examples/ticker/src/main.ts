@@ -62,14 +62,8 @@ if (demo) {
 async function runDemo(): Promise<void> {
   const ada = await TickerClient.open(`${server.url}?token=${issueToken('ada', secret)}`);
   const bob = await TickerClient.open(`${server.url}?token=${issueToken('bob', secret)}`);
-  console.log(
-    'ada →',
-    JSON.stringify(await ada.ask({ action: 'subscribe', symbols: ['AMZN'] }, 'subscribed')),
-  );
-  console.log(
-    'bob →',
-    JSON.stringify(await bob.ask({ action: 'subscribe', symbols: ['MSFT', 'NVDA'] }, 'subscribed')),
-  );
+  console.log('ada →', JSON.stringify(await ada.ask({ action: 'subscribe', symbols: ['AMZN'] })));
+  console.log('bob →', JSON.stringify(await bob.ask({ action: 'subscribe', symbols: ['MSFT', 'NVDA'] })));
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const outcome = await notify({ userId: 'ada', data: { text: 'your AMZN alert fired' } });
   console.log(`notify ada: delivered to ${outcome.report.delivered} connection(s)`);

@@ -1,33 +1,50 @@
-import WebSocket from 'ws';
+import { createClient, type WebSocketClient } from '@wsapp/client';
 
-/** A ticker client over a real WebSocket that keeps everything it receives, in order. */
+/**
+ * A ticker client on `@wsapp/client`: it reconnects with backoff, pings under the idle timeout,
+ * re-subscribes on every new connection (memberships belong to a connection) and keeps every
+ * message the server pushes, in order.
+ */
 export class TickerClient {
-  /** Every message received so far (parsed JSON). */
+  /** Every pushed message received so far (prices, notifications; replies are not pushes). */
   readonly received: unknown[] = [];
   readonly #waiters: Array<{ match: (m: unknown) => boolean; resolve: (m: unknown) => void }> = [];
+  readonly #subscribed: Set<string>;
 
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const message: unknown = JSON.parse(String(data));
+  private constructor(
+    readonly client: WebSocketClient,
+    subscribed: Set<string>,
+  ) {
+    this.#subscribed = subscribed;
+    client.on('message', (message) => {
       this.received.push(message);
       const index = this.#waiters.findIndex((w) => w.match(message));
       if (index >= 0) this.#waiters.splice(index, 1)[0]?.resolve(message);
     });
   }
 
-  /** Connects; rejects with the HTTP status when the upgrade is refused. */
-  static open(url: string): Promise<TickerClient> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url);
-      ws.once('open', () => resolve(new TickerClient(ws)));
-      ws.once('unexpected-response', (_req, res) =>
-        reject(Object.assign(new Error(`rejected with ${res.statusCode}`), { statusCode: res.statusCode })),
-      );
-      ws.once('error', reject);
+  /** Connects; rejects with the HTTP status when the upgrade is refused (never retried). */
+  static async open(url: string): Promise<TickerClient> {
+    let status: number | undefined;
+    const subscribed = new Set<string>();
+    const client = createClient(url, {
+      resume: async (session) => {
+        if (subscribed.size > 0) await session.request('subscribe', { symbols: [...subscribed] });
+      },
     });
+    client.on('close', (e) => {
+      status ??= e.status;
+    });
+    const self = new TickerClient(client, subscribed);
+    try {
+      await client.ready();
+    } catch {
+      throw Object.assign(new Error(`rejected with ${status}`), { statusCode: status });
+    }
+    return self;
   }
 
-  /** The first message (already received or still to come) matching `match`. */
+  /** The first pushed message (already received or still to come) matching `match`. */
   waitFor(match: (message: unknown) => boolean, timeoutMs = 5000): Promise<unknown> {
     const seen = this.received.find(match);
     if (seen !== undefined) return Promise.resolve(seen);
@@ -43,23 +60,22 @@ export class TickerClient {
     });
   }
 
-  /** Sends an action and waits for its route response (a message carrying the action's answer key). */
-  async ask(message: { action: string } & Record<string, unknown>, answerKey: string): Promise<unknown> {
-    const before = this.received.length;
-    this.ws.send(JSON.stringify(message));
-    return this.waitFor((m) => this.received.indexOf(m) >= before && hasKey(m, answerKey));
+  /** Sends an action and resolves with its route response (matched by request id). */
+  async ask(message: { action: string } & Record<string, unknown>): Promise<unknown> {
+    const { action, ...body } = message;
+    const answer = await this.client.request(action, body);
+    const symbols = (answer as { subscribed?: string[]; unsubscribed?: string[] } | undefined) ?? {};
+    for (const s of symbols.subscribed ?? []) this.#subscribed.add(s);
+    for (const s of symbols.unsubscribed ?? []) this.#subscribed.delete(s);
+    return answer;
   }
 
-  /** Closes with 1000 and waits for the close. */
+  /** Closes for good (1000) and waits until the socket is closed. */
   close(): Promise<void> {
-    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    if (this.client.state === 'closed') return Promise.resolve();
     return new Promise((resolve) => {
-      this.ws.once('close', () => resolve());
-      this.ws.close(1000);
+      this.client.on('close', () => resolve());
+      this.client.close(1000);
     });
   }
-}
-
-function hasKey(message: unknown, key: string): boolean {
-  return typeof message === 'object' && message !== null && key in message;
 }

@@ -12,8 +12,8 @@ const app = createTickerApp({ store: new MemoryConnectionStore() });
 
 describe('ticker template.yaml', () => {
   it('has a route, an integration and a permission for every route the app declares', () => {
-    expect(app.routeKeys.sort()).toEqual(['$connect', '$default', 'subscribe', 'unsubscribe']);
-    expect(app.twoWayRouteKeys.sort()).toEqual(['$default', 'subscribe', 'unsubscribe']);
+    expect(app.routeKeys.sort()).toEqual(['$connect', '$default', 'heartbeat', 'subscribe', 'unsubscribe']);
+    expect(app.twoWayRouteKeys.sort()).toEqual(['$default', 'heartbeat', 'subscribe', 'unsubscribe']);
     expect(
       webSocketTemplateProblems(template, {
         routeKeys: app.routeKeys,

@@ -35,6 +35,23 @@ export {
   SendDuringConnectError,
 } from './errors/app-errors.js';
 export type { WsappErrorCode } from './errors/error-codes.js';
+export { CORRELATION_FIELD, correlationId } from './correlation/correlation-id.js';
+export {
+  HEARTBEAT_ACTION,
+  type HeartbeatContext,
+  type HeartbeatOptions,
+  heartbeat,
+  type RouteRegistrar,
+} from './correlation/heartbeat.js';
+export { reply } from './correlation/reply.js';
+export {
+  type ApiContract,
+  defineApi,
+  type InferResponse,
+  type PushOf,
+  type RouteContract,
+  typed,
+} from './correlation/route-contract.js';
 export { WebSocketError, type WebSocketErrorOptions } from './errors/web-socket-error.js';
 export { WsappError } from './errors/wsapp-error.js';
 export type {

@@ -1,5 +1,6 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { DefaultAuthorizer, DefaultState, WebSocketContext } from '../context/web-socket-context.js';
+import type { InferResponse } from '../correlation/route-contract.js';
 import type { HandlerResult } from './handler-result.js';
 import { type RouteDecorator, routeDecorator } from './route-decorator.js';
 import {
@@ -29,6 +30,10 @@ import type { WebSocketRouter } from './web-socket-router.js';
 export type CheckedHandler<TBody, TState extends object, TAuthorizer extends object, R> = (
   ctx: WebSocketContext<TBody, TState, TAuthorizer>,
 ) => R & HandlerResult<NoInfer<R>>;
+
+/** What a route with a `response` type may answer: that type, or nothing (a route answering with `reply()`). */
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler with a block body and no return is typed `void`
+export type ReplyResult<T> = T | undefined | void;
 
 type AnyOptions = RouteOptions<StandardSchemaV1 | undefined, object, object>;
 type AnyHandler = (ctx: never) => unknown;
@@ -113,6 +118,13 @@ export abstract class RouteRegistry<
    * decorator (`@app.route('subscribe') subscribe(ctx) { … }`, `this` bound to the instance).
    */
   route<R>(routeKey: string, handler: CheckedHandler<unknown, TState, TAuthorizer, R>): this;
+  route<TSchema extends StandardSchemaV1 | undefined, TResponse extends StandardSchemaV1>(
+    routeKey: string,
+    options: RouteOptions<TSchema, TState, TAuthorizer, TResponse> & { response: TResponse },
+    handler: (
+      ctx: WebSocketContext<InferBody<TSchema>, TState, TAuthorizer>,
+    ) => ReplyResult<InferResponse<TResponse>> | PromiseLike<ReplyResult<InferResponse<TResponse>>>,
+  ): this;
   route<TSchema extends StandardSchemaV1 | undefined, R>(
     routeKey: string,
     options: RouteOptions<TSchema, TState, TAuthorizer>,

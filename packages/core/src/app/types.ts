@@ -46,9 +46,15 @@ export interface RouteOptions<
   TSchema extends StandardSchemaV1 | undefined,
   TState extends object = DefaultState,
   TAuthorizer extends object = DefaultAuthorizer,
+  TResponse extends StandardSchemaV1 | undefined = StandardSchemaV1 | undefined,
 > {
   /** A Standard Schema (zod, valibot, …) the JSON body must match; failures answer 400. */
   body?: TSchema;
+  /**
+   * The route's answer type, as a schema or `typed<T>()` (types only, never run): the handler's
+   * return value is checked against it, and `@wsapp/client`'s `request()` resolves with it.
+   */
+  response?: TResponse;
   /** Middleware that runs for this route only, inside the app's (and router's) middleware. */
   middleware?: AppMiddleware<TState, TAuthorizer>[];
   /**

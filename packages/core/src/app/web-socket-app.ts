@@ -1,5 +1,6 @@
 import { type AppServices, RequestContext } from '../context/request-context.js';
 import type { DefaultAuthorizer, DefaultState } from '../context/web-socket-context.js';
+import { correlateResponse } from '../correlation/correlate-response.js';
 import { WebSocketError } from '../errors/web-socket-error.js';
 import { checkEvent } from '../events/check-event.js';
 import type { LambdaContext, WebSocketEvent, WebSocketResponse } from '../events/event-types.js';
@@ -200,6 +201,8 @@ export class WebSocketApp<
       } catch (error) {
         response = await this.#handleError(error, ctx, route?.errorLevels ?? this.#appLevels);
       }
+      // A request id in the body turns the answer into a reply envelope (see correlateResponse).
+      if (ctx !== undefined && ctx.eventType === 'MESSAGE') response = correlateResponse(ctx, response);
       if (ctx !== undefined && this.#services.tracking) return await this.#track(ctx, response);
       return response;
     } catch {

@@ -1,3 +1,4 @@
+import { takeCorrelationId } from '../correlation/correlation-id.js';
 import { SendDuringConnectError } from '../errors/app-errors.js';
 import { WebSocketError } from '../errors/web-socket-error.js';
 import type { LambdaContext, WebSocketEvent, WebSocketEventType } from '../events/event-types.js';
@@ -92,6 +93,7 @@ export class RequestContext<
     if (!this.#parsedSet) {
       this.#parsed = parseJson(this.rawBody);
       this.#parsedSet = true;
+      takeCorrelationId(this.event, this.#parsed);
     }
     return this.#parsed;
   }

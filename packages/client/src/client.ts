@@ -1,0 +1,490 @@
+import { backoffDelay } from './backoff.js';
+import { type CloseInfo, defaultShouldReconnect } from './close-policy.js';
+import type { ActionOf, AnyApi, ApiShape, BodyArg, PushOf, ResponseOf } from './contract-types.js';
+import { Emitter } from './emitter.js';
+import { ClientError } from './errors.js';
+import type { ClientOptions, Session } from './options.js';
+import { defaultSocket, handshakeStatus, type SocketConstructor, type SocketLike } from './socket.js';
+
+/** The body field carrying the request id (`CORRELATION_FIELD` in `@wsapp/core`). */
+const RID = '$rid';
+/** Handshake errors of the network rather than the server (`ws` and Node's socket errors). */
+const NETWORK_ERROR =
+  /ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|socket hang up/;
+/** API Gateway closes a connection that sends a frame over 32 KB with 1009. */
+const MAX_FRAME_BYTES = 32 * 1024;
+
+/** The `open` event. */
+export interface OpenEvent {
+  /** A connection opened after a loss (not the first one, not a planned replacement). */
+  readonly reconnected: boolean;
+  /** A planned replacement before the 2-hour maximum (make-before-break). */
+  readonly rotated: boolean;
+  /** The subprotocol the server chose (`''` for none). */
+  readonly protocol: string;
+}
+
+/** The `close` event. */
+export interface CloseEvent extends CloseInfo {
+  /** Whether the client tries again (`false`: it is closed for good). */
+  readonly willReconnect: boolean;
+}
+
+/** The `reconnecting` event. */
+export interface ReconnectingEvent {
+  /** 1 for the first retry after a loss, counting up while attempts fail. */
+  readonly attempt: number;
+  /** The jittered delay before this attempt. */
+  readonly delayMs: number;
+}
+
+/** Events of {@link WebSocketClient}. */
+export interface ClientEvents<TPush> {
+  /** A connection is ready (resumed, queue flushed): the first, a reconnect, or a planned replacement. */
+  open: OpenEvent;
+  /** The connection closed; `willReconnect` says whether the client tries again. */
+  close: CloseEvent;
+  /** A reconnect attempt is scheduled after `delayMs`. */
+  reconnecting: ReconnectingEvent;
+  /** A message the server pushed (JSON parsed; other text as is). Replies to requests are not emitted. */
+  message: TPush;
+}
+
+/** The client's state. */
+export type ClientState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** Per-request options. */
+export interface RequestOptions {
+  /** Reject with a `Timeout` {@link ClientError} after this long. Default: the client's `timeoutMs`. */
+  timeoutMs?: number;
+}
+
+interface Conn {
+  readonly socket: SocketLike;
+  opened: boolean;
+  status: number | undefined;
+  networkError: boolean;
+  /** Replaced or closed by the client: its close is no loss. */
+  retired: boolean;
+  /** Its close event arrived (and was handled). */
+  closed: boolean;
+  readonly timers: ReturnType<typeof setTimeout>[];
+}
+
+interface Pending {
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: ClientError) => void;
+  readonly timer: ReturnType<typeof setTimeout>;
+  conn: Conn | undefined;
+}
+
+/**
+ * A WebSocket client for wsapp servers: heartbeat under the idle timeout, planned replacement before
+ * the 2-hour maximum, reconnects with backoff and jitter, correlated requests, a bounded queue.
+ * Create it with {@link createClient}; it connects at once.
+ *
+ * @typeParam A - the server's contract (`typeof api` from `defineApi` in `@wsapp/core`)
+ */
+export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<ClientEvents<PushOf<A>>> {
+  readonly #url: string;
+  readonly #o: ClientOptions;
+  readonly #pending = new Map<string, Pending>();
+  readonly #queue: { text: string; rid?: string }[] = [];
+  #primary: Conn | undefined;
+  #state: ClientState = 'connecting';
+  #everOpened = false;
+  #failures = 0;
+  #nextId = 0;
+  #prefix = Math.random().toString(36).slice(2, 8);
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #Socket: SocketConstructor | undefined;
+
+  constructor(url: string, options: ClientOptions = {}) {
+    super();
+    this.#url = url;
+    this.#o = options;
+    this.#Socket = options.WebSocket;
+    void this.#connect(false);
+  }
+
+  /** `connecting`, `open`, `reconnecting` or `closed` (final). */
+  get state(): ClientState {
+    return this.#state;
+  }
+
+  /** Resolves once the client is open (at once if it is), rejects if it closes for good first. */
+  ready(): Promise<void> {
+    if (this.#state === 'open') return Promise.resolve();
+    if (this.#state === 'closed') return Promise.reject(new ClientError('Closed', 'client is closed'));
+    return new Promise((resolve, reject) => {
+      const offs = [
+        this.on('open', () => done(resolve)),
+        this.on(
+          'close',
+          (e) => !e.willReconnect && done(() => reject(new ClientError('Closed', 'client is closed'))),
+        ),
+      ];
+      const done = (fn: () => void) => {
+        for (const off of offs) off();
+        fn();
+      };
+    });
+  }
+
+  /**
+   * Sends `{action, ...body, "$rid": id}` and resolves with the route's answer (a two-way route's
+   * response, or a `reply()` from a one-way route). Rejects with a {@link ClientError}: `Rejected`
+   * (4xx/5xx, with `status` and `body`), `Timeout`, `ConnectionLost`, `Closed`, `QueueFull`, `TooLarge`.
+   * Queued while disconnected.
+   */
+  request<K extends ActionOf<A>>(
+    action: K,
+    ...[body, options]: [...BodyArg<A, K>, RequestOptions?]
+  ): Promise<ResponseOf<A, K>> {
+    return this.#request(undefined, action, body as Record<string, unknown> | undefined, options) as Promise<
+      ResponseOf<A, K>
+    >;
+  }
+
+  /** Fire-and-forget `{action, ...body}`; queued while disconnected (throws `QueueFull`, `TooLarge`, `Closed`). */
+  send<K extends ActionOf<A>>(action: K, ...[body]: BodyArg<A, K>): void {
+    this.#deliver(undefined, encode(action, body as Record<string, unknown> | undefined));
+  }
+
+  /** Closes for good: no reconnect; pending requests and queued messages are rejected. */
+  close(code = 1000, reason = ''): void {
+    if (this.#state === 'closed') return;
+    const conn = this.#primary;
+    this.#primary = undefined;
+    if (conn !== undefined) this.#retire(conn, code, reason);
+    this.#final({
+      code,
+      reason,
+      opened: conn?.opened ?? false,
+      everOpened: this.#everOpened,
+      networkError: false,
+    });
+  }
+
+  #request(
+    conn: Conn | undefined,
+    action: string,
+    body: Record<string, unknown> | undefined,
+    options: RequestOptions | undefined,
+  ): Promise<unknown> {
+    const rid = `${this.#prefix}${(this.#nextId++).toString(36)}`;
+    const text = encode(action, body, rid);
+    return new Promise((resolve, reject) => {
+      const timeoutMs = options?.timeoutMs ?? this.#o.timeoutMs ?? 10_000;
+      const timer = setTimeout(() => {
+        this.#pending.delete(rid);
+        reject(new ClientError('Timeout', `no reply to ${action} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#pending.set(rid, { resolve, reject, timer, conn: undefined });
+      try {
+        this.#deliver(conn, text, rid);
+      } catch (error) {
+        clearTimeout(timer);
+        this.#pending.delete(rid);
+        reject(error);
+      }
+    });
+  }
+
+  /** Sends on `conn` (a resuming connection) or the open primary, else queues. */
+  #deliver(conn: Conn | undefined, text: string, rid?: string): void {
+    if (this.#state === 'closed') throw new ClientError('Closed', 'client is closed');
+    if (text.length * 3 > MAX_FRAME_BYTES && new TextEncoder().encode(text).length > MAX_FRAME_BYTES) {
+      throw new ClientError('TooLarge', `message exceeds API Gateway's 32 KB frame size`);
+    }
+    const target = conn ?? (this.#state === 'open' ? this.#primary : undefined);
+    if (target !== undefined) {
+      this.#write(target, text, rid);
+      return;
+    }
+    if (this.#queue.length >= (this.#o.queueLimit ?? 100))
+      throw new ClientError('QueueFull', 'send queue is full');
+    this.#queue.push(rid === undefined ? { text } : { text, rid });
+  }
+
+  #write(conn: Conn, text: string, rid: string | undefined): void {
+    const pending = rid === undefined ? undefined : this.#pending.get(rid);
+    if (pending !== undefined) pending.conn = conn;
+    conn.socket.send(text);
+  }
+
+  async #connect(rotating: boolean): Promise<void> {
+    let conn: Conn;
+    try {
+      this.#Socket ??= await defaultSocket();
+      const { url, protocols } = await this.#target();
+      const socket = new this.#Socket(url, protocols) as SocketLike;
+      conn = {
+        socket,
+        opened: false,
+        status: undefined,
+        networkError: false,
+        retired: false,
+        closed: false,
+        timers: [],
+      };
+    } catch {
+      // No WebSocket implementation, or the token provider failed: retried like a network error.
+      if (!rotating)
+        this.#lost(undefined, {
+          code: 1006,
+          reason: '',
+          opened: false,
+          everOpened: this.#everOpened,
+          networkError: true,
+        });
+      return;
+    }
+    if (this.#state === 'closed') return conn.socket.close(1000);
+    const { socket } = conn;
+    socket.onerror = (event) => {
+      conn.status ??= handshakeStatus(event.message);
+      if (!conn.opened && NETWORK_ERROR.test(event.message ?? '')) conn.networkError = true;
+    };
+    socket.onmessage = (event) => this.#receive(event.data);
+    socket.onclose = (event) => {
+      const info: CloseInfo = {
+        code: event.code,
+        reason: event.reason,
+        status: conn.status,
+        opened: conn.opened,
+        everOpened: this.#everOpened,
+        networkError: conn.networkError,
+      };
+      conn.closed = true;
+      this.#cleanup(conn);
+      // A replaced connection or a failed replacement leaves the current one in charge; anything else is a loss.
+      if (conn.retired) this.#rejectSentOn(conn);
+      else if (conn === this.#primary || !rotating) this.#lost(conn, info);
+      else this.#rejectSentOn(conn);
+    };
+    socket.onopen = () => {
+      conn.opened = true;
+      void this.#activate(conn, rotating);
+    };
+  }
+
+  /** A new connection opened: resume it, switch to it, flush the queue, retire the old one. */
+  async #activate(conn: Conn, rotating: boolean): Promise<void> {
+    const reconnected = this.#everOpened && !rotating;
+    try {
+      await this.#o.resume?.(this.#session(conn));
+    } catch {
+      // A failed resume leaves a connection without its memberships: replace it, backing off like
+      // a failed attempt (so a resume that keeps failing slows down instead of looping).
+      const handled = conn.closed;
+      this.#retire(conn, 4000, 'resume failed');
+      if (!rotating && !handled)
+        this.#lost(conn, {
+          code: 4000,
+          reason: 'resume failed',
+          opened: false,
+          everOpened: this.#everOpened,
+          networkError: true,
+        });
+      return;
+    }
+    if (this.#state === 'closed') {
+      this.#retire(conn, 1000, '');
+      return;
+    }
+    if (conn.closed) return; // closed while resuming: its close event was handled
+    const old = this.#primary;
+    clearTimeout(this.#retryTimer); // a replacement that opened makes a pending retry pointless
+    this.#primary = conn;
+    this.#everOpened = true;
+    this.#failures = 0;
+    this.#state = 'open';
+    this.#startTimers(conn);
+    for (const item of this.#queue.splice(0)) {
+      if (item.rid === undefined || this.#pending.has(item.rid)) this.#write(conn, item.text, item.rid);
+    }
+    if (old !== undefined && old !== conn) this.#drain(old);
+    this.emit('open', { reconnected, rotated: rotating, protocol: conn.socket.protocol });
+  }
+
+  #session(conn: Conn): Session {
+    return {
+      request: (action, body, options) => this.#request(conn, action, body, options),
+      send: (action, body) => this.#deliver(conn, encode(action, body)),
+    };
+  }
+
+  #startTimers(conn: Conn): void {
+    const hb = this.#o.heartbeat;
+    if (hb !== false) {
+      const action = hb?.action ?? 'heartbeat';
+      const interval = setInterval(() => {
+        if (hb?.timeoutMs === undefined) return conn.socket.send(encode(action, undefined));
+        this.#request(conn, action, undefined, { timeoutMs: hb.timeoutMs }).catch((error: ClientError) => {
+          if (error.code === 'Timeout' && conn === this.#primary) {
+            this.#retire(conn, 4000, 'heartbeat timeout');
+            this.#lost(conn, {
+              code: 4000,
+              reason: 'heartbeat timeout',
+              opened: true,
+              everOpened: true,
+              networkError: true,
+            });
+          }
+        });
+      }, hb?.intervalMs ?? 300_000);
+      conn.timers.push(interval);
+    }
+    conn.timers.push(
+      setTimeout(
+        () => {
+          if (conn === this.#primary && this.#state === 'open') void this.#connect(true);
+        },
+        this.#o.rotateAfterMs ?? 115 * 60_000,
+      ),
+    );
+  }
+
+  /** Keeps a replaced connection open for replies in flight, then closes it. */
+  #drain(conn: Conn): void {
+    this.#cleanup(conn);
+    conn.retired = true;
+    const started = Date.now();
+    const drainMs = this.#o.drainMs ?? 5000;
+    const check = setInterval(() => {
+      const busy = [...this.#pending.values()].some((p) => p.conn === conn);
+      if (!busy || Date.now() - started >= drainMs) {
+        clearInterval(check);
+        this.#retire(conn, 1000, 'replaced');
+      }
+    }, 50);
+  }
+
+  /** Closes a connection the client no longer uses, without reacting to its close. */
+  #retire(conn: Conn, code: number, reason: string): void {
+    this.#cleanup(conn);
+    conn.retired = true;
+    conn.socket.onclose = null;
+    conn.socket.onmessage = null;
+    this.#rejectSentOn(conn);
+    try {
+      conn.socket.close(code, reason);
+    } catch {
+      // Already closing.
+    }
+  }
+
+  #cleanup(conn: Conn): void {
+    for (const timer of conn.timers.splice(0)) clearTimeout(timer);
+  }
+
+  #rejectSentOn(conn: Conn): void {
+    for (const [rid, p] of this.#pending) {
+      if (p.conn !== conn) continue;
+      this.#pending.delete(rid);
+      clearTimeout(p.timer);
+      p.reject(new ClientError('ConnectionLost', 'the connection closed before the reply arrived'));
+    }
+  }
+
+  /** The primary connection (or an attempt) ended: reconnect with backoff, or stop. */
+  #lost(conn: Conn | undefined, info: CloseInfo): void {
+    if (this.#state === 'closed') return;
+    if (conn !== undefined) this.#rejectSentOn(conn);
+    this.#primary = undefined;
+    const retry = (this.#o.shouldReconnect ?? defaultShouldReconnect)(info);
+    this.#failures = info.opened ? 1 : this.#failures + 1;
+    if (!retry || this.#failures > (this.#o.maxRetries ?? Number.POSITIVE_INFINITY)) {
+      this.#final(info);
+      return;
+    }
+    if (info.opened) this.emit('close', { ...info, willReconnect: true });
+    this.#state = 'reconnecting';
+    const delayMs = backoffDelay(this.#failures, this.#o.backoff, this.#o.random);
+    this.emit('reconnecting', { attempt: this.#failures, delayMs });
+    this.#retryTimer = setTimeout(() => void this.#connect(false), delayMs);
+  }
+
+  #final(info: CloseInfo): void {
+    this.#state = 'closed';
+    clearTimeout(this.#retryTimer);
+    const closed = new ClientError('Closed', 'client is closed');
+    for (const p of this.#pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(closed);
+    }
+    this.#pending.clear();
+    this.#queue.length = 0;
+    this.emit('close', { ...info, willReconnect: false });
+  }
+
+  async #target(): Promise<{ url: string; protocols: string[] }> {
+    const url = new URL(this.#url);
+    for (const [name, value] of Object.entries(this.#o.query ?? {})) url.searchParams.set(name, value);
+    const protocols = [...(this.#o.protocols ?? [])];
+    const auth = this.#o.auth;
+    if (auth !== undefined) {
+      const token = await auth.token();
+      if (auth.via === 'subprotocol') protocols.push(`${auth.prefix ?? 'bearer.'}${token}`);
+      else url.searchParams.set(auth.param ?? 'token', token);
+    }
+    return { url: url.toString(), protocols };
+  }
+
+  #receive(data: unknown): void {
+    let message: unknown = data;
+    if (typeof data === 'string') {
+      try {
+        message = JSON.parse(data);
+      } catch {
+        // Not JSON: emitted as text.
+      }
+    }
+    const rid =
+      typeof message === 'object' && message !== null ? (message as Record<string, unknown>)[RID] : undefined;
+    if (typeof rid !== 'string') {
+      this.emit('message', message as PushOf<A>);
+      return;
+    }
+    const pending = this.#pending.get(rid);
+    if (pending === undefined) return; // late or duplicate reply
+    this.#pending.delete(rid);
+    clearTimeout(pending.timer);
+    const reply = message as { ok?: boolean; data?: unknown; status?: number; error?: unknown };
+    if (reply.ok === true) pending.resolve(reply.data);
+    else {
+      const text = (reply.error as { message?: unknown } | undefined)?.message;
+      pending.reject(
+        new ClientError(
+          'Rejected',
+          typeof text === 'string' ? text : `request failed (${reply.status})`,
+          reply.status,
+          reply.error,
+        ),
+      );
+    }
+  }
+}
+
+function encode(action: string, body: Record<string, unknown> | undefined, rid?: string): string {
+  return JSON.stringify(rid === undefined ? { ...body, action } : { ...body, action, [RID]: rid });
+}
+
+/**
+ * Creates a client and starts connecting.
+ *
+ * @example
+ * ```ts
+ * import type { api } from '../server/api.js'; // defineApi({...}) on the server: types only
+ * const client = createClient<typeof api>('wss://ws.example.com/prod', { auth: { token: getToken } });
+ * client.on('message', (push) => render(push));
+ * const { joined } = await client.request('join', { room: 'lobby' });
+ * ```
+ */
+export function createClient<A extends ApiShape = AnyApi>(
+  url: string,
+  options?: ClientOptions,
+): WebSocketClient<A> {
+  return new WebSocketClient<A>(url, options);
+}
