@@ -28,13 +28,6 @@ export { WebSocketApp } from './app/web-socket-app.js';
 export { WebSocketRouter } from './app/web-socket-router.js';
 export type { ChannelArgs } from './context/connection-ops.js';
 export type { DefaultAuthorizer, DefaultState, WebSocketContext } from './context/web-socket-context.js';
-export {
-  InvalidRouteSelectionError,
-  NextCalledTwiceError,
-  NoStoreError,
-  SendDuringConnectError,
-} from './errors/app-errors.js';
-export type { WsappErrorCode } from './errors/error-codes.js';
 export { CORRELATION_FIELD, correlationId } from './correlation/correlation-id.js';
 export {
   HEARTBEAT_ACTION,
@@ -52,6 +45,13 @@ export {
   type RouteContract,
   typed,
 } from './correlation/route-contract.js';
+export {
+  InvalidRouteSelectionError,
+  NextCalledTwiceError,
+  NoStoreError,
+  SendDuringConnectError,
+} from './errors/app-errors.js';
+export type { WsappErrorCode } from './errors/error-codes.js';
 export { WebSocketError, type WebSocketErrorOptions } from './errors/web-socket-error.js';
 export { WsappError } from './errors/wsapp-error.js';
 export type {

@@ -127,7 +127,8 @@ export abstract class RouteRegistry<
   ): this;
   route<TSchema extends StandardSchemaV1 | undefined, R>(
     routeKey: string,
-    options: RouteOptions<TSchema, TState, TAuthorizer>,
+    // No `response` here: a route with a response type takes the overload above, which checks it.
+    options: RouteOptions<TSchema, TState, TAuthorizer, undefined>,
     handler: CheckedHandler<InferBody<TSchema>, TState, TAuthorizer, R>,
   ): this;
   route<TSchema extends StandardSchemaV1 | undefined = undefined>(
