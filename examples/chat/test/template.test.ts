@@ -13,7 +13,7 @@ const template = loadTemplate(new URL('template.yaml', root));
 describe('chat template.yaml', () => {
   it('has a route, an integration and a permission for every route the app declares', () => {
     const app = createChatApp({ store: new MemoryConnectionStore() });
-    expect(app.twoWayRouteKeys.sort()).toEqual(['$default', 'join', 'leave', 'members', 'say']);
+    expect(app.twoWayRouteKeys.sort()).toEqual(['$default', 'heartbeat', 'join', 'leave', 'members', 'say']);
     expect(
       webSocketTemplateProblems(template, {
         routeKeys: app.routeKeys,

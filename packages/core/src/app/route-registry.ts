@@ -218,6 +218,10 @@ export abstract class RouteRegistry<
       throw new TypeError(`options for ${key} must be an object`);
     }
     if (typeof handler !== 'function') throw new TypeError(`handler for ${key} must be a function`);
+    // $connect's answer always matters and $disconnect's never does: neither can be declared.
+    if (options.twoWay !== undefined && (key === CONNECT || key === DISCONNECT)) {
+      throw new TypeError(`twoWay is for message routes, not ${key}`);
+    }
     const existing = this.#definitions.routes.get(key) as
       | (RouteDefinition & { source?: unknown })
       | undefined;

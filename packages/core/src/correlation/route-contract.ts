@@ -10,6 +10,12 @@ export interface RouteContract {
   body?: StandardSchemaV1;
   /** Schema (or {@link typed} marker) of the route's answer; checked against the handler's return type. */
   response?: StandardSchemaV1;
+  /**
+   * A two-way route: its return value reaches the client (API Gateway sends it only with a route
+   * response). A route whose `response` is its return value needs it; one that answers with
+   * `reply()` does not.
+   */
+  twoWay?: boolean;
 }
 
 /** A contract shared by server and client: routes by route key, and what the server pushes. */
@@ -28,7 +34,7 @@ export interface ApiContract {
  * @example
  * ```ts
  * export const api = defineApi({
- *   routes: { join: { body: z.object({ room: z.string() }), response: typed<{ joined: string }>() } },
+ *   routes: { join: { body: z.object({ room: z.string() }), response: typed<{ joined: string }>(), twoWay: true } },
  *   push: typed<ChatEvent>(),
  * });
  * app.route('join', api.routes.join, (ctx) => ({ joined: ctx.body.room }));

@@ -134,7 +134,12 @@ export function fanOutWorker(
     };
     const { ids: _ids, ...rest } = task;
     if (task.ids !== undefined && task.ids.length > 0) {
-      const late = count(await messenger.broadcast({ connectionIds: task.ids, ...except }, data, lambda));
+      const late = count(
+        await messenger.broadcast({ connectionIds: task.ids, ...except }, data, {
+          ...lambda,
+          messageId: task.b,
+        }),
+      );
       if (late.length > 0) {
         await requeue(record, { ...task, ids: late, r: (task.r ?? 0) + 1 });
         report.requeued = true;
@@ -164,6 +169,7 @@ export function fanOutWorker(
       }
       const pageStarted = Date.now();
       const page = await messenger.broadcast({ channels: [task.ch], ...except }, data, {
+        messageId: task.b,
         ...(cursor === undefined
           ? {}
           : { cursor: encodeBroadcastCursor({ channel: 0, storeCursor: cursor }) }),

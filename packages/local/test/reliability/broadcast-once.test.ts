@@ -11,7 +11,11 @@ import { describe, expect, it } from 'vitest';
 import { type Client, connect, silentLogger, start } from '../helpers.js';
 
 function app(store: MemoryConnectionStore) {
-  return new WebSocketApp({ store, logger: silentLogger() }).route('whoami', (ctx) => ctx.connectionId);
+  return new WebSocketApp({ store, logger: silentLogger() }).route(
+    'whoami',
+    { twoWay: true },
+    (ctx) => ctx.connectionId,
+  );
 }
 
 async function openClients(url: string, n: number) {

@@ -18,7 +18,8 @@ afterEach(async () => {
 
 /** Ids `c0=`…: `gone` of them answer 410, `throttled` answer 429 forever, the rest 200. */
 async function setup(n: number, gone: number, throttled = 0, delayMs = 0) {
-  const ids = Array.from({ length: n }, (_, i) => `c${i}=`);
+  // Zero-padded: the store pages in id order, so page 1 is the first 10 of these.
+  const ids = Array.from({ length: n }, (_, i) => `c${String(i).padStart(3, '0')}=`);
   const goneIds = new Set(ids.slice(0, gone));
   const throttledIds = new Set(ids.slice(gone, gone + throttled));
   const server = await httpEndpoint((_req, res, id) => {

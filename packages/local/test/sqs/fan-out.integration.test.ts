@@ -56,7 +56,7 @@ async function queues(maxReceiveCount = 3, visibility = 4) {
 function tickerApp(store: MemoryConnectionStore) {
   return new WebSocketApp({ store, logger: silentLogger() })
     .onConnect((ctx) => ctx.join(CHANNEL))
-    .route('whoami', (ctx) => ctx.connectionId);
+    .route('whoami', { twoWay: true }, (ctx) => ctx.connectionId);
 }
 
 async function openClients(url: string, n: number, batch = 200) {
