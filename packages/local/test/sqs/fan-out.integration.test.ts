@@ -273,6 +273,9 @@ describe('fan-out over SQS (fauxqs) to real sockets on the emulator', { timeout:
 
   it('when time runs short the remainder is re-enqueued and finished by later invocations', async () => {
     const run = await setup(300);
+    // 300 ms per call: a page of 60 (50 in flight) takes ~600 ms whatever the transport's speed,
+    // so the page budget, not the machine, decides how many pages an invocation delivers.
+    run.server.faults.inject({ delayMs: 300 });
     const result = await run.app.fanOut(
       { channels: [CHANNEL] },
       { price: 3 },
