@@ -41,7 +41,9 @@ export function fixtureApp() {
   app.route('echo', api.routes.echo, (ctx) => ({ text: ctx.body.text }));
   app.route('later', api.routes.later, (ctx) => {
     // Stands in for an asynchronous worker answering later; the invocation itself answers nothing.
-    setTimeout(() => void reply(ctx, { n: ctx.body.n }), ctx.body.ms);
+    // A reply that can no longer be delivered (the emulator restarted, the client left) is the
+    // client's timeout to observe, not an unhandled rejection of this timer.
+    setTimeout(() => reply(ctx, { n: ctx.body.n }).catch(() => undefined), ctx.body.ms);
   });
   app.route('forbidden', api.routes.forbidden, () => {
     throw new WebSocketError(403, 'not for you');
