@@ -117,6 +117,21 @@ export {
   type BaseConnectionStoreOptions,
   type QueryMembersArgs,
 } from './store/base-connection-store.js';
+export {
+  assertHistoryAppend,
+  assertRetention,
+  DEFAULT_HISTORY_RETENTION,
+  type HistoryAppend,
+  type HistoryEntry,
+  HistoryNotSupportedError,
+  type HistoryPage,
+  type HistoryRetention,
+  MAX_HISTORY_LENGTH,
+  MAX_HISTORY_READ,
+  MAX_HISTORY_TTL_SECONDS,
+  normalizeReadHistory,
+  type ReadHistoryOptions,
+} from './store/channel-history.js';
 export type {
   ConnectionRecord,
   MembersOptions,

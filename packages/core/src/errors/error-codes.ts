@@ -19,6 +19,7 @@ export type WsappErrorCode =
   | 'TooManyChannels'
   | 'InvalidCursor'
   | 'StoreUnavailable'
+  | 'HistoryNotSupported'
   // messaging
   | 'PayloadTooLarge'
   | 'ManagementApiForbidden'

@@ -1,4 +1,15 @@
 import { MAX_CONNECTION_SECONDS } from '../limits.js';
+import {
+  assertHistoryAppend,
+  assertRetention,
+  DEFAULT_HISTORY_RETENTION,
+  type HistoryAppend,
+  HistoryNotSupportedError,
+  type HistoryPage,
+  type HistoryRetention,
+  normalizeReadHistory,
+  type ReadHistoryOptions,
+} from './channel-history.js';
 import type { ConnectionRecord, MembersOptions, MembersPage, RegisterInit } from './connection-record.js';
 import type { ConnectionStore } from './connection-store.js';
 import { assertSliceCount, WHOLE_CHANNEL_SLICE } from './member-slices.js';
@@ -265,6 +276,55 @@ export abstract class BaseConnectionStore implements ConnectionStore {
    */
   protected async _memberSlices(_channel: string, _count: number, _now: number): Promise<string[]> {
     return [WHOLE_CHANNEL_SLICE];
+  }
+
+  async appendHistory(
+    channel: string,
+    entry: HistoryAppend,
+    retention: HistoryRetention = DEFAULT_HISTORY_RETENTION,
+  ): Promise<number> {
+    assertChannel(channel, this.limits);
+    assertHistoryAppend(entry);
+    assertRetention(retention);
+    return this._appendHistory(
+      channel,
+      { messageId: entry.messageId, payload: entry.payload },
+      retention,
+      this.clock(),
+    );
+  }
+
+  async readHistory(channel: string, options: ReadHistoryOptions = {}): Promise<HistoryPage> {
+    assertChannel(channel, this.limits);
+    const { since, limit } = normalizeReadHistory(options);
+    return this._readHistory(channel, since, limit, this.clock());
+  }
+
+  /**
+   * Appends a validated entry stamped `at = now` (epoch ms) and answers its sequence number,
+   * atomically with trimming to `retention.maxLength`; the entry expires at
+   * `now + retention.ttlSeconds * 1000`. This default keeps no history. Adapters override it.
+   */
+  protected async _appendHistory(
+    _channel: string,
+    _entry: HistoryAppend,
+    _retention: HistoryRetention,
+    _now: number,
+  ): Promise<number> {
+    throw new HistoryNotSupportedError(this.constructor.name);
+  }
+
+  /**
+   * Entries with `seq > since` not expired at `now` (epoch ms), ascending, at most `limit`, with
+   * the log's `headSeq` and `oldestSeq`. This default keeps no history. Adapters override it.
+   */
+  protected async _readHistory(
+    _channel: string,
+    _since: number,
+    _limit: number,
+    _now: number,
+  ): Promise<HistoryPage> {
+    throw new HistoryNotSupportedError(this.constructor.name);
   }
 
   async *allMembers(channel: string, options: { pageSize?: number } = {}): AsyncIterable<string> {

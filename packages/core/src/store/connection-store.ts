@@ -1,3 +1,11 @@
+import type {
+  HistoryAppend,
+  HistoryEntry,
+  HistoryNotSupportedError,
+  HistoryPage,
+  HistoryRetention,
+  ReadHistoryOptions,
+} from './channel-history.js';
 import type { ConnectionRecord, MembersOptions, MembersPage, RegisterInit } from './connection-record.js';
 
 /**
@@ -56,4 +64,14 @@ export interface ConnectionStore {
    * implements it.
    */
   memberSlices?(channel: string, count: number): Promise<string[]>;
+  /**
+   * Appends a message to the channel's history and answers its sequence number (see
+   * {@link HistoryEntry} and the rules in `channel-history.ts`): strictly increasing per channel
+   * under concurrent appends, trimmed to `retention.maxLength`, expiring after
+   * `retention.ttlSeconds`. Optional: stores without history throw {@link HistoryNotSupportedError}
+   * (`BaseConnectionStore`'s default) or leave it out.
+   */
+  appendHistory?(channel: string, entry: HistoryAppend, retention?: HistoryRetention): Promise<number>;
+  /** Entries of the channel's history after `since`, in order, with the log's bounds. Optional, as above. */
+  readHistory?(channel: string, options?: ReadHistoryOptions): Promise<HistoryPage>;
 }

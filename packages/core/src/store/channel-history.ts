@@ -1,0 +1,130 @@
+import { WsappError } from '../errors/wsapp-error.js';
+import { MAX_PAYLOAD_BYTES } from '../limits.js';
+
+/**
+ * A channel's history: a bounded, expiring log of the messages broadcast to it, each with a
+ * per-channel sequence number. Stores keep it with their native structures (a list in memory,
+ * a stream in Redis, items keyed by channel and sequence in DynamoDB).
+ *
+ * Rules every implementation keeps (the conformance suite checks them, reading the backend too):
+ * - `appendHistory` assigns sequence numbers that strictly increase per channel, starting at 1,
+ *   also when several processes append to one channel at once; no two entries share one.
+ *   A crashed append may leave a sequence number unused (readers see a hole, never a duplicate).
+ * - The log holds at most `maxLength` entries (older ones are trimmed when a new one is
+ *   appended) and never returns an entry older than its `ttlSeconds`, whatever the backend's
+ *   TTL lag.
+ * - `readHistory` answers entries in sequence order, each once.
+ */
+
+/** One message in a channel's history. */
+export interface HistoryEntry {
+  /** The entry's sequence number in its channel: 1, 2, 3, … (holes are possible, duplicates not). */
+  seq: number;
+  /** The broadcast's message id (the same in every channel the broadcast was appended to). */
+  messageId: string;
+  /** The message as broadcast: a JSON text (the data without wsapp's envelope fields). */
+  payload: string;
+  /** When it was appended, epoch milliseconds. */
+  at: number;
+}
+
+/** What `appendHistory` writes (the store assigns `seq` and `at`). */
+export interface HistoryAppend {
+  /** The broadcast's message id. */
+  messageId: string;
+  /** The message as a JSON text, at most 128 KB (API Gateway's message limit). */
+  payload: string;
+}
+
+/** How much history a channel keeps. */
+export interface HistoryRetention {
+  /** Entries kept per channel; older ones are trimmed on append. 1 to 10,000. */
+  maxLength: number;
+  /** How long an entry is kept, in seconds. 1 to 7 days. */
+  ttlSeconds: number;
+}
+
+/** Options of `readHistory`. */
+export interface ReadHistoryOptions {
+  /** Answer entries with a sequence number greater than this (default 0: from the start). */
+  since?: number;
+  /** At most this many entries (default and maximum 1000). */
+  limit?: number;
+}
+
+/** One read of a channel's history. */
+export interface HistoryPage {
+  /** Entries with `seq > since`, ascending, at most `limit`. */
+  entries: HistoryEntry[];
+  /**
+   * The highest sequence number ever assigned in the channel (0 when never appended to), even if
+   * that entry is trimmed or expired: with `oldestSeq` it tells a reader whether it missed some.
+   */
+  headSeq: number;
+  /**
+   * The lowest sequence number the log still holds (trimming and expiry applied), `undefined` when
+   * it holds none. A reader that saw up to `since` missed entries no longer held when
+   * `since < headSeq` and (`oldestSeq` is `undefined` or `since + 1 < oldestSeq`).
+   */
+  oldestSeq?: number;
+}
+
+/** Default retention: 100 entries for 15 minutes (longer than the default resume window). */
+export const DEFAULT_HISTORY_RETENTION: Readonly<HistoryRetention> = Object.freeze({
+  maxLength: 100,
+  ttlSeconds: 15 * 60,
+});
+
+/** Largest `maxLength` a retention accepts. */
+export const MAX_HISTORY_LENGTH = 10_000;
+
+/** Largest `ttlSeconds` a retention accepts: 7 days. */
+export const MAX_HISTORY_TTL_SECONDS = 7 * 24 * 60 * 60;
+
+/** Largest `limit` of one `readHistory` call. */
+export const MAX_HISTORY_READ = 1000;
+
+/** The store keeps no channel history (it does not implement `appendHistory`/`readHistory`). */
+export class HistoryNotSupportedError extends WsappError {
+  constructor(storeName: string) {
+    super('HistoryNotSupported', `${storeName} keeps no channel history`);
+  }
+}
+
+/** Largest message id a history entry accepts, in characters. */
+const MAX_MESSAGE_ID_LENGTH = 128;
+
+/** Throws a RangeError/TypeError unless `entry` is a valid {@link HistoryAppend}. */
+export function assertHistoryAppend(entry: HistoryAppend): void {
+  if (entry === null || typeof entry !== 'object') throw new TypeError('history entry must be an object');
+  const { messageId, payload } = entry;
+  if (typeof messageId !== 'string' || messageId.length === 0 || messageId.length > MAX_MESSAGE_ID_LENGTH) {
+    throw new RangeError(`history messageId must be a string of 1 to ${MAX_MESSAGE_ID_LENGTH} characters`);
+  }
+  if (typeof payload !== 'string') throw new TypeError('history payload must be a JSON text');
+  if (Buffer.byteLength(payload, 'utf8') > MAX_PAYLOAD_BYTES) {
+    throw new RangeError(`history payload must be at most ${MAX_PAYLOAD_BYTES} bytes`);
+  }
+}
+
+/** Throws a RangeError unless `retention` is within the documented bounds. */
+export function assertRetention(retention: HistoryRetention): void {
+  const { maxLength, ttlSeconds } = retention;
+  if (!Number.isInteger(maxLength) || maxLength < 1 || maxLength > MAX_HISTORY_LENGTH) {
+    throw new RangeError(`history maxLength must be an integer from 1 to ${MAX_HISTORY_LENGTH}`);
+  }
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_HISTORY_TTL_SECONDS) {
+    throw new RangeError(`history ttlSeconds must be an integer from 1 to ${MAX_HISTORY_TTL_SECONDS}`);
+  }
+}
+
+/** `readHistory` options with defaults applied; throws a RangeError on invalid ones. */
+export function normalizeReadHistory(options: ReadHistoryOptions): { since: number; limit: number } {
+  const since = options.since ?? 0;
+  const limit = options.limit ?? MAX_HISTORY_READ;
+  if (!Number.isSafeInteger(since) || since < 0) throw new RangeError('since must be a non-negative integer');
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_READ) {
+    throw new RangeError(`limit must be an integer from 1 to ${MAX_HISTORY_READ}`);
+  }
+  return { since, limit };
+}
