@@ -44,7 +44,12 @@ const ctx = { quick, benchDir, env, footer: plotFooter(env), child: childRunner(
 const ran: Ran[] = [];
 for (const [index, section] of sections.entries()) {
   if (only.length > 0 && !only.includes(section.id)) continue;
-  ran.push({ number: index + 1, section, output: await section.run(ctx) });
+  // A section that throws is reported in its place; the others still run.
+  const output = await section.run(ctx).catch((error: unknown) => ({
+    lines: [`failed: ${error instanceof Error ? error.message : String(error)}`],
+    headlines: [],
+  }));
+  ran.push({ number: index + 1, section, output });
 }
 const totalS = (Date.now() - started) / 1000;
 writeResults(`${benchDir}RESULTS.md`, ran, only.length > 0, env, quick, totalS);

@@ -8,7 +8,10 @@
  * per round); medians over rounds. CPU time of every process (workers, emulators, clients) is
  * recorded per delivery, so the report can tell where the machine's cores became the limit.
  *
- *   node dist/fanout/run.js [count] [workers] [latencyMs] [rounds] [concurrency]
+ * With `rate` > 0, one more round delivers through workers capped at `rate` messages/s each
+ * (`ratePerSecond`, how a fleet is kept under the account quota): their sum is the linear line.
+ *
+ *   node dist/fanout/run.js [count] [workers] [latencyMs] [rounds] [concurrency] [rate]
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -22,6 +25,7 @@ const workerCounts = (process.argv[3] ?? '1,2,4,8').split(',').map(Number);
 const latencyMs = Number(process.argv[4] ?? 20);
 const rounds = Number(process.argv[5] ?? 2);
 const concurrency = Number(process.argv[6] ?? 50);
+const rate = Number(process.argv[7] ?? 0);
 
 if ((await loadLocal()) === undefined) {
   emitResult({ skipped: '@wsapp/local is not available (not merged or not built)' });
@@ -74,7 +78,7 @@ try {
     return shards.received();
   }
   /** Starts `k` processes at once; the delivery ends when the last one is done. */
-  async function deliver(k: number, mode: 'worker' | 'broadcast'): Promise<Sample> {
+  async function deliver(k: number, mode: 'worker' | 'broadcast', rate?: number): Promise<Sample> {
     const broadcastId = `bench-${k}-${++runs}`;
     const before = await shards.received();
     const cpuBefore = await shards.cpu();
@@ -83,7 +87,7 @@ try {
     const results = await Promise.all(
       chosen.map((child, index) => {
         const done = nextMessage<Done>(child, 'done', 600_000);
-        child.send({ type: 'run', mode, slices: k, index, broadcastId });
+        child.send({ type: 'run', mode, slices: k, index, broadcastId, ...(rate ? { rate } : {}) });
         return done;
       }),
     );
@@ -133,6 +137,28 @@ try {
       clientCores: median(list.map((s) => s.clientsCpuUs / 1000 / s.ms)),
     };
   };
+  const rated: Array<{
+    workers: number;
+    ms: number;
+    perSecond: number;
+    delivered: number;
+    missing: number;
+    extra: number;
+  }> = [];
+  for (const k of rate > 0 ? workerCounts : []) {
+    const s = await deliver(k, 'worker', rate);
+    rated.push({
+      workers: k,
+      ms: s.ms,
+      perSecond: (count / s.ms) * 1000,
+      delivered: s.delivered,
+      missing: s.missing,
+      extra: s.extra,
+    });
+    process.stderr.write(
+      `[fanout] ${k} workers at ${rate}/s each: ${Math.round(s.ms)} ms, ${Math.round((count / s.ms) * 1000)}/s\n`,
+    );
+  }
   emitResult({
     count,
     latencyMs,
@@ -143,6 +169,7 @@ try {
     loadAtEnd: load(),
     baseline: summary('broadcast'),
     points: workerCounts.map((workers) => ({ workers, ...summary(workers) })),
+    ...(rate > 0 ? { rated: { rate, points: rated } } : {}),
   });
 } finally {
   for (const child of workers) if (child.exitCode === null) child.kill('SIGKILL');

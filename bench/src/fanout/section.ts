@@ -31,6 +31,18 @@ export interface FanOutBenchResult {
   loadAtEnd: number[];
   baseline: Summary;
   points: Array<Summary & { workers: number }>;
+  /** One more round through workers capped at `rate` messages/s each (`ratePerSecond`). */
+  rated?: {
+    rate: number;
+    points: Array<{
+      workers: number;
+      ms: number;
+      perSecond: number;
+      delivered: number;
+      missing: number;
+      extra: number;
+    }>;
+  };
 }
 
 const cores = (s: Summary) => s.senderCores + s.emulatorCores + s.clientCores;
@@ -46,13 +58,13 @@ export function renderFanOut(
   const base = r.baseline;
   const one = r.points.find((p) => p.workers === 1);
   out.push(
-    `One channel of ${fmtInt(r.count)} members: real WebSocket connections over ${r.shards} emulator processes (\`@wsapp/local\`, ` +
+    `One channel of ${fmtInt(r.count)} members: real WebSocket connections over ${r.shards} emulator process${r.shards === 1 ? '' : 'es'} (\`@wsapp/local\`, ` +
       `at most 12,500 sockets each, each with its own client process), every management call answered after ${r.latencyMs} ms. ` +
       `**Every worker is a process of its own**, as each Lambda is: its own \`Messenger\` (concurrency ${r.concurrency}), its own ` +
       'copy of the channel in a `MemoryConnectionStore` (same members, same order, so `memberSlices` plans the same slices everywhere), ' +
       "invoked with the SQS record `fanOut` enqueues for its slice (`fanOutWorker`; the queue's own latency is not measured). " +
       'The baseline is one `broadcast()` to the whole channel in one such process. All processes start together after a warm-up ' +
-      `delivery; the time ends when the last one is done. ${r.rounds} rounds, the points alternating (order rotated per round); medians. ` +
+      `delivery; the time ends when the last one is done. ${r.rounds} round${r.rounds === 1 ? '' : 's'}, the points alternating (order rotated per round); medians. ` +
       '"Cores busy" = CPU time (user + system) of the kind of process ÷ wall time of the delivery.',
     '',
     `Load average (1, 5, 15 min) at the start of this section: ${r.loadAtStart.map((l) => fmt(l, 1)).join(', ')}; at its end: ` +
@@ -92,6 +104,23 @@ export function renderFanOut(
       two !== undefined && one !== undefined && two.perSecond / one.perSecond >= 1.6,
     )} for 1 → 2 workers (≥ 1.6x counted as near-linear); past that see the cores-busy column.`,
   );
+  if (r.rated !== undefined && r.rated.points.length > 0) {
+    const rate = r.rated.rate;
+    out.push(
+      '',
+      `### Workers capped at ${fmtInt(rate)} messages/s each`,
+      '',
+      `The same channel, one round, each worker with \`ratePerSecond: ${rate}\` (how a fleet is kept under the account's quota ` +
+        `with the event source mapping's maximum concurrency): N workers should deliver N × ${fmtInt(rate)}/s until the cores run out.`,
+      '',
+      '| delivery | time (ms) | messages/s | N × rate | achieved ÷ N × rate | delivered | missing / extra |',
+      '|---|---:|---:|---:|---:|---:|---:|',
+      ...r.rated.points.map(
+        (p) =>
+          `| ${p.workers} worker${p.workers === 1 ? '' : 's'} | ${fmtInt(p.ms)} | ${fmtInt(p.perSecond)} | ${fmtInt(p.workers * rate)} | ${fmt(p.perSecond / (p.workers * rate))} | ${fmtInt(p.delivered)} | ${fmtInt(p.missing)} / ${fmtInt(p.extra)} |`,
+      ),
+    );
+  }
   const xs = r.points.map((p) => p.workers);
   const svg = twoPanelSvg(
     {
@@ -114,6 +143,15 @@ export function renderFanOut(
           color: '#d1242f',
           points: xs.map((x): [number, number] => [x, base.perSecond]),
         },
+        ...(r.rated === undefined
+          ? []
+          : [
+              {
+                name: `workers capped at ${r.rated.rate}/s each`,
+                color: '#1a7f37',
+                points: r.rated.points.map((p): [number, number] => [p.workers, p.perSecond]),
+              },
+            ]),
       ],
     },
     {
@@ -162,7 +200,7 @@ export const fanOutSection: Section = {
     const result = await ctx.child<FanOutBenchResult>(
       'fanout',
       'fanout/run.js',
-      [ctx.quick ? '5000' : '50000', '1,2,4,8', '20', ctx.quick ? '1' : '2'],
+      [ctx.quick ? '5000' : '50000', '1,2,4,8', '20', ctx.quick ? '1' : '2', '50', '500'],
       [],
       1_800_000,
     );

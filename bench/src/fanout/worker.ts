@@ -5,7 +5,7 @@
  * process; the parent never partitions the members itself).
  *
  * IPC, in order: `{ type: 'members', members: [id, endpoint][], concurrency }` → `{ type: 'ready' }`; then per
- * run `{ type: 'run', mode: 'worker' | 'broadcast', slices, index, broadcastId }` →
+ * run `{ type: 'run', mode: 'worker' | 'broadcast', slices, index, broadcastId, rate? }` →
  * `{ type: 'done', ms, delivered, gone, failed, cpuUs }` (`ms` and `cpuUs` of the delivery alone).
  * `mode: 'broadcast'` is the baseline: one `broadcast()` to the whole channel.
  *
@@ -23,6 +23,8 @@ interface RunMessage {
   slices: number;
   index: number;
   broadcastId: string;
+  /** The worker's `ratePerSecond` (absent: unlimited). */
+  rate?: number;
 }
 type Message =
   | { type: 'members'; members: Array<[string, string]>; concurrency: number }
@@ -32,10 +34,24 @@ type Message =
 const store = new MemoryConnectionStore();
 const reports: Array<{ delivered: number; gone: number; failed: number }> = [];
 let messenger: Messenger | undefined;
-let worker: ReturnType<typeof fanOutWorker> | undefined;
+/** One handler per rate (`0`: unlimited), made on first use, as one deployed worker each. */
+const workers = new Map<number, ReturnType<typeof fanOutWorker>>();
+function workerFor(rate: number) {
+  let worker = workers.get(rate);
+  if (worker === undefined) {
+    worker = fanOutWorker({
+      messenger: messenger as Messenger,
+      logger: { ...silent, info: (_m: string, r: (typeof reports)[number]) => void reports.push(r) },
+      queueUrl: 'http://127.0.0.1:9/unused',
+      ...(rate > 0 ? { ratePerSecond: rate } : {}),
+    });
+    workers.set(rate, worker);
+  }
+  return worker;
+}
 
 async function run(m: RunMessage) {
-  if (messenger === undefined || worker === undefined) throw new Error('run before members');
+  if (messenger === undefined) throw new Error('run before members');
   reports.length = 0;
   const startCpu = process.cpuUsage();
   const t = performance.now();
@@ -59,7 +75,7 @@ async function run(m: RunMessage) {
       ...(cursor === undefined ? {} : { c: cursor }),
       p,
     });
-    const result = await worker({ Records: [{ messageId: `m${m.index}`, body }] });
+    const result = await workerFor(m.rate ?? 0)({ Records: [{ messageId: `m${m.index}`, body }] });
     if (result.batchItemFailures.length > 0) failed = 1;
     for (const r of reports) {
       delivered += r.delivered;
@@ -75,11 +91,6 @@ async function run(m: RunMessage) {
 process.on('message', (m: Message) => {
   if (m.type === 'members') {
     messenger = new Messenger({ store, concurrency: m.concurrency, logger: silent });
-    worker = fanOutWorker({
-      messenger,
-      logger: { ...silent, info: (_m: string, r: (typeof reports)[number]) => void reports.push(r) },
-      queueUrl: 'http://127.0.0.1:9/unused',
-    });
     void (async () => {
       for (const [id, endpoint] of m.members) await store.register(id, { channels: ['room'], endpoint });
       process.send?.({ type: 'ready' });

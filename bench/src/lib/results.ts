@@ -46,7 +46,7 @@ export function splice(doc: string, ran: Ran[], env: BenchEnv, quick: boolean, t
     const note =
       `Measured alone by \`pnpm bench ${r.section.id}\`${quick ? ' in QUICK mode' : ''} at ${env.date}, commit ${env.commit}, ` +
       `load average at start ${env.load}, in ${fmt(totalS / 60, 1)} min; the other sections are from the run at the top.`;
-    const block = blocks([r], note).join('\n');
+    const block = `${blocks([r], note).join('\n')}\n`;
     const start = text.search(new RegExp(`^## \\d+\\. ${escapeRegExp(r.section.title)}$`, 'm'));
     if (start === -1) {
       text = `${text.trimEnd()}\n\n${block}`;

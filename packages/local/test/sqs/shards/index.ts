@@ -73,8 +73,12 @@ export interface Shards {
   stop(): void;
 }
 
-/** Opens `count` real sockets over shards of at most `perShard`, all shards in parallel. */
-export async function startShards(count: number, perShard = 10_000): Promise<Shards> {
+/**
+ * Opens `count` real sockets over shards of at most `perShard`, all shards in parallel, within
+ * `openTimeoutMs` (a handshake costs about 0.5 ms of CPU on each side: 20,000 take 10–15 s on two
+ * free cores, over a minute when the cores are shared with other work).
+ */
+export async function startShards(count: number, perShard = 10_000, openTimeoutMs = 85_000): Promise<Shards> {
   const children: ChildProcess[] = [];
   const pairs: Array<{ emulator: ChildProcess; clients: ChildProcess; shard: Shard }> = [];
   const stop = () => {
@@ -91,7 +95,11 @@ export async function startShards(count: number, perShard = 10_000): Promise<Sha
         const ready = await next<{ type: 'ready'; url: string; endpoint: string }>(emulator, 'ready');
         const clients = child('clients.ts', [ready.url, String(size)]);
         children.push(clients);
-        const open = await next<{ type: 'open'; opened: number; failed: number }>(clients, 'open');
+        const open = await next<{ type: 'open'; opened: number; failed: number }>(
+          clients,
+          'open',
+          openTimeoutMs,
+        );
         if (open.failed > 0) throw new Error(`${open.failed} of ${size} sockets failed to open`);
         emulator.send({ type: 'ids' });
         const { ids } = await next<{ type: 'ids'; ids: string[] }>(emulator, 'ids');
