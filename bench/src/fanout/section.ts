@@ -100,6 +100,12 @@ export function renderFanOut(
   out.push(
     `- Best: ${best.workers} workers, ${fmtInt(best.perSecond)} messages/s, **${fmt(best.perSecond / base.perSecond)}x one \`broadcast()\`**, ` +
       `with ${fmt(cores(best))} of the machine's ${machineCores} cores busy in these processes alone.`,
+    `- CPU per message, all processes together (at the best point): ${fmtInt((cores(best) / best.perSecond) * 1e6)} µs — workers ` +
+      `${fmtInt((best.senderCores / best.perSecond) * 1e6)}, emulators ${fmtInt((best.emulatorCores / best.perSecond) * 1e6)}, clients ` +
+      `${fmtInt((best.clientCores / best.perSecond) * 1e6)}: the emulator and the clients, which API Gateway and the users' devices would carry, ` +
+      `share these cores with the workers. ${machineCores} idle cores would carry at most ` +
+      `${fmtInt(machineCores / (cores(best) / best.perSecond))} messages/s of this whole pipeline; ` +
+      `this run's processes were given ${fmt(Math.max(...r.points.map(cores)), 2)} cores at most (the rest went to other work on the machine).`,
     `- Target near-linear scaling until the cores are the limit: ${check(
       two !== undefined && one !== undefined && two.perSecond / one.perSecond >= 1.6,
     )} for 1 → 2 workers (≥ 1.6x counted as near-linear); past that see the cores-busy column.`,
