@@ -70,8 +70,8 @@ describe('fan-out over SQS (fauxqs) to real sockets in child processes', () => {
     }
     expect(shards.shards.reduce((n, s) => n + s.ids.length, 0)).toBe(SOCKETS);
 
-    // A 6 s invocation timeout, an 8 s visibility timeout: the killed record comes back once.
-    const { queueUrl } = await queues(sqs, 3, 8);
+    // Visibility 2 s above the invocation timeout, as Lambda requires: the killed record comes back once.
+    const { queueUrl } = await queues(sqs, 3, TIMEOUT_MS / 1000 + 2);
     const messenger = new Messenger({ store, logger: silentLogger() });
     const started = performance.now();
     const result = await messenger.fanOut({ channels: [CHANNEL] }, (id) => ({ id, price: 187.3 }), {
