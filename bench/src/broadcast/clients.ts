@@ -1,7 +1,7 @@
 /**
  * Child process: opens `count` real WebSocket clients to `url` (at most 200 handshakes in flight)
  * and counts the messages they receive. IPC: `{ type: 'open', opened, failed }` once all are
- * settled; answers `{ type: 'received' }` with the running total.
+ * settled; answers `{ type: 'received' }` with the running total, `{ type: 'cpu' }` with its CPU time so far (µs).
  *
  *   node dist/broadcast/clients.js <url> <count>
  */
@@ -43,6 +43,10 @@ async function worker(): Promise<void> {
 await Promise.all(Array.from({ length: Math.min(200, count) }, worker));
 process.on('message', (message: { type: string }) => {
   if (message.type === 'received') process.send?.({ type: 'received', received });
+  if (message.type === 'cpu') {
+    const cpu = process.cpuUsage();
+    process.send?.({ type: 'cpu', us: cpu.user + cpu.system });
+  }
   if (message.type === 'exit') process.exit(0);
 });
 process.on('disconnect', () => process.exit(0));

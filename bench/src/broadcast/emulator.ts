@@ -1,7 +1,8 @@
 /**
  * Child process: one `@wsapp/local` emulator (a shard). The integration accepts every connection;
  * membership is kept by the broadcasting process. IPC: sends `{ type: 'ready', url, endpoint }`;
- * answers `{ type: 'ids' }` with the open connection ids and `{ type: 'stats' }` with POST counts.
+ * answers `{ type: 'ids' }` with the open connection ids, `{ type: 'stats' }` with POST counts and
+ * `{ type: 'cpu' }` with its CPU time so far (µs).
  */
 import { loadLocal } from '../lib/workspace.js';
 
@@ -18,6 +19,10 @@ const server = await local.serve(async () => ({ statusCode: 200 }), {
 process.on('message', (message: { type: string }) => {
   if (message.type === 'ids') process.send?.({ type: 'ids', ids: [...server.connections.ids()] });
   if (message.type === 'stats') process.send?.({ type: 'stats', posts: server.stats.total });
+  if (message.type === 'cpu') {
+    const cpu = process.cpuUsage();
+    process.send?.({ type: 'cpu', us: cpu.user + cpu.system });
+  }
   if (message.type === 'latency') {
     // Emulated network round trip of the management API (loopback has none).
     server.faults.clear();

@@ -1,15 +1,19 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { benchFile } from '../lib/child.js';
 
-interface Message {
+export interface Message {
   type: string;
-  [key: string]: unknown;
 }
 
-function nextMessage<T extends Message>(child: ChildProcess, type: string, timeoutMs = 300_000): Promise<T> {
+/** The child's next IPC message of `type` (rejects on its `error` message, its exit or the timeout). */
+export function nextMessage<T extends Message>(
+  child: ChildProcess,
+  type: string,
+  timeoutMs = 300_000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => done(new Error(`timed out waiting for ${type}`)), timeoutMs);
-    const onMessage = (message: Message) => {
+    const onMessage = (message: Message & Record<string, unknown>) => {
       if (message.type === type) done(undefined, message as T);
       else if (message.type === 'error') done(new Error(String(message.message)));
     };
@@ -40,6 +44,8 @@ export interface Shards {
   received(): Promise<number>;
   /** Waits until the clients received `target` messages in all (or the timeout). */
   waitReceived(target: number, timeoutMs?: number): Promise<number>;
+  /** CPU time (user + system, µs) the emulator and the client processes used so far. */
+  cpu(): Promise<{ emulatorsUs: number; clientsUs: number }>;
   /** Adds `ms` of latency to every management API call of every shard (0 removes it). */
   setLatency(ms: number): Promise<void>;
   close(): void;
@@ -104,6 +110,17 @@ export async function startShards(count: number, perShard: number): Promise<Shar
         got = await received();
       }
       return got;
+    },
+    async cpu() {
+      let emulatorsUs = 0;
+      let clientsUs = 0;
+      for (const shard of shards) {
+        shard.emulator.send({ type: 'cpu' });
+        emulatorsUs += (await nextMessage<{ type: 'cpu'; us: number }>(shard.emulator, 'cpu')).us;
+        shard.clients.send({ type: 'cpu' });
+        clientsUs += (await nextMessage<{ type: 'cpu'; us: number }>(shard.clients, 'cpu')).us;
+      }
+      return { emulatorsUs, clientsUs };
     },
     async setLatency(ms) {
       for (const shard of shards) {

@@ -1,7 +1,8 @@
 /**
  * The "Management transport" section of RESULTS.md, rendered from `transport/run.js`'s result.
- * Used by main.ts (full `pnpm bench`) and by section.ts (this section alone, spliced in place).
+ * Used by section.ts; `pnpm bench transport` reruns this section alone.
  */
+import { check } from '../lib/section.js';
 import { fmt, fmtInt } from '../lib/stats.js';
 
 interface Row {
@@ -39,7 +40,6 @@ const label: Record<Row['name'], string> = {
   sdk: 'AWS SDK transport (`clientConfig`/`client`; before: the only one)',
   floor: 'floor: unsigned `http.request`, same pool',
 };
-const check = (met: boolean) => (met ? '**met**' : '**missed**');
 
 function table(rows: Row[], withWall: boolean): string[] {
   const floor = rows.find((r) => r.name === 'floor');
@@ -76,7 +76,7 @@ export function transportSection(
   lines: string[];
   headline: string | undefined;
 } {
-  const lines = ['## 7. Management transport: CPU per message', ''];
+  const lines: string[] = [];
   lines.push(
     'What one `@connections` call costs the **sending** process (Lambda bills it; at one vCPU it caps messages per second). ' +
       "Contenders: wsapp's default transport (SigV4 signed by hand with `node:crypto`, signing key cached per day, payload " +

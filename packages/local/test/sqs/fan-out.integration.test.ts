@@ -1,10 +1,4 @@
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   type FanOutCheckpoints,
   fanOutWorker,
@@ -16,13 +10,15 @@ import {
 } from '@wsapp/core';
 import { type SqsEventSource, sqsEventSource } from '@wsapp/local';
 import { MemoryConnectionStore } from '@wsapp/store-memory';
-import { connectionIdLike, uniqueName } from '@wsapp/testing';
+import { connectionIdLike } from '@wsapp/testing';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { type Client, connect, silentLogger, start } from '../helpers.js';
+import { queues } from './queues.js';
 
-// Real sockets hold two descriptors each in this one process (client + emulator side); with
-// `ulimit -n` 20,000 on this 2-core machine, 20,000 sockets cannot be opened: 2,000 by default.
-const SOCKETS = Number(process.env.WSAPP_FANOUT_SOCKETS ?? 2000);
+// The app's own path ($connect joins the channel) with every socket in this process: each holds two
+// descriptors here, so this file stays at 2,000; fan-out-sharded.integration.test.ts runs the
+// 20,000-socket case over child processes.
+const SOCKETS = 2000;
 const GHOSTS = 100;
 const CHANNEL = 'ticker#AMZN';
 
@@ -32,25 +28,6 @@ const sqs = new SQSClient({
   region: sqsEnv.region,
   credentials: sqsEnv.credentials,
 });
-
-/** A queue and its DLQ; visibility above the invocation timeout, as Lambda requires. */
-async function queues(maxReceiveCount = 3, visibility = 4) {
-  const name = uniqueName('fanout');
-  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
-  const dlqArn = (
-    await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))
-  ).Attributes?.QueueArn as string;
-  const queue = await sqs.send(
-    new CreateQueueCommand({
-      QueueName: name,
-      Attributes: {
-        VisibilityTimeout: String(visibility),
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount }),
-      },
-    }),
-  );
-  return { queueUrl: queue.QueueUrl as string, dlqUrl: dlq.QueueUrl as string };
-}
 
 /** An app whose clients join the ticker channel on $connect and learn their id with `whoami`. */
 function tickerApp(store: MemoryConnectionStore) {
@@ -107,7 +84,7 @@ async function setup(sockets = SOCKETS, visibility = 4) {
   const ghosts = Array.from({ length: GHOSTS }, () => connectionIdLike());
   for (const id of ghosts) await store.register(id, { channels: [CHANNEL], endpoint: server.endpoint });
   const counts = countFrames(clients);
-  const { queueUrl, dlqUrl } = await queues(3, visibility);
+  const { queueUrl, dlqUrl } = await queues(sqs, 3, visibility);
   const reports: SliceReport[] = [];
   const logger = { ...silentLogger(), info: (_m: string, report: SliceReport) => void reports.push(report) };
   const messenger = new Messenger({ store, endpoint: server.endpoint, logger: silentLogger() });
@@ -335,7 +312,7 @@ describe('fan-out over SQS (fauxqs) to real sockets on the emulator', { timeout:
 
   it('a malformed task is answered in batchItemFailures and lands in the DLQ after maxReceiveCount', async () => {
     const store = new MemoryConnectionStore();
-    const { queueUrl, dlqUrl } = await queues(2, 1);
+    const { queueUrl, dlqUrl } = await queues(sqs, 2, 1);
     const messenger = new Messenger({ store, endpoint: 'http://127.0.0.1:9/x', logger: silentLogger() });
     const worker = fanOutWorker({ messenger, logger: silentLogger(), sqs });
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'not a task' }));
