@@ -19,6 +19,10 @@ import { concurrencyGroup } from './groups/concurrency.js';
 import { cursorsGroup } from './groups/cursors.js';
 import { dataGroup } from './groups/data.js';
 import { expiryGroup } from './groups/expiry.js';
+import { historyGroup } from './groups/history.js';
+import { historyConcurrencyGroup } from './groups/history-concurrency.js';
+import { historyExpiryGroup } from './groups/history-expiry.js';
+import { historyValidationGroup } from './groups/history-validation.js';
 import { membershipsGroup } from './groups/memberships.js';
 import { modelConcurrencyGroup } from './groups/model-concurrency.js';
 import { pagingGroup } from './groups/paging.js';
@@ -45,6 +49,10 @@ const GROUPS: readonly ConformanceGroup[] = [
   channelNamesGroup,
   channelLimitGroup,
   modelConcurrencyGroup,
+  historyGroup,
+  historyExpiryGroup,
+  historyValidationGroup,
+  historyConcurrencyGroup,
 ];
 
 /**

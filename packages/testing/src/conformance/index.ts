@@ -9,6 +9,7 @@ export { memberSlicesGroup } from './groups/slices.js';
 export type { ConformanceGroup, ExtraStore, SuiteContext } from './suite-context.js';
 export type {
   ConnectionStoreSuiteOptions,
+  RawHistoryItem,
   RawItem,
   RawMember,
   StoreFactoryContext,
