@@ -1,5 +1,5 @@
-import type { Authorizer } from '@wsapp/local';
 import { defineApi, heartbeat, typed, WebSocketApp } from '@wsapp/core';
+import type { Authorizer } from '@wsapp/local';
 import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { vi } from 'vitest';
 import { z } from 'zod';
