@@ -1,5 +1,5 @@
 import type { HistoryEntry } from '../store/channel-history.js';
-import { MAX_HISTORY_READ } from '../store/channel-history.js';
+import { historyGap, MAX_HISTORY_READ } from '../store/channel-history.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 import type { ChannelSeqs } from './history-frame.js';
 
@@ -64,9 +64,7 @@ export async function planReplay(
         page = await read(channel, { since: 0 });
       }
       headList[index] = page.headSeq;
-      const lost =
-        seen > page.headSeq ||
-        (seen < page.headSeq && (page.oldestSeq === undefined || seen + 1 < page.oldestSeq));
+      const lost = historyGap(page, seen);
       if (lost)
         gaps.push({
           channel,
