@@ -249,6 +249,7 @@ if (clientSize.ok) {
   const c = clientSize.value;
   out.push(
     'A page using every feature of `@wsapp/client` (token in a subprotocol, heartbeat with liveness check, resume, ' +
+      'sessions with a token storage and gap events, ' +
       'requests), bundled by esbuild `--bundle --minify --platform=browser --target=es2022` from the published dist (`ws` external: ' +
       'Node-only fallback); gzip level 9.',
     '',
