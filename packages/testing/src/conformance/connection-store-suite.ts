@@ -79,9 +79,9 @@ export function connectionStoreSuite<TStore extends ConnectionStore>(
 
     beforeEach(async () => {
       clock = new TestClock();
-      store = await options.create({ clock });
-      inspector = options.inspect?.(store);
       tag = randomBytes(6).toString('hex');
+      store = await options.create({ clock, namespace: tag });
+      inspector = options.inspect?.(store);
     });
     afterEach(async () => {
       for (const other of extra.splice(0)) await options.destroy?.(other);
@@ -113,7 +113,7 @@ export function connectionStoreSuite<TStore extends ConnectionStore>(
         return out;
       },
       createStore: async (limits: StoreLimitOptions) => {
-        const other = await options.create({ clock, ...limits });
+        const other = await options.create({ clock, namespace: tag, ...limits });
         extra.push(other);
         return { store: other, inspector: options.inspect?.(other) };
       },

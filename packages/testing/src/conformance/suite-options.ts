@@ -56,6 +56,12 @@ export interface StoreLimitOptions {
 export interface StoreFactoryContext extends StoreLimitOptions {
   /** The test's clock: the store must read time from it. */
   clock: TestClock;
+  /**
+   * The test's tag, the same for every store of one test. An adapter that isolates stores (a
+   * key prefix per store) and sets `sharedBackend` derives the isolation from it, so the stores
+   * of one test see each other's data.
+   */
+  namespace: string;
 }
 
 /** Options of {@link connectionStoreSuite}. */
@@ -104,9 +110,10 @@ export interface ConnectionStoreSuiteOptions<TStore extends ConnectionStore = Co
    */
   modelTimeLimitMs?: number;
   /**
-   * Set when stores made by `create` share one backend (Redis, DynamoDB; not the memory store): the
-   * concurrent history group then appends through several of them, like several Lambda instances
-   * broadcasting. Default `false`: it appends concurrently through the one store.
+   * Set when stores made by `create` with the same `namespace` share one backend (Redis,
+   * DynamoDB; not the memory store): the concurrent history group then appends through several of
+   * them, like several Lambda instances broadcasting. Default `false`: it appends concurrently
+   * through the one store.
    */
   sharedBackend?: boolean;
   /**
