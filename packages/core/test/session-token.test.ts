@@ -11,7 +11,12 @@ import {
 
 const A = Buffer.from('a'.repeat(32));
 const B = Buffer.from('b'.repeat(40));
-const claims: SessionClaims = { s: newSessionId(), p: principalHash('alice'), c: 'Abc123=', t: 1_700_000_000 };
+const claims: SessionClaims = {
+  s: newSessionId(),
+  p: principalHash('alice'),
+  c: 'Abc123=',
+  t: 1_700_000_000,
+};
 
 /** The spec's format, built by hand: `s1.<base64url(JSON)>.<base64url(HMAC-SHA256)>`. */
 function handMade(payload: unknown, secret: Buffer): string {
@@ -124,6 +129,9 @@ describe('session options', () => {
   });
 
   it('default to a 600 s window and the `resume` route', () => {
-    expect(sessionConfig({ secret: A.toString() })).toMatchObject({ resumeWindowSeconds: 600, action: 'resume' });
+    expect(sessionConfig({ secret: A.toString() })).toMatchObject({
+      resumeWindowSeconds: 600,
+      action: 'resume',
+    });
   });
 });

@@ -102,7 +102,7 @@ describe('sessions and history end to end (emulator, real sockets, memory store)
   });
 
   it('make-before-break: the old connection, still open, is retired and gets nothing more', async () => {
-    const { inner, server, say } = await setup();
+    const { inner, server, say, calls } = await setup();
     const { client: old, reply } = await first(server, 'alice', 'room:a');
     const oldId = claimsOf(reply.token).c;
     const fresh = await open(server, { user: 'alice', token: reply.token });
@@ -114,9 +114,10 @@ describe('sessions and history end to end (emulator, real sockets, memory store)
     expect(report).toMatchObject({ attempted: 1, delivered: 1 });
     expect(await fresh.json()).toMatchObject({ n: 1 });
     // The retired connection's own $disconnect later keeps no session (its record is gone).
+    const removals = calls.get('unregister') ?? 0;
     old.ws.close();
     await old.closed;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await vi.waitFor(() => expect(calls.get('unregister')).toBe(removals + 1), { timeout: 5000 });
     expect(await inner.get(snapshotOf(reply.token))).toBeUndefined();
   });
 
@@ -126,11 +127,6 @@ describe('sessions and history end to end (emulator, real sockets, memory store)
     await dropAndWait(inner, client, reply.token);
     await say('room:a', { n: 1 });
     const [v, body] = reply.token.split('.');
-    const other = new WebSocketApp({
-      sessions: { secret: 'x'.repeat(32) },
-      store: new MemoryConnectionStore(),
-    });
-    expect(other).toBeDefined();
     // Same claims, MAC from another secret; and a claim changed under the real MAC.
     const { createHmac } = await import('node:crypto');
     const forged = `${v}.${body}.${createHmac('sha256', 'x'.repeat(32)).update(`${v}.${body}`).digest('base64url')}`;
@@ -353,6 +349,25 @@ describe('sessions and history end to end (emulator, real sockets, memory store)
     for (const n of [1, 2, 3]) await say('room:a', { n });
     const page = await app.history('room:a', { since: 1, limit: 1 });
     expect(page).toMatchObject({ headSeq: 3, oldestSeq: 1, entries: [{ seq: 2, payload: '{"n":2}' }] });
+  });
+
+  it('answers hostile resume requests with 400, reads nothing, sends nothing', async () => {
+    const { server, calls } = await setup();
+    const { client } = await first(server, 'alice', 'room:a');
+    for (const since of [
+      [1],
+      'x',
+      5,
+      { 'room:a': -1 },
+      { 'room:a': 1.5 },
+      { 'room:a': '3' },
+      { 'room:a': 2 ** 60 },
+    ]) {
+      calls.clear();
+      client.send({ action: 'resume', $rid: 'bad', since });
+      expect(await client.json()).toMatchObject({ $rid: 'bad', ok: false, status: 400 });
+      expect(calls.size).toBe(0);
+    }
   });
 
   it('declares the resume route two-way', async () => {

@@ -47,7 +47,7 @@ export function historyPolicy(options: HistoryOptions, store: ConnectionStore | 
   const exact = new Set<string>();
   const prefixes: string[] = [];
   for (const pattern of options.channels) {
-    if (typeof pattern !== 'string' || pattern.length === 0 || pattern.indexOf('*') < pattern.length - 1) {
+    if (typeof pattern !== 'string' || pattern.length === 0 || !/^[^*]*\*?$/.test(pattern)) {
       throw new TypeError(
         `history.channels: ${JSON.stringify(pattern)} is not a channel name or a prefix ending in *`,
       );
