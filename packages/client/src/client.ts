@@ -7,7 +7,7 @@ import { ClientError } from './errors.js';
 import type { ClientEvents, ClientState, RequestOptions } from './events.js';
 import type { ClientOptions, Session } from './options.js';
 import { PendingRequests } from './pending-requests.js';
-import { type ResumedEvent, type ResumeReply, SessionState } from './session.js';
+import { isTransient, type ResumedEvent, type ResumeReply, SessionState } from './session.js';
 import {
   defaultSocket,
   handshakeStatus,
@@ -245,12 +245,23 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
   /**
    * Asks the server to resume the session on `conn`: missed messages arrive (`$replay`) before the
    * reply and are emitted as they come; live history frames are held until the reply, then emitted
-   * (duplicates dropped).
+   * (duplicates dropped). A timeout, 429 or 5xx is retried twice on the same connection.
    */
   async #resumeSession(conn: Conn, s: SessionState): Promise<ResumedEvent> {
     conn.held = [];
-    const body = { token: conn.token, since: s.since() };
-    const reply = (await this.#request(conn, s.action, body, undefined)) as ResumeReply;
+    let reply: ResumeReply;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const body = { token: conn.token, since: s.since() };
+        reply = (await this.#request(conn, s.action, body, undefined)) as ResumeReply;
+        break;
+      } catch (error) {
+        // Only this connection holds the session now (its token is in the reply): a transient
+        // failure is retried on it, since a new connection would present a used token.
+        if (!isTransient(error) || attempt >= 3 || conn.closed || this.#state === 'closed') throw error;
+        await new Promise((r) => setTimeout(r, backoffDelay(attempt, this.#o.backoff, this.#o.random)));
+      }
+    }
     const { event, release } = s.settle(reply, conn.held);
     conn.held = undefined;
     this.emit('resumed', event);

@@ -150,6 +150,12 @@ export class SessionState {
   }
 }
 
+/** Whether a failed resume request is worth retrying on the same connection: a timeout, 429 or 5xx. */
+export function isTransient(error: unknown): boolean {
+  const { code, status = 0 } = error as { code?: string; status?: number };
+  return code === 'Timeout' || (code === 'Rejected' && (status === 429 || status >= 500));
+}
+
 /** Whether a frame is live history (has `$seq`, not `$replay`): held back while a resume is pending. */
 export function isLiveHistory(message: unknown): boolean {
   const seq = field(message, '$seq');

@@ -1,4 +1,4 @@
-import { defineApi, heartbeat, typed, WebSocketApp } from '@wsapp/core';
+import { defineApi, heartbeat, typed, WebSocketApp, WebSocketError } from '@wsapp/core';
 import type { Authorizer } from '@wsapp/local';
 import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { vi } from 'vitest';
@@ -38,10 +38,12 @@ const SECRET = 'client-session-tests-secret-0123456789';
 /**
  * A server with sessions and history on `room#*` (memory store, `maxLength` entries kept). The
  * resume route can be held (`holdResumes()`): the connection is registered and receives live
- * broadcasts, while its replay and reply wait until `releaseResumes()`.
+ * broadcasts, while its replay and reply wait until `releaseResumes()`. `failResumes(n)` answers
+ * the next `n` resume requests with 503.
  */
 export function sessionApp(options: { maxLength?: number } = {}) {
   let gate: Promise<void> | undefined;
+  let failing = 0;
   let open: () => void = () => undefined;
   const resumesHeld = vi.fn();
   const app = new WebSocketApp({
@@ -57,6 +59,10 @@ export function sessionApp(options: { maxLength?: number } = {}) {
     if (ctx.routeKey === 'resume' && gate !== undefined) {
       resumesHeld();
       await gate;
+    }
+    if (ctx.routeKey === 'resume' && failing > 0) {
+      failing--;
+      throw new WebSocketError(503, 'resume: try again'); // a throttled or failing invocation
     }
     return next();
   });
@@ -77,6 +83,9 @@ export function sessionApp(options: { maxLength?: number } = {}) {
       gate = new Promise((resolve) => {
         open = resolve;
       });
+    },
+    failResumes: (n: number) => {
+      failing = n;
     },
     releaseResumes: () => {
       gate = undefined;

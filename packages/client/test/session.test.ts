@@ -213,6 +213,31 @@ describe('client sessions through the emulator', () => {
     ).toBe(true);
   });
 
+  it('a resume request answered 5xx is retried on the same connection: the session (only it holds) is not lost', async () => {
+    const { server, net, publish, failResumes } = await setUp();
+    const sub = recordedClient<Api>(net.via(server.url), {
+      query: { user: 'ada' },
+      session: true,
+      backoff: { baseMs: 50, maxMs: 200 },
+    });
+    await sub.client.ready();
+    await sub.client.request('join', { room: 'a' });
+    await publish('a', 1);
+    await vi.waitFor(() => expect(received(sub)).toEqual(['a1']));
+
+    await dropAndWait(net, sub, server, 1);
+    await publish('a', 2, 3);
+    failResumes(2);
+    net.restore();
+    await vi.waitFor(() => expect(sub.of('resumed')).toHaveLength(2));
+    // The new connection took the session over at $connect; closing it for a failed request would
+    // leave a token the server takes as already used (superseded) and the room unjoined.
+    expect(sub.of('resumed')[1]).toMatchObject({ resumed: true, channels: ['room#a'] });
+    expect(sub.of('open').map((o) => o.reconnected)).toEqual([false, true]); // one reconnect only
+    await publish('a', 4);
+    await vi.waitFor(() => expect(received(sub)).toEqual(range('a', 1, 4)));
+  });
+
   it('a token presented by another principal is refused as foreign: a new session, nothing re-joined', async () => {
     const { server, publish } = await setUp();
     const shared = keptTokens();
