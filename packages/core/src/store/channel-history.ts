@@ -142,7 +142,12 @@ export function assertRetention(retention: HistoryRetention): void {
 }
 
 /** `readHistory` options with defaults applied; throws a RangeError on invalid ones. */
-export function normalizeReadHistory(options: ReadHistoryOptions): { since: number; limit: number } {
+export function normalizeReadHistory(options: ReadHistoryOptions): {
+  /** Entries after this sequence number. */
+  since: number;
+  /** At most this many entries. */
+  limit: number;
+} {
   const since = options.since ?? 0;
   const limit = options.limit ?? MAX_HISTORY_READ;
   if (!Number.isSafeInteger(since) || since < 0) throw new RangeError('since must be a non-negative integer');
