@@ -1,10 +1,10 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { KeyAttributes } from './connection-item.js';
+import { historyPartitionKey } from './key-layout.js';
 
 /**
- * History items of a channel, all in partition `hs#<channel>` (a family of its own: no other key
- * of the layout starts with `h`, and the channel follows the prefix verbatim, so the key is
- * injective like the others):
+ * History items of a channel, all in partition `hs#<channel>` ({@link historyPartitionKey}: a
+ * family of its own, see `key-layout.ts`):
  *
  * | item | sort key | attributes |
  * |---|---|---|
@@ -28,11 +28,6 @@ export const HISTORY_ATTR = {
   at: 'a',
   expires: 'e',
 } as const;
-
-/** Partition key of a channel's history. */
-export function historyPartitionKey(channel: string): string {
-  return `hs#${channel}`;
-}
 
 /** Sort key of entry `seq`. */
 export function entrySortKey(seq: number): string {

@@ -21,9 +21,9 @@ import {
   entryKey,
   entrySortKey,
   headKey,
-  historyPartitionKey,
   seqOfSortKey,
 } from './history-items.js';
+import { historyPartitionKey } from './key-layout.js';
 import type { Operation } from './operation.js';
 import { num } from './table-layout.js';
 
