@@ -555,6 +555,8 @@ if (fanOutRun.ok && fanOutRun.value.skipped === undefined) {
 } else out.push(`skipped: ${fanOutRun.ok ? fanOutRun.value.skipped : fanOutRun.reason}`);
 out.push('');
 
+await (await import('./history/section.js')).historyBench(out, quick, child);
+
 const totalS = (Date.now() - started) / 1000;
 const doc = [
   '# wsapp benchmarks',

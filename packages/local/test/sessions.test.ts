@@ -122,7 +122,7 @@ describe('sessions and history end to end (emulator, real sockets, memory store)
   });
 
   it('a forged token is refused: not resumed, reason given, no channel rejoined, no replay', async () => {
-    const { inner, server, say } = await setup();
+    const { inner, server, say, calls } = await setup();
     const { client, reply } = await first(server, 'alice', 'room:a');
     await dropAndWait(inner, client, reply.token);
     await say('room:a', { n: 1 });
@@ -132,7 +132,10 @@ describe('sessions and history end to end (emulator, real sockets, memory store)
     const forged = `${v}.${body}.${createHmac('sha256', 'x'.repeat(32)).update(`${v}.${body}`).digest('base64url')}`;
     const tampered = `${v}.${Buffer.from(JSON.stringify({ ...claimsOf(reply.token), p: '' })).toString('base64url')}.${reply.token.split('.')[2]}`;
     for (const token of [forged, tampered, 'garbage', `${reply.token}x`]) {
+      calls.clear();
       const intruder = await open(server, { user: 'alice', token });
+      // Refused before any read: the $connect's only store call is its register.
+      expect([...calls]).toEqual([['register', 1]]);
       const { before, reply: answer } = await resume(intruder, { 'room:a': 0 });
       expect(before).toEqual([]);
       expect(answer).toMatchObject({ resumed: false, reason: 'forged', channels: [], heads: {}, gaps: [] });
@@ -146,12 +149,14 @@ describe('sessions and history end to end (emulator, real sockets, memory store)
   });
 
   it("another principal's token is refused as foreign: no channels, no replay, the session stays the owner's", async () => {
-    const { inner, server, say } = await setup();
+    const { inner, server, say, calls } = await setup();
     const { client, reply } = await first(server, 'alice', 'room:a');
     await dropAndWait(inner, client, reply.token);
     await say('room:a', { secret: 'for alice' });
     for (const user of ['mallory', undefined]) {
+      calls.clear();
       const thief = await open(server, { ...(user === undefined ? {} : { user }), token: reply.token });
+      expect([...calls]).toEqual([['register', 1]]);
       const { before, reply: answer } = await resume(thief, { 'room:a': 0 });
       expect(before).toEqual([]);
       expect(answer).toMatchObject({ resumed: false, reason: 'foreign', channels: [] });

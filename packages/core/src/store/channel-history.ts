@@ -14,6 +14,9 @@ import { MAX_PAYLOAD_BYTES } from '../limits.js';
  *   appended) and never returns an entry older than its `ttlSeconds`, whatever the backend's
  *   TTL lag.
  * - `readHistory` answers entries in sequence order, each once.
+ * - A channel's head counter lives until `ttlSeconds` + {@link HISTORY_HEAD_GRACE_SECONDS} after
+ *   its longest-lived entry was appended (by the store's clock); after that the log is reset and
+ *   numbering starts at 1 again ({@link historyGap} reports the gap to readers from before).
  */
 
 /** One message in a channel's history. */
@@ -142,7 +145,12 @@ export function assertRetention(retention: HistoryRetention): void {
 }
 
 /** `readHistory` options with defaults applied; throws a RangeError on invalid ones. */
-export function normalizeReadHistory(options: ReadHistoryOptions): { since: number; limit: number } {
+export function normalizeReadHistory(options: ReadHistoryOptions): {
+  /** Entries after this sequence number. */
+  since: number;
+  /** At most this many entries. */
+  limit: number;
+} {
   const since = options.since ?? 0;
   const limit = options.limit ?? MAX_HISTORY_READ;
   if (!Number.isSafeInteger(since) || since < 0) throw new RangeError('since must be a non-negative integer');

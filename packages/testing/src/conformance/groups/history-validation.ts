@@ -21,16 +21,18 @@ export function historyValidationGroup(ctx: SuiteContext): void {
     describe('channel history (not kept)', () => {
       it('appendHistory and readHistory are absent or throw HistoryNotSupportedError', async () => {
         const { appendHistory, readHistory } = ctx.store;
-        if (appendHistory !== undefined) {
-          await expect(appendHistory.call(ctx.store, channel(), message(1))).rejects.toBeInstanceOf(
-            HistoryNotSupportedError,
-          );
+        // Both left out, or both present and refusing: never one without the other.
+        if (appendHistory === undefined) {
+          expect(readHistory, 'readHistory without appendHistory').toBeUndefined();
+          return;
         }
-        if (readHistory !== undefined) {
-          await expect(readHistory.call(ctx.store, channel())).rejects.toBeInstanceOf(
-            HistoryNotSupportedError,
-          );
-        }
+        expect(readHistory, 'appendHistory without readHistory').toBeDefined();
+        await expect(appendHistory.call(ctx.store, channel(), message(1))).rejects.toBeInstanceOf(
+          HistoryNotSupportedError,
+        );
+        await expect(readHistory!.call(ctx.store, channel())).rejects.toBeInstanceOf(
+          HistoryNotSupportedError,
+        );
       });
     });
     return;
