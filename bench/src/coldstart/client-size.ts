@@ -16,9 +16,11 @@ const client = createClient('wss://ws.example.com/prod', {
   auth: { token: () => 'token', via: 'subprotocol' },
   protocols: ['chat.v1'],
   heartbeat: { intervalMs: 240000, timeoutMs: 10000 },
-  resume: (session) => session.request('join', { room: 'lobby' }),
+  resume: (session) => session.resumed?.resumed || session.request('join', { room: 'lobby' }),
+  session: { storage: { get: () => sessionStorage.getItem('s') ?? undefined, set: (t) => sessionStorage.setItem('s', t) } },
 });
 client.on('message', (m) => console.log(m));
+client.on('gap', (g) => console.log(g.channel));
 export const ask = () => client.request('say', { room: 'lobby', text: 'hi' });
 `;
 

@@ -14,7 +14,8 @@ import { createChatApp } from '../src/app.js';
 
 // The routes, and which of them reply, come from the app's own declaration (the SAM template is
 // checked against the same declaration by test/template.test.ts).
-const chat = createChatApp({ store: new MemoryConnectionStore() });
+// Declared with sessions, as deployed (SESSION_SECRET): the automatic two-way resume route included.
+const chat = createChatApp({ store: new MemoryConnectionStore(), sessions: { secret: 'x'.repeat(32) } });
 /** The custom routes the chat app declares. */
 const CHAT_ROUTES = chat.routeKeys.filter((key) => !key.startsWith('$'));
 /** The two-way routes: `returnResponse` gives them a `$default` route response. */

@@ -9,6 +9,9 @@ import { type ChatEvent, chatApi, roomChannel, userChannel } from './protocol.js
 
 const ROOM_PREFIX = 'room#';
 
+const keepsHistory = (store: ConnectionStore) =>
+  typeof store.appendHistory === 'function' && typeof store.readHistory === 'function';
+
 /** The authenticated user: the Lambda authorizer's principalId is the only identity source. */
 function userOf(ctx: { authorizer: Readonly<Record<string, unknown>> | undefined }): string {
   const user = ctx.authorizer?.principalId;
@@ -20,10 +23,17 @@ function userOf(ctx: { authorizer: Readonly<Record<string, unknown>> | undefined
  * The chat app: rooms are channels; messages go to the room's members except the sender.
  * Every message route is two-way: its answer (an ack, the member list, the unknown-action error)
  * is what the client waits for, so the deploy templates give each one a route response.
+ *
+ * With `sessions` (see `chatSessions`), rooms keep a history (`room#*`, unless `history` is given)
+ * on a store that keeps one: a page that reconnects with its session is back in its rooms and gets
+ * what it missed (on a store without history it is back in its rooms only).
  */
 export function createChatApp(options: { store: ConnectionStore } & Omit<WebSocketAppOptions, 'store'>) {
   const app = new WebSocketApp({
     ...options,
+    ...(options.sessions &&
+      !options.history &&
+      keepsHistory(options.store) && { history: { channels: [`${ROOM_PREFIX}*`] } }),
     // Clients name rooms; they may join any room and only their own user channel.
     authorizeJoin: (ctx, channel) => channel.startsWith(ROOM_PREFIX) || channel === userChannel(userOf(ctx)),
   });
@@ -68,7 +78,9 @@ export function createChatApp(options: { store: ConnectionStore } & Omit<WebSock
       at: new Date().toISOString(),
     };
     const report = await ctx.broadcast({ channels: [channel], except: ctx.connectionId }, event);
-    return { type: 'ack', action: 'say', room: ctx.body.room, delivered: report.delivered } as const;
+    // The message id lets the sender recognise its own message when a resume replays it.
+    const { delivered, messageId } = report;
+    return { type: 'ack', action: 'say', room: ctx.body.room, delivered, messageId } as const;
   });
 
   app.route('members', chatApi.routes.members, async (ctx) => {

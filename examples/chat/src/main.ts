@@ -1,12 +1,14 @@
 import { type LocalServer, serve } from '@wsapp/local';
 import { createChatApp } from './app.js';
 import { nameAuthorizer } from './authorizer.js';
+import { chatSessions, DEV_SESSION_SECRET } from './sessions.js';
 import { siteHandler } from './static-site.js';
 import { createStore } from './store.js';
 
 // The main job: the chat app behind the local API Gateway emulator, with its browser page.
 const store = await createStore();
-const app = createChatApp({ store });
+const sessions = chatSessions();
+const app = createChatApp({ store, sessions });
 let server: LocalServer | undefined;
 server = await serve(app, {
   host: process.env.HOST ?? '127.0.0.1',
@@ -17,6 +19,9 @@ server = await serve(app, {
 
 const page = `http://${server.domainName}/`;
 console.log(`wsapp chat (store: ${process.env.STORE ?? 'memory'})`);
+if (sessions.secret === DEV_SESSION_SECRET) {
+  console.log('  sessions:             signed with the LOCAL DEV key (set SESSION_SECRET outside a laptop)');
+}
 console.log(`  browser page:         ${page}`);
 console.log(`  WebSocket URL:        ${server.url}?name=<your-name>`);
 console.log(`  management endpoint:  ${server.endpoint}`);

@@ -35,7 +35,11 @@ export const chatApi = defineApi({
   routes: {
     join: { body: JoinMessage, response: typed<Ack<'join'>>(), twoWay: true },
     leave: { body: LeaveMessage, response: typed<Ack<'leave'>>(), twoWay: true },
-    say: { body: SayMessage, response: typed<Ack<'say'> & { delivered: number }>(), twoWay: true },
+    say: {
+      body: SayMessage,
+      response: typed<Ack<'say'> & { delivered: number; messageId: string }>(),
+      twoWay: true,
+    },
     members: {
       body: MembersMessage,
       response: typed<{ type: 'members'; room: string; users: string[] }>(),

@@ -43,6 +43,7 @@ describe('chat example, end to end over real sockets', () => {
       action: 'say',
       room: 'lobby',
       delivered: 1,
+      messageId: expect.any(String),
     });
     expect(await bob.next()).toMatchObject({ type: 'message', room: 'lobby', from: 'ada', text: 'hi bob' });
 

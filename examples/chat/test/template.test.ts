@@ -12,8 +12,17 @@ const template = loadTemplate(new URL('template.yaml', root));
 
 describe('chat template.yaml', () => {
   it('has a route, an integration and a permission for every route the app declares', () => {
-    const app = createChatApp({ store: new MemoryConnectionStore() });
-    expect(app.twoWayRouteKeys.sort()).toEqual(['$default', 'heartbeat', 'join', 'leave', 'members', 'say']);
+    // Deployed with sessions (SESSION_SECRET): the automatic resume route is declared too.
+    const app = createChatApp({ store: new MemoryConnectionStore(), sessions: { secret: 'x'.repeat(32) } });
+    expect(app.twoWayRouteKeys.sort()).toEqual([
+      '$default',
+      'heartbeat',
+      'join',
+      'leave',
+      'members',
+      'resume',
+      'say',
+    ]);
     expect(
       webSocketTemplateProblems(template, {
         routeKeys: app.routeKeys,
@@ -22,6 +31,13 @@ describe('chat template.yaml', () => {
         codeRoot: root,
       }),
     ).toEqual([]);
+  });
+
+  it('passes the session secret to every function, from a NoEcho parameter of at least 32 bytes', () => {
+    const variables = (template.Globals?.Function?.Environment as { Variables?: Record<string, unknown> })
+      ?.Variables;
+    expect(variables?.SESSION_SECRET).toEqual({ Ref: 'SessionSecret' });
+    expect(template.Parameters?.SessionSecret).toMatchObject({ NoEcho: true, MinLength: 32 });
   });
 
   it('refers only to parameters, resources and conditions it defines', () => {

@@ -1,82 +1,21 @@
 import { backoffDelay } from './backoff.js';
 import { type CloseInfo, defaultShouldReconnect } from './close-policy.js';
+import { type Conn, connectTarget, newConn } from './connection.js';
 import type { ActionOf, AnyApi, ApiShape, BodyArg, PushOf, ResponseOf } from './contract-types.js';
 import { Emitter } from './emitter.js';
 import { ClientError } from './errors.js';
+import type { ClientEvents, ClientState, RequestOptions } from './events.js';
 import type { ClientOptions, Session } from './options.js';
-import { defaultSocket, handshakeStatus, type SocketConstructor, type SocketLike } from './socket.js';
-
-/** The body field carrying the request id (`CORRELATION_FIELD` in `@wsapp/core`). */
-const RID = '$rid';
-/** Handshake errors of the network rather than the server (`ws` and Node's socket errors). */
-const NETWORK_ERROR =
-  /ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|socket hang up/;
-/** API Gateway closes a connection that sends a frame over 32 KB with 1009. */
-const MAX_FRAME_BYTES = 32 * 1024;
-
-/** The `open` event. */
-export interface OpenEvent {
-  /** A connection opened after a loss (not the first one, not a planned replacement). */
-  readonly reconnected: boolean;
-  /** A planned replacement before the 2-hour maximum (make-before-break). */
-  readonly rotated: boolean;
-  /** The subprotocol the server chose (`''` for none). */
-  readonly protocol: string;
-}
-
-/** The `close` event. */
-export interface CloseEvent extends CloseInfo {
-  /** Whether the client tries again (`false`: it is closed for good). */
-  readonly willReconnect: boolean;
-}
-
-/** The `reconnecting` event. */
-export interface ReconnectingEvent {
-  /** 1 for the first retry after a loss, counting up while attempts fail. */
-  readonly attempt: number;
-  /** The jittered delay before this attempt. */
-  readonly delayMs: number;
-}
-
-/** Events of {@link WebSocketClient}. */
-export interface ClientEvents<TPush> {
-  /** A connection is ready (resumed, queue flushed): the first, a reconnect, or a planned replacement. */
-  open: OpenEvent;
-  /** The connection closed; `willReconnect` says whether the client tries again. */
-  close: CloseEvent;
-  /** A reconnect attempt is scheduled after `delayMs`. */
-  reconnecting: ReconnectingEvent;
-  /** A message the server pushed (JSON parsed; other text as is). Replies to requests are not emitted. */
-  message: TPush;
-}
-
-/** The client's state. */
-export type ClientState = 'connecting' | 'open' | 'reconnecting' | 'closed';
-
-/** Per-request options. */
-export interface RequestOptions {
-  /** Reject with a `Timeout` {@link ClientError} after this long. Default: the client's `timeoutMs`. */
-  timeoutMs?: number;
-}
-
-interface Conn {
-  readonly socket: SocketLike;
-  opened: boolean;
-  status: number | undefined;
-  networkError: boolean;
-  /** Replaced or closed by the client: its close is no loss. */
-  retired: boolean;
-  /** Its close event arrived (and was handled). */
-  closed: boolean;
-  readonly timers: ReturnType<typeof setTimeout>[];
-}
-
-interface Pending {
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: ClientError) => void;
-  readonly timer: ReturnType<typeof setTimeout>;
-  conn: Conn | undefined;
-}
+import { PendingRequests } from './pending-requests.js';
+import { isTransient, type ResumedEvent, type ResumeReply, SessionState } from './session.js';
+import {
+  defaultSocket,
+  handshakeStatus,
+  NETWORK_ERROR,
+  type SocketConstructor,
+  type SocketLike,
+} from './socket.js';
+import { decode, encode, field, MAX_FRAME_BYTES, RID } from './wire.js';
 
 /**
  * A WebSocket client for wsapp servers: heartbeat under the idle timeout, planned replacement before
@@ -88,7 +27,7 @@ interface Pending {
 export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<ClientEvents<PushOf<A>>> {
   readonly #url: string;
   readonly #o: ClientOptions;
-  readonly #pending = new Map<string, Pending>();
+  readonly #pending = new PendingRequests<Conn>();
   readonly #queue: { text: string; rid?: string }[] = [];
   #primary: Conn | undefined;
   #state: ClientState = 'connecting';
@@ -98,12 +37,15 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
   #prefix = Math.random().toString(36).slice(2, 8);
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #Socket: SocketConstructor | undefined;
+  readonly #s: SessionState | undefined;
 
   constructor(url: string, options: ClientOptions = {}) {
     super();
     this.#url = url;
     this.#o = options;
     this.#Socket = options.WebSocket;
+    const session = options.session;
+    if (session) this.#s = new SessionState(session === true ? {} : session);
     void this.#connect(false);
   }
 
@@ -173,22 +115,13 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
     options: RequestOptions | undefined,
   ): Promise<unknown> {
     const rid = `${this.#prefix}${(this.#nextId++).toString(36)}`;
-    const text = encode(action, body, rid);
-    return new Promise((resolve, reject) => {
-      const timeoutMs = options?.timeoutMs ?? this.#o.timeoutMs ?? 10_000;
-      const timer = setTimeout(() => {
-        this.#pending.delete(rid);
-        reject(new ClientError('Timeout', `no reply to ${action} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.#pending.set(rid, { resolve, reject, timer, conn: undefined });
-      try {
-        this.#deliver(conn, text, rid);
-      } catch (error) {
-        clearTimeout(timer);
-        this.#pending.delete(rid);
-        reject(error);
-      }
-    });
+    const reply = this.#pending.open(rid, action, options?.timeoutMs ?? this.#o.timeoutMs ?? 10_000);
+    try {
+      this.#deliver(conn, encode(action, body, rid), rid);
+    } catch (error) {
+      this.#pending.fail(rid, error as ClientError);
+    }
+    return reply;
   }
 
   /** Sends on `conn` (a resuming connection) or the open primary, else queues. */
@@ -208,8 +141,7 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
   }
 
   #write(conn: Conn, text: string, rid: string | undefined): void {
-    const pending = rid === undefined ? undefined : this.#pending.get(rid);
-    if (pending !== undefined) pending.conn = conn;
+    if (rid !== undefined) this.#pending.bind(rid, conn);
     conn.socket.send(text);
   }
 
@@ -217,17 +149,9 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
     let conn: Conn;
     try {
       this.#Socket ??= await defaultSocket();
-      const { url, protocols } = await this.#target();
-      const socket = new this.#Socket(url, protocols) as SocketLike;
-      conn = {
-        socket,
-        opened: false,
-        status: undefined,
-        networkError: false,
-        retired: false,
-        closed: false,
-        timers: [],
-      };
+      const token = await this.#s?.token();
+      const { url, protocols } = await connectTarget(this.#url, this.#o, token);
+      conn = newConn(new this.#Socket(url, protocols) as SocketLike, token);
     } catch {
       // No WebSocket implementation, or the token provider failed: retried like a network error.
       if (!rotating)
@@ -246,7 +170,7 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
       conn.status ??= handshakeStatus(event.message);
       if (!conn.opened && NETWORK_ERROR.test(event.message ?? '')) conn.networkError = true;
     };
-    socket.onmessage = (event) => this.#receive(event.data);
+    socket.onmessage = (event) => this.#receive(conn, event.data);
     socket.onclose = (event) => {
       const info: CloseInfo = {
         code: event.code,
@@ -273,8 +197,10 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
   async #activate(conn: Conn, rotating: boolean): Promise<void> {
     const reconnected = this.#everOpened && !rotating;
     try {
-      await this.#o.resume?.(this.#session(conn));
+      const resumed = this.#s && (await this.#resumeSession(conn, this.#s));
+      await this.#o.resume?.(this.#session(conn, resumed));
     } catch {
+      conn.held = undefined; // not delivered: without the reply they would skip what was missed
       // A failed resume leaves a connection without its memberships: replace it, backing off like
       // a failed attempt (so a resume that keeps failing slows down instead of looping).
       const handled = conn.closed;
@@ -308,11 +234,41 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
     this.emit('open', { reconnected, rotated: rotating, protocol: conn.socket.protocol });
   }
 
-  #session(conn: Conn): Session {
+  #session(conn: Conn, resumed: ResumedEvent | undefined): Session {
     return {
       request: (action, body, options) => this.#request(conn, action, body, options),
       send: (action, body) => this.#deliver(conn, encode(action, body)),
+      resumed,
     };
+  }
+
+  /**
+   * Asks the server to resume the session on `conn`: missed messages arrive (`$replay`) before the
+   * reply and are emitted as they come; live history frames are held until the reply, then emitted
+   * (duplicates dropped). A timeout, 429 or 5xx is retried twice on the same connection.
+   */
+  async #resumeSession(conn: Conn, s: SessionState): Promise<ResumedEvent> {
+    conn.held = [];
+    let reply: ResumeReply;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const body = { token: conn.token, since: s.since() };
+        reply = (await this.#request(conn, s.action, body, undefined)) as ResumeReply;
+        break;
+      } catch (error) {
+        // Only this connection holds the session now (its token is in the reply): a transient
+        // failure is retried on it, since a new connection would present a used token.
+        if (!isTransient(error) || attempt >= 3 || conn.closed || this.#state === 'closed') throw error;
+        await new Promise((r) => setTimeout(r, backoffDelay(attempt, this.#o.backoff, this.#o.random)));
+      }
+    }
+    const { event, release } = s.settle(reply, conn.held);
+    conn.held = undefined;
+    this.emit('resumed', event);
+    for (const gap of event.gaps) this.emit('gap', gap);
+    for (const message of release) this.emit('message', message as PushOf<A>);
+    await s.keep(reply.token);
+    return event;
   }
 
   #startTimers(conn: Conn): void {
@@ -353,8 +309,7 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
     const started = Date.now();
     const drainMs = this.#o.drainMs ?? 5000;
     const check = setInterval(() => {
-      const busy = [...this.#pending.values()].some((p) => p.conn === conn);
-      if (!busy || Date.now() - started >= drainMs) {
+      if (!this.#pending.busy(conn) || Date.now() - started >= drainMs) {
         clearInterval(check);
         this.#retire(conn, 1000, 'replaced');
       }
@@ -380,12 +335,10 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
   }
 
   #rejectSentOn(conn: Conn): void {
-    for (const [rid, p] of this.#pending) {
-      if (p.conn !== conn) continue;
-      this.#pending.delete(rid);
-      clearTimeout(p.timer);
-      p.reject(new ClientError('ConnectionLost', 'the connection closed before the reply arrived'));
-    }
+    this.#pending.failOn(
+      conn,
+      new ClientError('ConnectionLost', 'the connection closed before the reply arrived'),
+    );
   }
 
   /** The primary connection (or an attempt) ended: reconnect with backoff, or stop. */
@@ -409,66 +362,21 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
   #final(info: CloseInfo): void {
     this.#state = 'closed';
     clearTimeout(this.#retryTimer);
-    const closed = new ClientError('Closed', 'client is closed');
-    for (const p of this.#pending.values()) {
-      clearTimeout(p.timer);
-      p.reject(closed);
-    }
-    this.#pending.clear();
+    this.#pending.failOn(undefined, new ClientError('Closed', 'client is closed'));
     this.#queue.length = 0;
     this.emit('close', { ...info, willReconnect: false });
   }
 
-  async #target(): Promise<{ url: string; protocols: string[] }> {
-    const url = new URL(this.#url);
-    for (const [name, value] of Object.entries(this.#o.query ?? {})) url.searchParams.set(name, value);
-    const protocols = [...(this.#o.protocols ?? [])];
-    const auth = this.#o.auth;
-    if (auth !== undefined) {
-      const token = await auth.token();
-      if (auth.via === 'subprotocol') protocols.push(`${auth.prefix ?? 'bearer.'}${token}`);
-      else url.searchParams.set(auth.param ?? 'token', token);
-    }
-    return { url: url.toString(), protocols };
-  }
-
-  #receive(data: unknown): void {
-    let message: unknown = data;
-    if (typeof data === 'string') {
-      try {
-        message = JSON.parse(data);
-      } catch {
-        // Not JSON: emitted as text.
-      }
-    }
-    const rid =
-      typeof message === 'object' && message !== null ? (message as Record<string, unknown>)[RID] : undefined;
+  #receive(conn: Conn, data: unknown): void {
+    const message = decode(data);
+    const rid = field(message, RID);
     if (typeof rid !== 'string') {
-      this.emit('message', message as PushOf<A>);
+      const emitted = this.#s ? this.#s.receive(message, conn.held) : [message];
+      for (const m of emitted) this.emit('message', m as PushOf<A>);
       return;
     }
-    const pending = this.#pending.get(rid);
-    if (pending === undefined) return; // late or duplicate reply
-    this.#pending.delete(rid);
-    clearTimeout(pending.timer);
-    const reply = message as { ok?: boolean; data?: unknown; status?: number; error?: unknown };
-    if (reply.ok === true) pending.resolve(reply.data);
-    else {
-      const text = (reply.error as { message?: unknown } | undefined)?.message;
-      pending.reject(
-        new ClientError(
-          'Rejected',
-          typeof text === 'string' ? text : `request failed (${reply.status})`,
-          reply.status,
-          reply.error,
-        ),
-      );
-    }
+    this.#pending.answer(rid, message as { ok?: unknown });
   }
-}
-
-function encode(action: string, body: Record<string, unknown> | undefined, rid?: string): string {
-  return JSON.stringify(rid === undefined ? { ...body, action } : { ...body, action, [RID]: rid });
 }
 
 /**

@@ -7,16 +7,7 @@
  * @module @wsapp/client
  */
 export { type BackoffOptions, backoffDelay } from './backoff.js';
-export {
-  type ClientEvents,
-  type ClientState,
-  type CloseEvent,
-  createClient,
-  type OpenEvent,
-  type ReconnectingEvent,
-  type RequestOptions,
-  WebSocketClient,
-} from './client.js';
+export { createClient, WebSocketClient } from './client.js';
 export { type CloseInfo, defaultShouldReconnect, FINAL_CODES } from './close-policy.js';
 export type {
   ActionOf,
@@ -33,5 +24,21 @@ export type {
 } from './contract-types.js';
 export { Emitter } from './emitter.js';
 export { ClientError, type ClientErrorCode } from './errors.js';
+export type {
+  ClientEvents,
+  ClientState,
+  CloseEvent,
+  OpenEvent,
+  ReconnectingEvent,
+  RequestOptions,
+} from './events.js';
 export type { AuthOptions, ClientOptions, HeartbeatSettings, Session } from './options.js';
+export type {
+  GapEvent,
+  ResumedEvent,
+  ResumeReason,
+  ResumeReply,
+  SessionOptions,
+  SessionStorage,
+} from './session.js';
 export type { SocketConstructor, SocketLike } from './socket.js';

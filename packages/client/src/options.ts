@@ -1,5 +1,6 @@
 import type { BackoffOptions } from './backoff.js';
 import type { CloseInfo } from './close-policy.js';
+import type { ResumedEvent, SessionOptions } from './session.js';
 import type { SocketConstructor } from './socket.js';
 
 /** How the client authenticates the upgrade (browsers cannot set headers on a WebSocket). */
@@ -37,6 +38,11 @@ export interface Session {
   request(action: string, body?: Record<string, unknown>, options?: { timeoutMs?: number }): Promise<unknown>;
   /** A fire-and-forget message on the new connection. */
   send(action: string, body?: Record<string, unknown>): void;
+  /**
+   * With the `session` option: the server's answer to this connection's resume request (whether
+   * the session's channels were re-joined); `undefined` without it.
+   */
+  readonly resumed: ResumedEvent | undefined;
 }
 
 /** Options of `createClient`. */
@@ -61,6 +67,14 @@ export interface ClientOptions {
    * connection is closed: re-join channels here (server-side memberships belong to a connection).
    */
   resume?: (session: Session) => unknown;
+  /**
+   * Server sessions (the server's `sessions` option): every connection presents the session token
+   * (`?wsapp_session=…`) and sends a resume request with the last sequence number seen per channel
+   * before anything else; the server re-joins the session's channels and replays what was missed,
+   * which is emitted before the live messages that arrived meanwhile, each once. `true`: the token
+   * is kept in memory. Runs before `resume`.
+   */
+  session?: boolean | SessionOptions;
   /** Reconnect delays. */
   backoff?: BackoffOptions;
   /** Give up after this many failed attempts in a row. Default: never. */

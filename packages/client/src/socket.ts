@@ -27,6 +27,10 @@ export async function defaultSocket(): Promise<SocketConstructor> {
   return ws.default;
 }
 
+/** Handshake errors of the network rather than the server (`ws` and Node's socket errors). */
+export const NETWORK_ERROR =
+  /ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|socket hang up/;
+
 /** The HTTP status in `ws`'s handshake error ("Unexpected server response: 401"). */
 export function handshakeStatus(message: string | undefined): number | undefined {
   const match = message === undefined ? null : /server response: (\d{3})/.exec(message);

@@ -1,4 +1,4 @@
-import { createClient } from '@wsapp/client';
+import { createClient, type GapEvent, type ResumedEvent, type ResumeReason } from '@wsapp/client';
 import { defineApi, type PushOf, typed, WebSocketApp } from '@wsapp/core';
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
@@ -73,5 +73,23 @@ describe('client side', () => {
     const loose = createClient('ws://127.0.0.1:1/local');
     expectTypeOf(loose.request('anything', { a: 1 })).toEqualTypeOf<Promise<unknown>>();
     loose.on('message', (push) => expectTypeOf(push).toEqualTypeOf<unknown>());
+  });
+
+  it('types the session events and the resume reply handed to `resume`', () => {
+    const resumable = createClient<typeof api>('ws://127.0.0.1:1/local', {
+      session: { storage: { get: () => undefined, set: (_token: string) => undefined } },
+      resume: (s) => expectTypeOf(s.resumed).toEqualTypeOf<ResumedEvent | undefined>(),
+    });
+    resumable.on('resumed', (e) => {
+      expectTypeOf(e.resumed).toEqualTypeOf<boolean>();
+      expectTypeOf(e.reason).toEqualTypeOf<ResumeReason | undefined>();
+      expectTypeOf(e.heads).toEqualTypeOf<Readonly<Record<string, number>>>();
+    });
+    resumable.on('gap', (g) => {
+      expectTypeOf(g).toEqualTypeOf<GapEvent>();
+      expectTypeOf(g.oldestSeq).toEqualTypeOf<number | undefined>();
+    });
+    // @ts-expect-error: the storage keeps strings
+    createClient('ws://127.0.0.1:1/local', { session: { storage: { get: () => 1, set: () => undefined } } });
   });
 });

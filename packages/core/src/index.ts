@@ -80,6 +80,9 @@ export {
 } from './fanout/fan-out-worker.js';
 export type { SqsOptions } from './fanout/sqs.js';
 export type { SqsBatchResponse, SqsEvent, SqsRecord } from './fanout/sqs-event.js';
+export { type ChannelSeqs, MESSAGE_ID_FIELD, REPLAY_FIELD, SEQ_FIELD } from './history/history-frame.js';
+export { type HistoryOptions, type HistoryPolicy, historyPolicy } from './history/history-options.js';
+export type { HistoryGap } from './history/replay.js';
 export { IDLE_TIMEOUT_SECONDS, MAX_CONNECTION_SECONDS, MAX_PAYLOAD_BYTES } from './limits.js';
 export { appendLogKeys, type KeyedLogger } from './logging/append-log-keys.js';
 export type { Logger } from './logging/logger.js';
@@ -112,6 +115,15 @@ export { ManagementApiError } from './messaging/transport/management-api-error.j
 export type { MetricsSink, MetricUnit } from './metrics/metrics-sink.js';
 export type { Middleware, Next } from './routing/compose-middleware.js';
 export { compileRouteSelection, type RouteSelector } from './routing/route-selection.js';
+export type { ResumeReply } from './sessions/resume-route.js';
+export { SESSION_QUERY } from './sessions/session-connect.js';
+export {
+  DEFAULT_RESUME_WINDOW_SECONDS,
+  MAX_RESUME_WINDOW_SECONDS,
+  MIN_SESSION_SECRET_BYTES,
+  type SessionOptions,
+} from './sessions/session-options.js';
+export type { ResumeRefusal } from './sessions/session-state.js';
 export {
   BaseConnectionStore,
   type BaseConnectionStoreOptions,
@@ -121,11 +133,13 @@ export {
   assertHistoryAppend,
   assertRetention,
   DEFAULT_HISTORY_RETENTION,
+  HISTORY_HEAD_GRACE_SECONDS,
   type HistoryAppend,
   type HistoryEntry,
   HistoryNotSupportedError,
   type HistoryPage,
   type HistoryRetention,
+  historyGap,
   MAX_HISTORY_LENGTH,
   MAX_HISTORY_READ,
   MAX_HISTORY_TTL_SECONDS,

@@ -5,6 +5,9 @@ import {
   type BaseConnectionStoreOptions,
   ConnectionNotFoundError,
   type ConnectionRecord,
+  type HistoryAppend,
+  type HistoryPage,
+  type HistoryRetention,
   type MembersPage,
   type QueryMembersArgs,
   TooManyChannelsError,
@@ -23,6 +26,7 @@ import {
 } from './connection-writes.js';
 import { updateData } from './data-update.js';
 import { ExpiryCache } from './expiry-cache.js';
+import { appendHistoryItem, readHistoryItems } from './history-log.js';
 import { resolveChannelLimit } from './item-size.js';
 import { membershipPartitionKey } from './key-layout.js';
 import { queryMembers } from './members-query.js';
@@ -305,6 +309,26 @@ export class DynamoDBConnectionStore extends BaseConnectionStore {
 
   protected override async _memberSlices(channel: string, count: number): Promise<string[]> {
     return planSlices(channel, this.#layout.shardsOf(channel), count);
+  }
+
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._appendHistory} */
+  protected override _appendHistory(
+    channel: string,
+    entry: HistoryAppend,
+    retention: HistoryRetention,
+    now: number,
+  ): Promise<number> {
+    return this.#run('appendHistory', (op) => appendHistoryItem(op, channel, entry, retention, now));
+  }
+
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._readHistory} */
+  protected override _readHistory(
+    channel: string,
+    since: number,
+    limit: number,
+    now: number,
+  ): Promise<HistoryPage> {
+    return this.#run('readHistory', (op) => readHistoryItems(op, channel, since, limit, now));
   }
 
   #run<T>(name: string, work: (op: Operation) => Promise<T>): Promise<T> {

@@ -12,6 +12,7 @@ export {
   DynamoDBConnectionStore,
   type DynamoDBConnectionStoreOptions,
 } from './dynamodb-connection-store.js';
+export { entrySortKey, HISTORY_SORT_KEY } from './history-items.js';
 export { type ItemSizeLimits, MAX_ITEM_BYTES, maxChannelsForItem } from './item-size.js';
 export {
   CONNECTION_SORT_KEY,
@@ -19,6 +20,7 @@ export {
   type DecodedKey,
   decodePartitionKey,
   fnv1a,
+  historyPartitionKey,
   membershipPartitionKey,
   shardOf,
 } from './key-layout.js';

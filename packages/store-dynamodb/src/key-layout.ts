@@ -1,13 +1,14 @@
 /**
- * Single-table key layout. Three key families, told apart by a prefix no other family starts with:
+ * Single-table key layout. Four key families, told apart by a prefix no other family starts with:
  *
  * | item | partition key | sort key |
  * |---|---|---|
  * | connection | `c#<connectionId>` | `c` |
  * | membership, unsharded channel | `ch#<channel>` | `<connectionId>` |
  * | membership, shard `i` of a sharded channel | `sh#<i>#<channel>` | `<connectionId>` |
+ * | channel history (head counter, entries) | `hs#<channel>` | `h`, `e#<seq>` (see `history-items.ts`) |
  *
- * `c#`, `ch#` and `sh#` differ within their first two characters, so no key of one family equals a
+ * `c#`, `ch#`, `sh#` and `hs#` differ within their first two characters, so no key of one family equals a
  * key of another. Within `sh#`, the shard index is decimal digits ending at the first `#`, so
  * `<i>` and `<channel>` are recovered unambiguously whatever the channel contains (`#`, digits,
  * `:`, `{`, `}`, `|`, unicode): the encoding is injective, which {@link decodePartitionKey} proves
@@ -27,7 +28,12 @@ export function membershipPartitionKey(channel: string, shard: number, shards: n
   return shards === 1 ? `ch#${channel}` : `sh#${shard}#${channel}`;
 }
 
-/** What a partition key names; the inverse of the two encoders above. */
+/** Partition key of a channel's history. */
+export function historyPartitionKey(channel: string): string {
+  return `hs#${channel}`;
+}
+
+/** What a partition key names; the inverse of the encoders above. */
 export type DecodedKey =
   | {
       /** A connection item. */
@@ -42,12 +48,19 @@ export type DecodedKey =
       channel: string;
       /** Its shard, when the channel is sharded. */
       shard: number | undefined;
+    }
+  | {
+      /** A channel's history item (head counter or entry). */
+      kind: 'history';
+      /** Its channel. */
+      channel: string;
     };
 
 /** Decodes a partition key written by this layout; `undefined` for anything else. */
 export function decodePartitionKey(pk: string): DecodedKey | undefined {
   if (pk.startsWith('c#')) return { kind: 'connection', connectionId: pk.slice(2) };
   if (pk.startsWith('ch#')) return { kind: 'membership', channel: pk.slice(3), shard: undefined };
+  if (pk.startsWith('hs#')) return { kind: 'history', channel: pk.slice(3) };
   const sharded = /^sh#(0|[1-9][0-9]*)#/.exec(pk);
   if (sharded?.[1] !== undefined) {
     return { kind: 'membership', channel: pk.slice(sharded[0].length), shard: Number(sharded[1]) };

@@ -20,6 +20,7 @@ connectionStoreSuite('dynamodb', {
       clock: () => clock.now(),
     }),
   inspect: (store) => inspector(client, store),
+  sharedBackend: true,
 });
 
 connectionStoreSuite('dynamodb, channelShards: 4', {
@@ -33,4 +34,5 @@ connectionStoreSuite('dynamodb, channelShards: 4', {
       clock: () => clock.now(),
     }),
   inspect: (store) => inspector(client, store),
+  sharedBackend: true,
 });

@@ -2,6 +2,7 @@ import {
   connectionPartitionKey,
   decodePartitionKey,
   fnv1a,
+  historyPartitionKey,
   membershipPartitionKey,
   shardOf,
 } from '@wsapp/store-dynamodb';
@@ -21,6 +22,7 @@ const tricky = [
   'sh#1#a',
   'c#x',
   'h#a',
+  'hs#a',
   'c',
   '0#',
   '01#a',
@@ -44,6 +46,7 @@ describe('key layout', () => {
     for (const name of tricky) {
       claim(connectionPartitionKey(name), `connection ${name}`);
       claim(membershipPartitionKey(name, 0, 1), `channel ${name}, unsharded`);
+      claim(historyPartitionKey(name), `history of ${name}`);
       for (const shards of [2, 3, 8, 10, 11]) {
         for (let shard = 0; shard < shards; shard++) {
           claim(membershipPartitionKey(name, shard, shards), `channel ${name}, shard ${shard}`);
@@ -51,7 +54,7 @@ describe('key layout', () => {
       }
     }
     // Shard counts differ per channel, but a shard index means the same key whatever the count.
-    expect(owners.size).toBe(tricky.length * (2 + 11));
+    expect(owners.size).toBe(tricky.length * (3 + 11));
   });
 
   it('channel "a#1" in shard 1 and channel "a" in shard 1 (and "1#a") get different keys', () => {
@@ -82,6 +85,7 @@ describe('key layout', () => {
         channel: name,
         shard: 7,
       });
+      expect(decodePartitionKey(historyPartitionKey(name))).toEqual({ kind: 'history', channel: name });
     }
     expect(decodePartitionKey('x#y')).toBeUndefined();
     expect(decodePartitionKey('sh#01#a')).toBeUndefined();

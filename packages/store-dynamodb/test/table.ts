@@ -7,8 +7,8 @@ import {
   GetItemCommand,
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
-import { createTable, type DynamoDBConnectionStore } from '@wsapp/store-dynamodb';
-import type { RawItem, RawMember, StoreInspector } from '@wsapp/testing/conformance';
+import { createTable, type DynamoDBConnectionStore, historyPartitionKey } from '@wsapp/store-dynamodb';
+import type { RawHistoryItem, RawItem, RawMember, StoreInspector } from '@wsapp/testing/conformance';
 import { dynamoEndpoint, localClientConfig } from './dynamodb-endpoint.js';
 
 /** A client on the test endpoint. */
@@ -50,6 +50,15 @@ export function inspector(client: DynamoDBClient, store: DynamoDBConnectionStore
         }
       }
       return members;
+    },
+    async historyEntries(channel): Promise<RawHistoryItem[]> {
+      // Entries only: not the head counter (sk `h`), nor tombstones (no payload) or leftovers of
+      // an earlier numbering epoch, told apart by the head's epoch.
+      const items = await queryAll(client, tableName, historyPartitionKey(channel));
+      const epoch = items.find((i) => i.sk?.S === 'h')?.ep?.S;
+      return items
+        .filter((i) => i.sk?.S?.startsWith('e#') && i.p !== undefined && i.ep?.S === epoch)
+        .map((i) => ({ seq: Number(i.sk!.S!.slice(2)), expiresAt: ttl(i) }));
     },
   };
 }

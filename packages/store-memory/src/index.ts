@@ -5,4 +5,6 @@
  * @packageDocumentation
  * @module @wsapp/store-memory
  */
+
+export type { RawHistoryEntry } from './history-log.js';
 export { MemoryConnectionStore, type MemoryConnectionStoreOptions } from './memory-connection-store.js';

@@ -3,11 +3,15 @@ import {
   type BaseConnectionStoreOptions,
   ConnectionNotFoundError,
   type ConnectionRecord,
+  type HistoryAppend,
+  type HistoryPage,
+  type HistoryRetention,
   type MembersPage,
   type QueryMembersArgs,
   TooManyChannelsError,
 } from '@wsapp/core';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { HistoryLogs, type RawHistoryEntry } from './history-log.js';
 import { inSlice, planSlices } from './slices.js';
 import { SortedIds } from './sorted-ids.js';
 
@@ -30,6 +34,7 @@ export class MemoryConnectionStore extends BaseConnectionStore {
   readonly #connections = new Map<string, Entry>();
   /** channel → its member ids in code-unit order (the paging order). */
   readonly #channels = new Map<string, SortedIds>();
+  readonly #history = new HistoryLogs();
   #writes = 0;
 
   constructor(options: MemoryConnectionStoreOptions = {}) {
@@ -42,8 +47,12 @@ export class MemoryConnectionStore extends BaseConnectionStore {
     return this.#connections.size;
   }
 
-  /** Removes expired connections and their memberships now (reads skip them anyway). */
+  /**
+   * Removes expired connections and their memberships now, and expired history entries and idle
+   * history logs (reads skip them anyway); answers how many connections went.
+   */
   sweep(): number {
+    this.#history.sweep(this.clock());
     const now = this.nowSeconds();
     let removed = 0;
     for (const [id, entry] of this.#connections) {
@@ -73,6 +82,31 @@ export class MemoryConnectionStore extends BaseConnectionStore {
         [...ids.after(undefined)].map((connectionId) => ({ channel, connectionId })),
       ),
     };
+  }
+
+  /** A channel's history as held, expired entries included (for tests that check what is stored). */
+  inspectHistory(channel: string): RawHistoryEntry[] {
+    return this.#history.raw(channel);
+  }
+
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._appendHistory} */
+  protected override async _appendHistory(
+    channel: string,
+    entry: HistoryAppend,
+    retention: HistoryRetention,
+    now: number,
+  ): Promise<number> {
+    return this.#history.append(channel, entry, retention, now);
+  }
+
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._readHistory} */
+  protected override async _readHistory(
+    channel: string,
+    since: number,
+    limit: number,
+    now: number,
+  ): Promise<HistoryPage> {
+    return this.#history.read(channel, since, limit, now);
   }
 
   /** {@inheritDoc @wsapp/core!BaseConnectionStore._put} */

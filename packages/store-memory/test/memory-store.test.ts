@@ -1,4 +1,4 @@
-import { InvalidCursorError } from '@wsapp/core';
+import { HISTORY_HEAD_GRACE_SECONDS, InvalidCursorError } from '@wsapp/core';
 import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { TestClock } from '@wsapp/testing';
 import { connectionStoreSuite } from '@wsapp/testing/conformance';
@@ -21,10 +21,31 @@ connectionStoreSuite('memory', {
         .filter((m) => m.channel === channel)
         .map((m) => ({ connectionId: m.connectionId, expiresAt: expiry.get(m.connectionId) }));
     },
+    async historyEntries(channel) {
+      return store
+        .inspectHistory(channel)
+        .map((e) => ({ seq: e.seq, expiresAt: Math.ceil(e.expiresAt / 1000) }));
+    },
   }),
 });
 
 describe('MemoryConnectionStore specifics', () => {
+  it('sweep() drops expired history entries and the logs of idle channels', async () => {
+    const clock = new TestClock();
+    const store = new MemoryConnectionStore({ clock: () => clock.now() });
+    await store.appendHistory('a', { messageId: 'm1', payload: '1' }, { maxLength: 10, ttlSeconds: 10 });
+    await store.appendHistory('a', { messageId: 'm2', payload: '2' }, { maxLength: 10, ttlSeconds: 100 });
+    await store.appendHistory('b', { messageId: 'm3', payload: '3' }, { maxLength: 10, ttlSeconds: 10 });
+    clock.advance(11_000);
+    store.sweep();
+    expect(store.inspectHistory('a').map((e) => e.seq)).toEqual([2]);
+    expect(store.inspectHistory('b')).toEqual([]);
+    clock.advance((100 + HISTORY_HEAD_GRACE_SECONDS) * 1000);
+    store.sweep();
+    expect(store.inspectHistory('a')).toEqual([]);
+    expect(await store.readHistory('a')).toEqual({ entries: [], headSeq: 0 });
+  });
+
   it('sweep() drops expired connections and their memberships from memory', async () => {
     const clock = new TestClock();
     const store = new MemoryConnectionStore({ clock: () => clock.now() });

@@ -5,6 +5,7 @@
  * @module @wsapp/store-redis
  */
 export { EvictionPolicyError } from './eviction-policy.js';
+export { type HistoryKeys, historyKeys } from './history-log.js';
 export { type ChannelKeys, type ConnectionKeys, escapeName, KeyLayout } from './key-layout.js';
 export {
   type RedisClient,

@@ -4,6 +4,9 @@ import {
   type BaseConnectionStoreOptions,
   ConnectionNotFoundError,
   type ConnectionRecord,
+  type HistoryAppend,
+  type HistoryPage,
+  type HistoryRetention,
   type Logger,
   type MembersPage,
   type QueryMembersArgs,
@@ -14,6 +17,7 @@ import { type Cluster, Redis } from 'ioredis';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { guarded } from './errors.js';
 import { checkEvictionPolicy } from './eviction-policy.js';
+import { type HistoryKeys, RedisHistoryLog } from './history-log.js';
 import { KeyLayout } from './key-layout.js';
 import { decodeRecord, encodePatch, encodeRecord } from './record-codec.js';
 import { ScriptRunner } from './script-runner.js';
@@ -95,6 +99,7 @@ export class RedisConnectionStore extends BaseConnectionStore {
   readonly #ownsClient: boolean;
   readonly #cluster: boolean;
   readonly #scripts: ScriptRunner;
+  readonly #history: RedisHistoryLog;
   /** Prefix the Lua scripts use to derive channel keys: the client's own `keyPrefix` + ours. */
   readonly #luaPrefix: string;
   readonly #allowEviction: boolean;
@@ -133,6 +138,7 @@ export class RedisConnectionStore extends BaseConnectionStore {
     }
     this.#luaPrefix = clientPrefix + this.keys.prefix;
     this.#scripts = new ScriptRunner(this.client);
+    this.#history = new RedisHistoryLog(this.client, this.keys.prefix, this.expirySlackSeconds);
     this.#allowEviction = options.allowEviction ?? false;
     this.#logger = options.logger ?? console;
   }
@@ -148,7 +154,34 @@ export class RedisConnectionStore extends BaseConnectionStore {
    * costs one extra round trip (EVALSHA answered NOSCRIPT, then EVAL).
    */
   loadScripts(): Promise<void> {
-    return this.#guard('script load', () => this.#scripts.loadAll());
+    return this.#guard('script load', async () => {
+      await Promise.all([this.#scripts.loadAll(), this.#history.loadScripts()]);
+    });
+  }
+
+  /** The keys of a channel's history (a stream and its head hash; see the README), e.g. to inspect them. */
+  historyKeys(channel: string): HistoryKeys {
+    return this.#history.keys(channel);
+  }
+
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._appendHistory} */
+  protected override _appendHistory(
+    channel: string,
+    entry: HistoryAppend,
+    retention: HistoryRetention,
+    now: number,
+  ): Promise<number> {
+    return this.#guard('appendHistory', () => this.#history.append(channel, entry, retention, now));
+  }
+
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._readHistory} */
+  protected override _readHistory(
+    channel: string,
+    since: number,
+    limit: number,
+    now: number,
+  ): Promise<HistoryPage> {
+    return this.#guard('readHistory', () => this.#history.read(channel, since, limit, now));
   }
 
   /** Closes the client if the store created it from `url`; a client you passed is left open. */

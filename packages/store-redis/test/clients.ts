@@ -2,9 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
 import { redisClusterNodes, redisUrl } from './redis-endpoints.js';
 
-/** A key prefix no other store instance uses, so tests share one server safely. */
-export function uniquePrefix(): string {
-  return `wsapp-test:${randomBytes(5).toString('hex')}:`;
+/**
+ * A key prefix no other store instance uses, so tests share one server safely; or, given a
+ * `namespace`, the one prefix of that namespace (stores of one conformance test share it).
+ */
+export function uniquePrefix(namespace?: string): string {
+  return `wsapp-test:${namespace ?? randomBytes(5).toString('hex')}:`;
 }
 
 /** A standalone client on the test server. */

@@ -14,9 +14,16 @@ afterAll(async () => {
 });
 
 connectionStoreSuite('redis cluster (3 masters)', {
-  create: ({ clock, ...limits }) =>
-    new RedisConnectionStore({ ...limits, client, keyPrefix: uniquePrefix(), clock: () => clock.now() }),
+  // The stores of one test share a prefix (several broadcasters on one backend); tests do not.
+  create: ({ clock, namespace, ...limits }) =>
+    new RedisConnectionStore({
+      ...limits,
+      client,
+      keyPrefix: uniquePrefix(namespace),
+      clock: () => clock.now(),
+    }),
   inspect: redisInspector,
+  sharedBackend: true,
   // members() verifies each index entry against the connection (see the README, Cluster ordering).
   membersVerifiedAgainstRecords: true,
   // A re-registration racing other calls on the same id is not ordered on a Cluster (README).

@@ -1,5 +1,5 @@
 import type { RedisConnectionStore } from '@wsapp/store-redis';
-import type { RawItem, RawMember, StoreInspector } from '@wsapp/testing/conformance';
+import type { RawHistoryItem, RawItem, RawMember, StoreInspector } from '@wsapp/testing/conformance';
 
 /**
  * Backdoor reads straight from Redis. A key's `expiresAt` is its EXPIRETIME minus the store's
@@ -27,6 +27,13 @@ export function redisInspector(store: RedisConnectionStore): StoreInspector {
       for (const id of await client.zrange(ch.lex, 0, -1)) members.set(id, undefined);
       for (let i = 0; i + 1 < scored.length; i += 2) members.set(scored[i]!, Number(scored[i + 1]));
       return [...members].map(([connectionId, expiresAt]) => ({ connectionId, expiresAt }));
+    },
+    async historyEntries(channel): Promise<RawHistoryItem[]> {
+      // Entries expire with their stream key (per-entry expiry is filtered on read).
+      const { stream } = store.historyKeys(channel);
+      const expiresAt = await expiry(stream);
+      const ids = (await client.xrange(stream, '-', '+')).map(([id]) => id);
+      return ids.map((id) => ({ seq: Number(id.split('-')[0]), expiresAt }));
     },
   };
 }

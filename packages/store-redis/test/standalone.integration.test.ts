@@ -14,7 +14,14 @@ afterAll(async () => {
 });
 
 connectionStoreSuite('redis standalone', {
-  create: ({ clock, ...limits }) =>
-    new RedisConnectionStore({ ...limits, client, keyPrefix: uniquePrefix(), clock: () => clock.now() }),
+  // The stores of one test share a prefix (several broadcasters on one backend); tests do not.
+  create: ({ clock, namespace, ...limits }) =>
+    new RedisConnectionStore({
+      ...limits,
+      client,
+      keyPrefix: uniquePrefix(namespace),
+      clock: () => clock.now(),
+    }),
   inspect: redisInspector,
+  sharedBackend: true,
 });

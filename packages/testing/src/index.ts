@@ -1,6 +1,7 @@
 /**
  * Test kit for wsapp apps and store adapters: API Gateway WebSocket event factories, a test
- * clock, and real test backends (Redis, Redis Cluster, DynamoDB Local, SQS/SNS via fauxqs).
+ * clock, real test backends (Redis, Redis Cluster, DynamoDB Local, SQS/SNS via fauxqs), and a TCP
+ * relay that drops clients' network.
  *
  * @packageDocumentation
  * @module @wsapp/testing
@@ -33,3 +34,4 @@ export {
   messageEvent,
 } from './events/api-gateway-events.js';
 export { connectionIdLike, requestIdLike } from './events/ids.js';
+export { type NetworkDrop, startNetworkDrop } from './network/network-drop.js';

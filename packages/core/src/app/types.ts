@@ -1,9 +1,11 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { DefaultAuthorizer, DefaultState, WebSocketContext } from '../context/web-socket-context.js';
+import type { HistoryOptions } from '../history/history-options.js';
 import type { Logger } from '../logging/logger.js';
 import type { MessengerOptions } from '../messaging/messenger-types.js';
 import type { MetricsSink } from '../metrics/metrics-sink.js';
 import type { Middleware } from '../routing/compose-middleware.js';
+import type { SessionOptions } from '../sessions/session-options.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 
 /** A route handler; its return value becomes the route response (see {@link WebSocketApp}). */
@@ -142,6 +144,20 @@ export interface WebSocketAppOptions<
    * dimension come from `routeMetrics()` in `@wsapp/core/middleware`.
    */
   metrics?: MetricsSink;
+  /**
+   * Channels whose broadcasts are kept in the store's channel history, for `ctx.history`,
+   * `app.history` and the replay of the `resume` route (see {@link HistoryOptions}). Opt-in per
+   * channel or prefix: each broadcast to them costs one append per history channel. A store that
+   * leaves out `appendHistory` throws `HistoryNotSupportedError` here.
+   */
+  history?: HistoryOptions;
+  /**
+   * Sessions that survive reconnects (see {@link SessionOptions}): every connection gets a session
+   * id in its `$connect` write; a client reconnecting with its token (query `wsapp_session`) gets
+   * its channels back in that same write, and the automatic two-way `resume` route replays what it
+   * missed on history channels. Needs a store and automatic tracking.
+   */
+  sessions?: SessionOptions<TState, TAuthorizer>;
   /** Messaging settings for `ctx.send`, `ctx.broadcast` and `app.broadcast`. */
   messaging?: Pick<
     MessengerOptions,

@@ -6,6 +6,8 @@ import { checkEvent } from '../events/check-event.js';
 import type { LambdaContext, WebSocketEvent, WebSocketResponse } from '../events/event-types.js';
 import { readBody } from '../events/read-body.js';
 import type { FanOutData, FanOutOptions, FanOutResult } from '../fanout/fan-out.js';
+import { type HistoryPolicy, historyPolicy } from '../history/history-options.js';
+import { readChannelHistory } from '../history/read-history.js';
 import type { Logger } from '../logging/logger.js';
 import { endpointFromEvent, isCustomDomain } from '../messaging/endpoint-from-event.js';
 import { Messenger } from '../messaging/messenger.js';
@@ -14,6 +16,8 @@ import type { MessageData } from '../messaging/payload.js';
 import { type MetricsSink, recordMetric } from '../metrics/metrics-sink.js';
 import { compileRouteSelection, type RouteSelector } from '../routing/route-selection.js';
 import { errorResponse, toResponse } from '../routing/to-response.js';
+import { Sessions } from '../sessions/sessions.js';
+import type { HistoryPage, ReadHistoryOptions } from '../store/channel-history.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 import { type CompiledRoute, compileRoutes, type RouteTable } from './compile-routes.js';
 import { clientInputError, type ErrorLevel, errorLevel, errorStatus, handlersFor } from './error-matching.js';
@@ -21,6 +25,7 @@ import { registrationGeneration } from './route-definitions.js';
 import { definitionsOf, RouteRegistry } from './route-registry.js';
 import { routeResponse } from './route-response.js';
 import type { WebSocketAppOptions } from './types.js';
+import { isThenable, isWebSocketError } from './value-guards.js';
 
 type AnyContext = RequestContext<unknown, object, object>;
 
@@ -51,8 +56,10 @@ export class WebSocketApp<
   readonly #logger: Logger;
   readonly #services: AppServices;
   readonly #endpoint: string | undefined;
-  readonly #messagingOptions: WebSocketAppOptions['messaging'];
+  readonly #messagingOptions: NonNullable<ConstructorParameters<typeof Messenger>[0]>;
   readonly #metrics: MetricsSink | undefined;
+  readonly #history: HistoryPolicy | undefined;
+  readonly #sessions: Sessions | undefined;
   #messenger: Messenger | undefined;
   #warnedCustomDomain = false;
   #warnedNoConnect = false;
@@ -73,10 +80,17 @@ export class WebSocketApp<
       messenger: () => this.messenger,
       endpointFor: (event) => this.#endpointFor(event),
       authorizeJoin: options.authorizeJoin as AppServices['authorizeJoin'],
+      history: (channel, opts) => this.history(channel, opts),
     };
     this.#endpoint = options.endpoint;
-    this.#messagingOptions = options.messaging;
+    // The messenger appends broadcasts to the app's history channels.
+    this.#messagingOptions = { ...options.messaging, ...(options.history && { history: options.history }) };
     this.#metrics = options.metrics;
+    this.#history = options.history && historyPolicy(options.history, options.store);
+    const { sessions } = options;
+    this.#sessions = sessions && new Sessions(sessions, options.store, this.#services.tracking, this.#logger);
+    const resume = this.#sessions;
+    if (resume) this.route(resume.config.action, { twoWay: true }, resume.handler(this.#history));
   }
 
   /** The {@link Messenger} behind `ctx.send`, `ctx.broadcast` and `app.broadcast`, created on first use. */
@@ -109,6 +123,14 @@ export class WebSocketApp<
    */
   fanOut(target: BroadcastTarget, data: FanOutData, options: FanOutOptions): Promise<FanOutResult> {
     return this.messenger.fanOut(target, data, options);
+  }
+
+  /**
+   * Reads a channel's history (see the `history` option): entries after `since`, at most `limit`,
+   * with the log's `headSeq` and `oldestSeq`. Throws `HistoryNotSupportedError` on a store without it.
+   */
+  history(channel: string, options?: ReadHistoryOptions): Promise<HistoryPage> {
+    return readChannelHistory(this.#services.store, channel, options);
   }
 
   /** The store given in the options, if any. */
@@ -221,12 +243,15 @@ export class WebSocketApp<
     const meta = { connectionId: ctx.connectionId, routeKey: ctx.routeKey, requestId: ctx.requestId };
     if (ctx.pending !== undefined && response.statusCode >= 200 && response.statusCode < 300) {
       try {
+        // Sessions: the session id and resumed channels go into this one write.
+        const session = await this.#sessions?.connect(ctx);
         const endpoint = this.#endpoint ?? endpointFromEvent(ctx.event);
         await store.register(ctx.connectionId, {
           channels: [...ctx.pending.channels],
           data: ctx.pending.data,
           ...(endpoint === undefined ? {} : { endpoint }),
         });
+        if (session) await this.#sessions?.retire(ctx, session);
       } catch (error) {
         const refused = clientInputError(error);
         if (refused !== undefined) {
@@ -239,7 +264,8 @@ export class WebSocketApp<
       }
     } else if (ctx.eventType === 'DISCONNECT') {
       try {
-        await store.unregister(ctx.connectionId);
+        const removed = await store.unregister(ctx.connectionId);
+        await this.#sessions?.disconnected(removed);
       } catch (error) {
         this.#logger.error('wsapp: could not remove the connection from the store', { ...meta, error });
         return errorResponse(INTERNAL(), ctx.requestId);
@@ -370,20 +396,4 @@ export class WebSocketApp<
       );
     }
   }
-}
-
-function isWebSocketError(value: unknown): value is WebSocketError {
-  try {
-    return value instanceof WebSocketError;
-  } catch {
-    return false; // a revoked Proxy
-  }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value instanceof Promise ||
-    (((typeof value === 'object' && value !== null) || typeof value === 'function') &&
-      typeof (value as { then?: unknown }).then === 'function')
-  );
 }

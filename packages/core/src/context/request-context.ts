@@ -6,6 +6,7 @@ import { NOT_JSON, parseJson } from '../events/read-body.js';
 import type { Messenger } from '../messaging/messenger.js';
 import type { BroadcastOptions, BroadcastReport, BroadcastTarget } from '../messaging/messenger-types.js';
 import type { MessageData } from '../messaging/payload.js';
+import type { HistoryPage, ReadHistoryOptions } from '../store/channel-history.js';
 import type { ConnectionRecord } from '../store/connection-record.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 import { type ChannelArgs, flattenChannels, PendingConnection, requireStore } from './connection-ops.js';
@@ -27,6 +28,8 @@ export interface AppServices {
   readonly authorizeJoin:
     | ((ctx: WebSocketContext<unknown, object, object>, channel: string) => boolean | Promise<boolean>)
     | undefined;
+  /** Reads a channel's history (`ctx.history`). */
+  history(channel: string, options?: ReadHistoryOptions): Promise<HistoryPage>;
 }
 
 /**
@@ -204,6 +207,10 @@ export class RequestContext<
   ): Promise<BroadcastReport> {
     const endpoint = this.#services.endpointFor(this.event);
     return this.#services.messenger().broadcast(target, data, { ...this.#callOptions(endpoint), ...options });
+  }
+
+  history(channel: string, options?: ReadHistoryOptions): Promise<HistoryPage> {
+    return this.#services.history(channel, options);
   }
 
   #callOptions(endpoint: string | undefined): { endpoint?: string; lambdaContext?: LambdaContext } {

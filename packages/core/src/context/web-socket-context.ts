@@ -1,6 +1,7 @@
 import type { LambdaContext, WebSocketEvent, WebSocketEventType } from '../events/event-types.js';
 import type { BroadcastOptions, BroadcastReport, BroadcastTarget } from '../messaging/messenger-types.js';
 import type { MessageData } from '../messaging/payload.js';
+import type { HistoryPage, ReadHistoryOptions } from '../store/channel-history.js';
 import type { ConnectionRecord } from '../store/connection-record.js';
 import type { ChannelArgs } from './connection-ops.js';
 
@@ -88,4 +89,10 @@ export interface WebSocketContext<
   send(data: MessageData): Promise<'sent' | 'gone'>;
   /** Broadcasts to channels or connections (see `Messenger.broadcast`), within this invocation's deadline. */
   broadcast(target: BroadcastTarget, data: MessageData, options?: BroadcastOptions): Promise<BroadcastReport>;
+  /**
+   * Reads a channel's history (channels in the app's `history` option): entries after `since`, at
+   * most `limit` (default and maximum 1000), with the log's `headSeq` and `oldestSeq`. Throws
+   * `HistoryNotSupportedError` when the store keeps no history.
+   */
+  history(channel: string, options?: ReadHistoryOptions): Promise<HistoryPage>;
 }

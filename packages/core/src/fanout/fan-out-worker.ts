@@ -170,9 +170,9 @@ export function fanOutWorker(
       const pageStarted = Date.now();
       const page = await messenger.broadcast({ channels: [task.ch], ...except }, data, {
         messageId: task.b,
-        ...(cursor === undefined
-          ? {}
-          : { cursor: encodeBroadcastCursor({ channel: 0, storeCursor: cursor }) }),
+        // Always a cursor, also for the slice's first page: a continuation never appends to
+        // history (the planner did, and the task carries the framed message).
+        cursor: encodeBroadcastCursor({ channel: 0, storeCursor: cursor }),
         maxPages: 1,
         pageSize,
         ...lambda,

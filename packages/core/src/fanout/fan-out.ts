@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { appendToHistory } from '../history/append-history.js';
+import type { HistoryPolicy } from '../history/history-options.js';
 import type { BroadcastTarget } from '../messaging/messenger-types.js';
 import { encodePayload, type MessageData } from '../messaging/payload.js';
 import type { ConnectionStore } from '../store/connection-store.js';
@@ -39,13 +41,15 @@ export type FanOutData = MessageData | ((broadcastId: string) => MessageData);
  * checked against API Gateway's 128 KB), each target channel is split with the store's
  * `memberSlices()`, and one task per slice is sent with `SendMessageBatch`. Workers made with
  * `fanOutWorker()` deliver them. Fan-out reaches channels; send to named connections with
- * `broadcast`.
+ * `broadcast`. With a `history` policy (the messenger's), the message is appended once to each
+ * history channel here, and every task carries the same `$mid`/`$seq` frame.
  */
 export async function fanOut(
   store: ConnectionStore | undefined,
   target: BroadcastTarget,
   data: FanOutData,
   options: FanOutOptions,
+  history?: HistoryPolicy,
 ): Promise<FanOutResult> {
   if (store === undefined)
     throw new TypeError('fanOut needs a store: new Messenger({ store }) or new WebSocketApp({ store })');
@@ -57,12 +61,14 @@ export async function fanOut(
   if (!/^[\x21-\x7e]{1,64}$/.test(broadcastId)) {
     throw new RangeError('broadcastId must be 1-64 printable ASCII characters without spaces');
   }
-  const message = typeof data === 'function' ? data(broadcastId) : data;
+  const channels = [...new Set(target.channels ?? [])];
+  const given = typeof data === 'function' ? data(broadcastId) : data;
+  // The planner appends to history channels once; every task carries the framed message.
+  const { data: message } = await appendToHistory(store, history, channels, broadcastId, given);
   const payload = encodePayload(message);
   const bin = message instanceof Uint8Array || message instanceof ArrayBuffer;
   const p = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('base64');
   const except = typeof target.except === 'string' ? [target.except] : [...(target.except ?? [])];
-  const channels = [...new Set(target.channels ?? [])];
   const bodies: string[] = [];
   for (const [index, channel] of channels.entries()) {
     const cursors: Array<string | undefined> = store.memberSlices

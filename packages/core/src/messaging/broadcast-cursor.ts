@@ -11,6 +11,11 @@ export interface BroadcastPosition {
   messageId?: string;
   /** Fingerprint of the target's channels and ids; absent in `b1.` cursors. */
   target?: string;
+  /**
+   * The sequence numbers the first invocation's history appends got, per history channel: later
+   * invocations send the same frame without appending again. Absent without history channels.
+   */
+  seqs?: Record<string, number>;
 }
 
 const PREFIX = 'b2.';
@@ -22,6 +27,8 @@ export function encodeBroadcastCursor(position: BroadcastPosition): string {
     position.storeCursor ?? null,
     position.messageId ?? null,
     position.target ?? null,
+    // Only with history: cursors of other broadcasts keep their bytes.
+    ...(position.seqs === undefined ? [] : [position.seqs]),
   ]);
   return PREFIX + Buffer.from(json, 'utf8').toString('base64url');
 }
@@ -37,15 +44,31 @@ export function decodeBroadcastCursor(cursor: string): BroadcastPosition {
       Buffer.from(cursor.slice(PREFIX.length), 'base64url').toString('utf8'),
     );
     if (!Array.isArray(decoded)) throw new Error('shape');
-    const [channel, storeCursor, messageId = null, target = null] = decoded as unknown[];
+    const [channel, storeCursor, messageId = null, target = null, seqs = null] = decoded as unknown[];
     if (!Number.isInteger(channel) || (channel as number) < 0) throw new Error('channel');
     if (!optionalString(storeCursor) || !optionalString(messageId) || !optionalString(target))
       throw new Error('fields');
     const position: BroadcastPosition = { channel: channel as number, storeCursor: storeCursor ?? undefined };
     if (messageId !== null) position.messageId = messageId;
     if (target !== null) position.target = target;
+    if (seqs !== null) position.seqs = decodeSeqs(seqs);
     return position;
   } catch {
     throw new InvalidCursorError('not a broadcast cursor');
   }
+}
+
+function decodeSeqs(value: unknown): Record<string, number> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('seqs');
+  const seqs: Record<string, number> = {};
+  for (const [channel, seq] of Object.entries(value)) {
+    if (!Number.isSafeInteger(seq) || (seq as number) < 1) throw new Error('seq');
+    Object.defineProperty(seqs, channel, {
+      value: seq,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return seqs;
 }

@@ -3,6 +3,7 @@ import type {
   ApiGatewayManagementApiClientConfig,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { LambdaContext } from '../events/event-types.js';
+import type { HistoryOptions } from '../history/history-options.js';
 import type { Logger } from '../logging/logger.js';
 import type { MetricsSink } from '../metrics/metrics-sink.js';
 import type { ConnectionStore } from '../store/connection-store.js';
@@ -42,6 +43,12 @@ export interface MessengerOptions {
   metrics?: MetricsSink;
   /** Time kept free before the Lambda's end when a deadline is derived from it (default 1000 ms). */
   deadlineMarginMs?: number;
+  /**
+   * Channels whose broadcasts are kept in the store's channel history (see {@link HistoryOptions}):
+   * each broadcast to them is appended once per channel before anything is sent, and every frame
+   * carries `$mid` and `$seq`. `WebSocketApp` passes its own `history` option.
+   */
+  history?: HistoryOptions;
 }
 
 /** Per-call options of `send`, `disconnect`, `info`. */

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { NoStoreError } from '../errors/app-errors.js';
 import { type FanOutData, type FanOutOptions, type FanOutResult, fanOut } from '../fanout/fan-out.js';
+import { frameFor } from '../history/broadcast-frame.js';
+import { type HistoryPolicy, historyPolicy } from '../history/history-options.js';
 import type { Logger } from '../logging/logger.js';
 import { type MetricsSink, recordMetric } from '../metrics/metrics-sink.js';
 import type { ConnectionStore } from '../store/connection-store.js';
@@ -12,7 +14,6 @@ import { beforeDeadline, sleep, TIMED_OUT } from './deadline.js';
 import { inEarlierChannels } from './earlier-sources.js';
 import { GoneCleaner } from './gone-cleaner.js';
 import { type ConnectionInfo, ManagementApi } from './management-api.js';
-import { withMessageId } from './message-id.js';
 import {
   DeadlineExceededError,
   EndpointUnknownError,
@@ -67,6 +68,7 @@ export class Messenger {
   readonly #logger: Logger;
   readonly #margin: number;
   readonly #metrics: MetricsSink | undefined;
+  readonly #history: HistoryPolicy | undefined;
 
   constructor(options: MessengerOptions = {}) {
     this.store = options.store;
@@ -79,6 +81,7 @@ export class Messenger {
     this.#logger = options.logger ?? console;
     this.#margin = options.deadlineMarginMs ?? 1000;
     this.#metrics = options.metrics;
+    this.#history = options.history && historyPolicy(options.history, this.store);
     this.#api = new ManagementApi({
       client: options.client,
       clientConfig: options.clientConfig,
@@ -155,11 +158,9 @@ export class Messenger {
       throw new InvalidCursorError('the cursor belongs to a broadcast to another target');
     }
     const messageId = resumed?.messageId ?? options.messageId ?? randomUUID();
-    const payload = new EncodedPayload(
-      encodePayload(
-        options.messageIdField === undefined ? data : withMessageId(data, options.messageIdField, messageId),
-      ),
-    );
+    // History channels: appended once, by the first invocation; later ones reuse its numbers.
+    const framed = await frameFor(this.store, this.#history, channels, messageId, data, options, resumed);
+    const payload = new EncodedPayload(encodePayload(framed.data));
     const run: Run = {
       report: { attempted: 0, delivered: 0, gone: 0, failed: [], notRemoved: [], messageId, durationMs: 0 },
       cleaner: new GoneCleaner(this.store, this.#logger),
@@ -207,7 +208,12 @@ export class Messenger {
     }
     if (run.forbidden) throw run.forbidden;
     if (stopAt !== undefined) {
-      run.report.cursor = encodeBroadcastCursor({ ...stopAt, messageId, target: fingerprint });
+      run.report.cursor = encodeBroadcastCursor({
+        ...stopAt,
+        messageId,
+        target: fingerprint,
+        ...framed.cursor,
+      });
     }
     run.report.durationMs = Math.round(performance.now() - started);
     recordMetric(this.#metrics, this.#logger, 'BroadcastDelivered', 'Count', run.report.delivered);
@@ -268,7 +274,7 @@ export class Messenger {
    * with `fanOutWorker()`; answers the broadcast id and what was enqueued. See `fanOut`.
    */
   fanOut(target: BroadcastTarget, data: FanOutData, options: FanOutOptions): Promise<FanOutResult> {
-    return fanOut(this.store, target, data, options);
+    return fanOut(this.store, target, data, options, this.#history);
   }
 
   async #deliver(

@@ -14,6 +14,9 @@ import { MAX_PAYLOAD_BYTES } from '../limits.js';
  *   appended) and never returns an entry older than its `ttlSeconds`, whatever the backend's
  *   TTL lag.
  * - `readHistory` answers entries in sequence order, each once.
+ * - A channel's head counter lives until `ttlSeconds` + {@link HISTORY_HEAD_GRACE_SECONDS} after
+ *   its longest-lived entry was appended (by the store's clock); after that the log is reset and
+ *   numbering starts at 1 again ({@link historyGap} reports the gap to readers from before).
  */
 
 /** One message in a channel's history. */
@@ -64,9 +67,32 @@ export interface HistoryPage {
   /**
    * The lowest sequence number the log still holds (trimming and expiry applied), `undefined` when
    * it holds none. A reader that saw up to `since` missed entries no longer held when
-   * `since < headSeq` and (`oldestSeq` is `undefined` or `since + 1 < oldestSeq`).
+   * `since < headSeq` and (`oldestSeq` is `undefined` or `since + 1 < oldestSeq`), or when
+   * `since > headSeq` (the log was reset, see {@link HISTORY_HEAD_GRACE_SECONDS}):
+   * {@link historyGap} tells.
    */
   oldestSeq?: number;
+}
+
+/**
+ * How long a channel's head counter outlives its last append beyond `ttlSeconds`: 1 day. Stores
+ * with expiring keys let an idle channel's counter go too (no key left per channel ever used);
+ * once it is gone, numbering restarts at 1 and `headSeq` at 0. A reader whose `since` is then
+ * above `headSeq` is told of a gap by {@link historyGap}. A reader holding a `since` from before
+ * the reset that is at most the new `headSeq` cannot tell: that takes a `since` older than
+ * `ttlSeconds` + 1 day of the channel's silence, longer than any connection lives (2 h).
+ */
+export const HISTORY_HEAD_GRACE_SECONDS = 24 * 60 * 60;
+
+/**
+ * Whether a reader that saw every entry up to `since` missed entries the log no longer holds
+ * (trimmed, expired, or the whole log reset): the rule of {@link HistoryPage.oldestSeq}.
+ * `page` is a `readHistory` answer for that `since`.
+ */
+export function historyGap(page: Pick<HistoryPage, 'headSeq' | 'oldestSeq'>, since: number): boolean {
+  if (since > page.headSeq) return true;
+  if (since === page.headSeq) return false;
+  return page.oldestSeq === undefined || since + 1 < page.oldestSeq;
 }
 
 /** Default retention: 100 entries for 15 minutes (longer than the default resume window). */
@@ -119,7 +145,12 @@ export function assertRetention(retention: HistoryRetention): void {
 }
 
 /** `readHistory` options with defaults applied; throws a RangeError on invalid ones. */
-export function normalizeReadHistory(options: ReadHistoryOptions): { since: number; limit: number } {
+export function normalizeReadHistory(options: ReadHistoryOptions): {
+  /** Entries after this sequence number. */
+  since: number;
+  /** At most this many entries. */
+  limit: number;
+} {
   const since = options.since ?? 0;
   const limit = options.limit ?? MAX_HISTORY_READ;
   if (!Number.isSafeInteger(since) || since < 0) throw new RangeError('since must be a non-negative integer');

@@ -19,6 +19,10 @@ import { concurrencyGroup } from './groups/concurrency.js';
 import { cursorsGroup } from './groups/cursors.js';
 import { dataGroup } from './groups/data.js';
 import { expiryGroup } from './groups/expiry.js';
+import { historyGroup } from './groups/history.js';
+import { historyConcurrencyGroup } from './groups/history-concurrency.js';
+import { historyExpiryGroup } from './groups/history-expiry.js';
+import { historyValidationGroup } from './groups/history-validation.js';
 import { membershipsGroup } from './groups/memberships.js';
 import { modelConcurrencyGroup } from './groups/model-concurrency.js';
 import { pagingGroup } from './groups/paging.js';
@@ -45,6 +49,10 @@ const GROUPS: readonly ConformanceGroup[] = [
   channelNamesGroup,
   channelLimitGroup,
   modelConcurrencyGroup,
+  historyGroup,
+  historyExpiryGroup,
+  historyValidationGroup,
+  historyConcurrencyGroup,
 ];
 
 /**
@@ -71,9 +79,9 @@ export function connectionStoreSuite<TStore extends ConnectionStore>(
 
     beforeEach(async () => {
       clock = new TestClock();
-      store = await options.create({ clock });
-      inspector = options.inspect?.(store);
       tag = randomBytes(6).toString('hex');
+      store = await options.create({ clock, namespace: tag });
+      inspector = options.inspect?.(store);
     });
     afterEach(async () => {
       for (const other of extra.splice(0)) await options.destroy?.(other);
@@ -105,7 +113,7 @@ export function connectionStoreSuite<TStore extends ConnectionStore>(
         return out;
       },
       createStore: async (limits: StoreLimitOptions) => {
-        const other = await options.create({ clock, ...limits });
+        const other = await options.create({ clock, namespace: tag, ...limits });
         extra.push(other);
         return { store: other, inspector: options.inspect?.(other) };
       },

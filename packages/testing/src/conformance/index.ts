@@ -5,10 +5,12 @@
  * @module @wsapp/testing/conformance
  */
 export { connectionStoreSuite } from './connection-store-suite.js';
+export { historyValidationGroup } from './groups/history-validation.js';
 export { memberSlicesGroup } from './groups/slices.js';
 export type { ConformanceGroup, ExtraStore, SuiteContext } from './suite-context.js';
 export type {
   ConnectionStoreSuiteOptions,
+  RawHistoryItem,
   RawItem,
   RawMember,
   StoreFactoryContext,

@@ -17,6 +17,14 @@ export interface RawMember {
   expiresAt: number | undefined;
 }
 
+/** A history entry the backend holds, read directly from it (expired and trimmed-late ones included). */
+export interface RawHistoryItem {
+  /** The entry's sequence number. */
+  seq: number;
+  /** Expiry the backend will act on for this entry, epoch seconds; `undefined` when none is set. */
+  expiresAt: number | undefined;
+}
+
 /**
  * Backdoor reads that bypass the adapter, so the suite checks what was really written
  * (the approach of Auth.js adapter tests), not only what the adapter reads back.
@@ -26,6 +34,11 @@ export interface StoreInspector {
   connectionItems(connectionId: string): Promise<RawItem[]>;
   /** Every membership stored for a channel, across all its shards or keys. */
   channelMembers(channel: string): Promise<RawMember[]>;
+  /**
+   * Every history entry stored for a channel (not its head counter), ascending by `seq`. Stores
+   * with history provide it; without it the history groups check only through the store.
+   */
+  historyEntries?(channel: string): Promise<RawHistoryItem[]>;
 }
 
 /**
@@ -43,6 +56,12 @@ export interface StoreLimitOptions {
 export interface StoreFactoryContext extends StoreLimitOptions {
   /** The test's clock: the store must read time from it. */
   clock: TestClock;
+  /**
+   * The test's tag, the same for every store of one test. An adapter that isolates stores (a
+   * key prefix per store) and sets `sharedBackend` derives the isolation from it, so the stores
+   * of one test see each other's data.
+   */
+  namespace: string;
 }
 
 /** Options of {@link connectionStoreSuite}. */
@@ -90,6 +109,18 @@ export interface ConnectionStoreSuiteOptions<TStore extends ConnectionStore = Co
    * `WSAPP_MODEL_TIME_LIMIT_MS` overrides), so a slow backend stays bounded; the runs done are printed.
    */
   modelTimeLimitMs?: number;
+  /**
+   * Set when stores made by `create` with the same `namespace` share one backend (Redis,
+   * DynamoDB; not the memory store): the concurrent history group then appends through several of
+   * them, like several Lambda instances broadcasting. Default `false`: it appends concurrently
+   * through the one store.
+   */
+  sharedBackend?: boolean;
+  /**
+   * Set `false` for a store that keeps no channel history: the history groups then check only that
+   * `appendHistory`/`readHistory` are absent or throw `HistoryNotSupportedError`. Default `true`.
+   */
+  history?: boolean;
   /** fast-check seed of the model-based groups (default fixed; `WSAPP_MODEL_SEED` overrides it). */
   modelSeed?: number;
 }

@@ -40,7 +40,7 @@ export function memberSlicesGroup<TStore extends ConnectionStore>(
 
     beforeEach(async (context) => {
       clock = new TestClock();
-      const created = await options.create({ clock });
+      const created = await options.create({ clock, namespace: randomBytes(6).toString('hex') });
       if (typeof created.memberSlices !== 'function') {
         await options.destroy?.(created);
         context.skip();

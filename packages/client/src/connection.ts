@@ -1,0 +1,56 @@
+import type { ClientOptions } from './options.js';
+import type { SocketLike } from './socket.js';
+
+/** One WebSocket connection of the client and what the client knows about it. */
+export interface Conn {
+  readonly socket: SocketLike;
+  opened: boolean;
+  status: number | undefined;
+  networkError: boolean;
+  /** Replaced or closed by the client: its close is no loss. */
+  retired: boolean;
+  /** Its close event arrived (and was handled). */
+  closed: boolean;
+  readonly timers: ReturnType<typeof setTimeout>[];
+  /** The session token presented at connect. */
+  readonly token: string | undefined;
+  /** Live history frames held back until the resume reply (`undefined`: none pending). */
+  held: unknown[] | undefined;
+}
+
+/** A connection record for a socket just created. */
+export function newConn(socket: SocketLike, token: string | undefined): Conn {
+  return {
+    socket,
+    opened: false,
+    status: undefined,
+    networkError: false,
+    retired: false,
+    closed: false,
+    timers: [],
+    token,
+    held: undefined,
+  };
+}
+
+/**
+ * The URL and subprotocols of one connection attempt: the options' query, the session token
+ * (`wsapp_session`), and the auth token (called per attempt) in the query or as a subprotocol.
+ */
+export async function connectTarget(
+  base: string,
+  options: ClientOptions,
+  session: string | undefined,
+): Promise<{ url: string; protocols: string[] }> {
+  const url = new URL(base);
+  if (session) url.searchParams.set('wsapp_session', session);
+  for (const [name, value] of Object.entries(options.query ?? {})) url.searchParams.set(name, value);
+  const protocols = [...(options.protocols ?? [])];
+  const auth = options.auth;
+  if (auth !== undefined) {
+    const token = await auth.token();
+    if (auth.via === 'subprotocol') protocols.push(`${auth.prefix ?? 'bearer.'}${token}`);
+    else url.searchParams.set(auth.param ?? 'token', token);
+  }
+  return { url: url.toString(), protocols };
+}

@@ -1,0 +1,97 @@
+import {
+  HISTORY_HEAD_GRACE_SECONDS,
+  type HistoryAppend,
+  type HistoryEntry,
+  type HistoryPage,
+  type HistoryRetention,
+} from '@wsapp/core';
+import type { Cluster, Redis } from 'ioredis';
+import { HISTORY_SCRIPTS } from './history-scripts.js';
+import { escapeName } from './key-layout.js';
+import { ScriptRunner } from './script-runner.js';
+
+/** The two keys of one channel's history (one Cluster slot: they share the hash tag). */
+export interface HistoryKeys {
+  /** Stream of the entries, id `<seq>-0`, trimmed to `maxLength` on append. */
+  stream: string;
+  /** Hash with the head counter `n`, the latest entry expiry `x` and the counter's own lapse `u` (ms). */
+  head: string;
+}
+
+/** The history key names of `channel` under `prefix` (`<prefix>{h:<escaped channel>}:s` and `:n`). */
+export function historyKeys(prefix: string, channel: string): HistoryKeys {
+  const base = `${prefix}{h:${escapeName(channel)}}`;
+  return { stream: `${base}:s`, head: `${base}:n` };
+}
+
+/**
+ * Channel histories in Redis: per channel a stream and a head hash, changed together by one Lua
+ * script per call (atomic: the `HINCRBY` of the head and the `XADD … MAXLEN = n` of the entry
+ * cannot interleave with another append, also on a Cluster, since both keys share a slot).
+ */
+export class RedisHistoryLog {
+  readonly #scripts: ScriptRunner<keyof typeof HISTORY_SCRIPTS>;
+  readonly #prefix: string;
+  readonly #slackSeconds: number;
+
+  /** `prefix` is the store's key prefix; `slackSeconds` is added to every `EXPIREAT`. */
+  constructor(client: Redis | Cluster, prefix: string, slackSeconds: number) {
+    this.#scripts = new ScriptRunner(client, HISTORY_SCRIPTS);
+    this.#prefix = prefix;
+    this.#slackSeconds = slackSeconds;
+  }
+
+  /** Loads the history scripts on every server. */
+  loadScripts(): Promise<void> {
+    return this.#scripts.loadAll();
+  }
+
+  /** The keys of `channel`'s history. */
+  keys(channel: string): HistoryKeys {
+    return historyKeys(this.#prefix, channel);
+  }
+
+  /** Appends `entry` at `now` (epoch ms) and answers its seq: one `EVALSHA`. */
+  async append(
+    channel: string,
+    entry: HistoryAppend,
+    retention: HistoryRetention,
+    now: number,
+  ): Promise<number> {
+    const { stream, head } = this.keys(channel);
+    const seq = await this.#scripts.run(
+      'historyAppend',
+      [stream, head],
+      [
+        now,
+        retention.ttlSeconds * 1000,
+        retention.maxLength,
+        HISTORY_HEAD_GRACE_SECONDS * 1000,
+        this.#slackSeconds,
+        entry.messageId,
+        entry.payload,
+      ],
+    );
+    return Number(seq);
+  }
+
+  /** Entries after `since` live at `now`, at most `limit`, with the log's bounds: one `EVALSHA`. */
+  async read(channel: string, since: number, limit: number, now: number): Promise<HistoryPage> {
+    const { stream, head } = this.keys(channel);
+    const reply = (await this.#scripts.run('historyRead', [stream, head], [now, since, limit])) as [
+      number,
+      number,
+      Array<[number, string, string, string]>,
+    ];
+    const [headSeq, oldest, rows] = reply;
+    const entries: HistoryEntry[] = rows.map(([seq, messageId, payload, at]) => ({
+      seq: Number(seq),
+      messageId,
+      payload,
+      at: Number(at),
+    }));
+    return oldest > 0
+      ? { entries, headSeq: Number(headSeq), oldestSeq: Number(oldest) }
+      : { entries, headSeq: Number(headSeq) };
+  }
+}
