@@ -80,6 +80,7 @@ export {
 } from './fanout/fan-out-worker.js';
 export type { SqsOptions } from './fanout/sqs.js';
 export type { SqsBatchResponse, SqsEvent, SqsRecord } from './fanout/sqs-event.js';
+export { lazySdk } from './lazy-sdk.js';
 export { IDLE_TIMEOUT_SECONDS, MAX_CONNECTION_SECONDS, MAX_PAYLOAD_BYTES } from './limits.js';
 export { appendLogKeys, type KeyedLogger } from './logging/append-log-keys.js';
 export type { Logger } from './logging/logger.js';
@@ -102,7 +103,7 @@ export type {
   MessengerOptions,
 } from './messaging/messenger-types.js';
 export type { MessageData } from './messaging/payload.js';
-export type { RetryOptions as MessagingRetryOptions } from './messaging/retry-policy.js';
+export { backoffDelay, type RetryOptions as MessagingRetryOptions } from './messaging/retry-policy.js';
 export type {
   AwsCredentials,
   AwsCredentialsProvider,
@@ -125,6 +126,19 @@ export type {
 } from './store/connection-record.js';
 export type { ConnectionStore } from './store/connection-store.js';
 export { evenStarts, MAX_SLICES, WHOLE_CHANNEL_SLICE } from './store/member-slices.js';
+/** The opaque-cursor helper for store authors; import it from `@wsapp/core/store`. */
+export {
+  type CursorField,
+  type CursorFieldKind,
+  type CursorFieldsOf,
+  cursorFields,
+  isCursorOf,
+  type OpaqueCursorOptions,
+  openCursor,
+  sealCursor,
+} from './store/opaque-cursor.js';
+/** Connection data helpers for store authors (`__proto__`-safe); import them from `@wsapp/core/store`. */
+export { mergeData, setOwn } from './store/plain-data.js';
 export {
   ConnectionNotFoundError,
   InvalidChannelError,

@@ -11,13 +11,13 @@ import {
   WsappError,
 } from '@wsapp/core';
 import { type Cluster, Redis } from 'ioredis';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeCursor, decodeSlice, encodeCursor, encodeSlice, isSliceCursor } from './cursor.js';
 import { guarded } from './errors.js';
 import { checkEvictionPolicy } from './eviction-policy.js';
 import { KeyLayout } from './key-layout.js';
 import { decodeRecord, encodePatch, encodeRecord } from './record-codec.js';
 import { ScriptRunner } from './script-runner.js';
-import { decodeSlice, encodeSlice, isSliceCursor, planSlices, querySlice } from './slices.js';
+import { planSlices, querySlice } from './slices.js';
 
 /** An ioredis client: a standalone `Redis` or a `Cluster`. */
 export type RedisClient = Redis | Cluster;

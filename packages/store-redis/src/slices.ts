@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
-import { evenStarts, InvalidCursorError } from '@wsapp/core';
+import { evenStarts } from '@wsapp/core';
 import type { Cluster, Redis } from 'ioredis';
+import { encodeSlice, type SlicePosition } from './cursor.js';
 import type { ChannelKeys } from './key-layout.js';
 
 /**
@@ -9,51 +9,6 @@ import type { ChannelKeys } from './key-layout.js';
  * `[lo, hi)` in byte order, so which slice holds an id depends on the id alone, whoever joins or
  * leaves later (disjoint and complete under churn; balance may drift, correctness does not).
  */
-const PREFIX = 's.';
-const VERSION = 1;
-
-/** A slice listing's position: the range `[lo, hi)` ('' = open end) and the last member scanned. */
-export interface SlicePosition {
-  lo: string;
-  hi: string;
-  after: string;
-}
-
-function channelTag(channel: string): string {
-  return createHash('sha1').update(channel).digest('base64url').slice(0, 10);
-}
-
-/** Whether a cursor is a slice cursor (plain members cursors are base64url, without a dot). */
-export function isSliceCursor(cursor: string | undefined): cursor is string {
-  return cursor?.startsWith(PREFIX) === true;
-}
-
-/** Encodes a slice position as an opaque cursor bound to the channel. */
-export function encodeSlice(channel: string, position: SlicePosition): string {
-  const body = [VERSION, channelTag(channel), position.lo, position.hi, position.after];
-  return PREFIX + Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
-}
-
-/** Decodes a slice cursor of this channel; `InvalidCursorError` otherwise. */
-export function decodeSlice(channel: string, cursor: string): SlicePosition {
-  let body: unknown;
-  try {
-    body = JSON.parse(Buffer.from(cursor.slice(PREFIX.length), 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursorError();
-  }
-  if (
-    !Array.isArray(body) ||
-    body.length !== 5 ||
-    body[0] !== VERSION ||
-    body.slice(2).some((part) => typeof part !== 'string')
-  ) {
-    throw new InvalidCursorError();
-  }
-  if (body[1] !== channelTag(channel)) throw new InvalidCursorError();
-  return { lo: body[2], hi: body[3], after: body[4] };
-}
-
 // KEYS lk | ARGV count rank… → members at those ranks (the first slice starts at '-', no rank for it)
 const BOUNDARIES = `
 local total = redis.call('ZCARD', KEYS[1])

@@ -1,10 +1,14 @@
 /**
  * Test kit for wsapp apps and store adapters: API Gateway WebSocket event factories, a test
- * clock, and real test backends (Redis, Redis Cluster, DynamoDB Local, SQS/SNS via fauxqs).
+ * clock, a silent logger, a seeded random source, and real test backends (Redis, Redis Cluster,
+ * DynamoDB Local, SQS/SNS via fauxqs).
  *
  * @packageDocumentation
  * @module @wsapp/testing
  */
+
+/** A deterministic PRNG (mulberry32) for tests that must replay: the one `@wsapp/local`'s faults use. */
+export { seededRandom } from '@wsapp/local';
 export {
   type BackendHandle,
   type BackendKind,
@@ -33,3 +37,4 @@ export {
   messageEvent,
 } from './events/api-gateway-events.js';
 export { connectionIdLike, requestIdLike } from './events/ids.js';
+export { type LoggedLine, type SilentLogger, silentLogger } from './silent-logger.js';

@@ -1,3 +1,4 @@
+import { decodeCursorBody, encodeCursorBody } from '../store/opaque-cursor.js';
 import { InvalidCursorError } from '../store/store-errors.js';
 
 /**
@@ -17,13 +18,15 @@ const PREFIX = 'b2.';
 const LEGACY_PREFIX = 'b1.';
 
 export function encodeBroadcastCursor(position: BroadcastPosition): string {
-  const json = JSON.stringify([
-    position.channel,
-    position.storeCursor ?? null,
-    position.messageId ?? null,
-    position.target ?? null,
-  ]);
-  return PREFIX + Buffer.from(json, 'utf8').toString('base64url');
+  return (
+    PREFIX +
+    encodeCursorBody([
+      position.channel,
+      position.storeCursor ?? null,
+      position.messageId ?? null,
+      position.target ?? null,
+    ])
+  );
 }
 
 const optionalString = (value: unknown): value is string | null =>
@@ -33,11 +36,9 @@ export function decodeBroadcastCursor(cursor: string): BroadcastPosition {
   try {
     const legacy = cursor.startsWith(LEGACY_PREFIX);
     if (!legacy && !cursor.startsWith(PREFIX)) throw new Error('prefix');
-    const decoded: unknown = JSON.parse(
-      Buffer.from(cursor.slice(PREFIX.length), 'base64url').toString('utf8'),
-    );
-    if (!Array.isArray(decoded)) throw new Error('shape');
-    const [channel, storeCursor, messageId = null, target = null] = decoded as unknown[];
+    const [channel, storeCursor, messageId = null, target = null] = decodeCursorBody(
+      cursor.slice(PREFIX.length),
+    ) as unknown[];
     if (!Number.isInteger(channel) || (channel as number) < 0) throw new Error('channel');
     if (!optionalString(storeCursor) || !optionalString(messageId) || !optionalString(target))
       throw new Error('fields');

@@ -6,24 +6,13 @@
 import type { ConnectionStore } from '@wsapp/core';
 import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { RedisConnectionStore } from '@wsapp/store-redis';
+import { seededRandom } from '@wsapp/testing';
 import type { Cluster, Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { clusterClient, standaloneClient, uniquePrefix } from '../clients.js';
 
 const CONNECTIONS = 200;
 const OPS_PER_CONNECTION = 12;
-
-/** A small seeded PRNG, so a failure replays. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Backend {
   store: ConnectionStore;
@@ -69,7 +58,7 @@ describe.each(backends)('join/leave storm on %s', (name, open) => {
       const ids = Array.from({ length: CONNECTIONS }, (_, i) => `storm-${i}=`);
       await Promise.all(ids.map((id) => store.register(id)));
       const expected = new Map<string, Set<string>>(ids.map((id) => [id, new Set()]));
-      const random = prng(11);
+      const random = seededRandom(11);
       // Plans drawn up front (seeded), then run all at once.
       const plans = ids.map((id) =>
         Array.from({ length: OPS_PER_CONNECTION }, () => ({
