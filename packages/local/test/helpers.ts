@@ -1,5 +1,5 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
-import type { WebSocketEvent } from '@wsapp/core';
+import { WebSocketApp, type WebSocketEvent } from '@wsapp/core';
 import { type AppOrHandler, type LocalServer, type ServeOptions, serve } from '@wsapp/local';
 import { afterEach, vi } from 'vitest';
 import { type ClientOptions, WebSocket } from 'ws';
@@ -125,6 +125,20 @@ export class EventLog {
   routeKeys(): string[] {
     return this.events.map((e) => e.requestContext.routeKey);
   }
+}
+
+/**
+ * An app that records every event it routes into `log`; with `lifecycle`, it also has no-op
+ * `$connect` and `$disconnect` handlers (so those events reach it).
+ */
+export function recordingApp(log: EventLog, { lifecycle = false }: { lifecycle?: boolean } = {}) {
+  const app = new WebSocketApp({ logger: silentLogger() });
+  if (lifecycle) app.onConnect(() => undefined).onDisconnect(() => undefined);
+  app.use((ctx, next) => {
+    log.record(ctx.event);
+    return next();
+  });
+  return app;
 }
 
 /** The real AWS SDK management client pointed at the emulator. */
