@@ -24,6 +24,7 @@ import { modelConcurrencyGroup } from './groups/model-concurrency.js';
 import { pagingGroup } from './groups/paging.js';
 import { recordsGroup } from './groups/records.js';
 import { memberSlicesGroup } from './groups/slices.js';
+import { stormGroup } from './groups/storm.js';
 import { updateGroup } from './groups/update.js';
 import { validationGroup } from './groups/validation.js';
 import type { ConformanceGroup, SuiteContext } from './suite-context.js';
@@ -35,12 +36,13 @@ const GROUPS: readonly ConformanceGroup[] = [
   recordsGroup,
   membershipsGroup,
   pagingGroup,
-  (context) => memberSlicesGroup(context.options),
+  memberSlicesGroup,
   cursorsGroup,
   expiryGroup,
   updateGroup,
   dataGroup,
   concurrencyGroup,
+  stormGroup,
   validationGroup,
   channelNamesGroup,
   channelLimitGroup,
