@@ -13,7 +13,7 @@ export async function handler(event: WebSocketEvent, context: LambdaContext): Pr
   chat ??= createStore().then((store) =>
     createChatApp({
       store,
-      ...(process.env.WS_ENDPOINT === undefined ? {} : { endpoint: process.env.WS_ENDPOINT }),
+      endpoint: process.env.WS_ENDPOINT,
     }),
   );
   return (await chat).resolve(event, context);

@@ -47,7 +47,7 @@ export function createPriceBroadcaster(options: PriceBroadcasterOptions): PriceB
   const logger = options.logger ?? console;
 
   async function push(tick: PriceTick, time: string, context?: LambdaContext): Promise<TickOutcome> {
-    const broadcastOptions: BroadcastOptions = context === undefined ? {} : { lambdaContext: context };
+    const broadcastOptions: BroadcastOptions = { lambdaContext: context };
     const report = await options.messaging.broadcast(
       { channels: [tickerChannel(tick.symbol)] },
       priceMessage(tick, time),

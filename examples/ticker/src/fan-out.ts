@@ -40,8 +40,8 @@ export function createPriceFanOut(options: PriceFanOutOptions) {
       (id) => ({ ...priceMessage(tick, time), id }),
       {
         queueUrl: options.queueUrl,
-        ...(options.slices === undefined ? {} : { slices: options.slices }),
-        ...(options.sqs === undefined ? {} : { sqs: options.sqs }),
+        slices: options.slices,
+        sqs: options.sqs,
       },
     );
     logger.info?.('ticker: price fan-out planned', { symbol: tick.symbol, ...result });

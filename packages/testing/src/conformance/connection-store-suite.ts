@@ -102,8 +102,7 @@ export function connectionStoreSuite<TStore extends ConnectionStore>(
       sorted: (values) => [...values].sort(),
       allMembers: async (ch, pageSize) => {
         const out: string[] = [];
-        for await (const member of store.allMembers(ch, pageSize === undefined ? {} : { pageSize }))
-          out.push(member);
+        for await (const member of store.allMembers(ch, { pageSize })) out.push(member);
         return out;
       },
       createStore: async (limits: StoreLimitOptions) => {
