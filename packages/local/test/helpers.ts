@@ -141,6 +141,31 @@ export function recordingApp(log: EventLog, { lifecycle = false }: { lifecycle?:
   return app;
 }
 
+/** Opens `n` clients of `url`, `batch` at a time, and answers them with their connection ids (the app answers `whoami`). */
+export async function openClients(url: string, n: number, batch = 100) {
+  const clients: Array<{ client: Client; id: string }> = [];
+  for (let i = 0; i < n; i += batch) {
+    const opened = await Promise.all(
+      Array.from({ length: Math.min(batch, n - i) }, async () => {
+        const client = await connect(url);
+        client.send({ action: 'whoami' });
+        return { client, id: await client.text() };
+      }),
+    );
+    clients.push(...opened);
+  }
+  return clients;
+}
+
+/** Counts the frames each client receives, by connection id (tests then check "exactly once"). */
+export function countFrames(clients: Array<{ client: Client; id: string }>) {
+  const counts = new Map<string, number>(clients.map(({ id }) => [id, 0]));
+  for (const { client, id } of clients) {
+    client.ws.on('message', () => counts.set(id, (counts.get(id) ?? 0) + 1));
+  }
+  return counts;
+}
+
 /** The real AWS SDK management client pointed at the emulator. */
 export function managementClient(endpoint: string): ApiGatewayManagementApiClient {
   return new ApiGatewayManagementApiClient({

@@ -4,41 +4,15 @@
  * names as the Redis suite. (The 200-connection join/leave storm is the conformance suite's
  * `stormGroup`, run by every adapter.)
  */
-import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { InvalidChannelError, InvalidConnectionIdError } from '@wsapp/core';
 import { DynamoDBConnectionStore } from '@wsapp/store-dynamodb';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropTable, LOADED_TIMEOUT_MS, queryAll, testClient, testTable } from '../table.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LOADED_TIMEOUT_MS, queryAll, scanAll, useTestTable } from '../table.js';
 
-let client: DynamoDBClient;
-let tableName: string;
-beforeAll(async () => {
-  client = await testClient();
-  tableName = await testTable(client, 'reliability');
-});
-afterAll(async () => {
-  await dropTable(client, tableName);
-  client.destroy();
-});
+const table = useTestTable('reliability');
 
-async function itemCount(): Promise<number> {
-  let count = 0;
-  let start: Record<string, never> | undefined;
-  do {
-    const out = await client.send(
-      new ScanCommand({
-        TableName: tableName,
-        Select: 'COUNT',
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    count += out.Count ?? 0;
-    start = out.LastEvaluatedKey as Record<string, never> | undefined;
-  } while (start !== undefined);
-  return count;
-}
+const itemCount = async () => (await scanAll(table)).length;
 
 const pieces = fc.constantFrom(
   '#',
@@ -82,8 +56,8 @@ describe('key layout on DynamoDB: no two names share a partition (property-based
 
   it('two different channel names never share a partition or a member list', async () => {
     const store = new DynamoDBConnectionStore({
-      tableName,
-      client,
+      tableName: table.tableName,
+      client: table.client,
       operationTimeoutMs: LOADED_TIMEOUT_MS,
       consistentMembers: true,
     });
@@ -109,7 +83,9 @@ describe('key layout on DynamoDB: no two names share a partition (property-based
           for (const [i, channel] of [n1, n2].entries()) {
             if (!ok[i]) continue;
             const [pk] = store.channelPartitionKeys(channel);
-            expect((await queryAll(client, tableName, pk!)).map((item) => item.sk?.S)).toEqual([`c${i}=`]);
+            expect((await queryAll(table.client, table.tableName, pk!)).map((item) => item.sk?.S)).toEqual([
+              `c${i}=`,
+            ]);
             expect((await store.members(channel)).connectionIds).toEqual([`c${i}=`]);
           }
           if (ok[0] && ok[1]) {
@@ -126,8 +102,8 @@ describe('key layout on DynamoDB: no two names share a partition (property-based
 
   it('two different connection ids never share an item', async () => {
     const store = new DynamoDBConnectionStore({
-      tableName,
-      client,
+      tableName: table.tableName,
+      client: table.client,
       operationTimeoutMs: LOADED_TIMEOUT_MS,
       consistentMembers: true,
     });
