@@ -12,7 +12,10 @@ export interface Template {
   /** Conditions by name. */
   Conditions?: Record<string, unknown>;
   /** SAM `Globals` (only `Function` is read). */
-  Globals?: { Function?: Record<string, unknown> };
+  Globals?: {
+    /** Properties every `AWS::Serverless::Function` gets. */
+    Function?: Record<string, unknown>;
+  };
   /** Resources by logical id. */
   Resources: Record<string, Resource>;
   /** Outputs by name. */
