@@ -16,6 +16,7 @@ const source = (path: string) => fileURLToPath(new URL(`./packages/${path}`, imp
 // Exact-match patterns, so `@wsapp/testing/conformance` is not taken for `@wsapp/testing` + suffix.
 const alias = [
   { find: /^@wsapp\/testing\/conformance$/, replacement: source('testing/src/conformance/index.ts') },
+  { find: /^@wsapp\/testing\/sam$/, replacement: source('testing/src/sam/index.ts') },
   { find: /^@wsapp\/core\/middleware$/, replacement: source('core/src/middleware/index.ts') },
   { find: /^@wsapp\/core\/store$/, replacement: source('core/src/store-authoring.ts') },
   ...packages.map((name) => ({

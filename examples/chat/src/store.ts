@@ -1,8 +1,12 @@
 import type { ConnectionStore } from '@wsapp/core';
 
 /**
- * The store the chat runs on, from the environment: `STORE=memory` (default), `STORE=redis`
- * with `REDIS_URL`, or `STORE=dynamodb` with `TABLE_NAME` (and `DYNAMODB_ENDPOINT` for DynamoDB Local).
+ * The store the chat runs on, from the environment: `STORE=memory` (default; local runs only —
+ * each Lambda instance would see its own connections), `STORE=redis` with `REDIS_URL` (and
+ * `KEY_PREFIX`), or `STORE=dynamodb` with `TABLE_NAME` (and `DYNAMODB_ENDPOINT` for DynamoDB
+ * Local, where the table is created on first use).
+ * Every example has this file with the same code but the default key prefix, so each example
+ * stays copyable on its own: change all three together.
  */
 export async function createStore(env: NodeJS.ProcessEnv = process.env): Promise<ConnectionStore> {
   const kind = env.STORE ?? 'memory';

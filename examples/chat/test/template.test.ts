@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { MemoryConnectionStore } from '@wsapp/store-memory';
+import { loadTemplate, referenceProblems, webSocketTemplateProblems } from '@wsapp/testing/sam';
 import { describe, expect, it } from 'vitest';
-import { loadTemplate, referenceProblems } from '../../ticker/test/support/cloudformation.js';
-import { webSocketTemplateProblems } from '../../ticker/test/support/websocket-template.js';
 import { createChatApp } from '../src/app.js';
 
 // Nothing can be deployed from here: the SAM template's structure is checked instead, against
-// the routes the chat app declares (the template checks live with the ticker example).
+// the routes the chat app declares (the template checks are `@wsapp/testing/sam`).
 const root = new URL('../', import.meta.url);
 const template = loadTemplate(new URL('template.yaml', root));
 

@@ -16,7 +16,7 @@ export async function handler(event: WebSocketEvent, context: LambdaContext): Pr
     createLongTaskApp({
       store,
       target: new SqsTarget({ queueUrl: process.env.QUEUE_URL ?? '' }),
-      ...(process.env.WS_ENDPOINT === undefined ? {} : { endpoint: process.env.WS_ENDPOINT }),
+      endpoint: process.env.WS_ENDPOINT,
     }),
   );
   return (await app).resolve(event, context);

@@ -16,7 +16,7 @@ export async function handler(event: SQSEvent, context: LambdaContext): Promise<
     createWorker({
       messenger: new Messenger({
         store,
-        ...(process.env.WS_ENDPOINT === undefined ? {} : { endpoint: process.env.WS_ENDPOINT }),
+        endpoint: process.env.WS_ENDPOINT,
       }),
     }),
   );

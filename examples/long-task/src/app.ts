@@ -27,8 +27,8 @@ export interface LongTaskAppOptions {
 /** The WebSocket side: accepts authorized clients and forwards `submit` messages to the queue. */
 export function createLongTaskApp(options: LongTaskAppOptions): WebSocketApp {
   const app = new WebSocketApp({
-    ...(options.store === undefined ? {} : { store: options.store }),
-    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+    store: options.store,
+    endpoint: options.endpoint,
   });
   app.onConnect((ctx) => {
     // The Lambda authorizer's principalId is the only identity trusted (never query or headers).

@@ -5,6 +5,8 @@ import type { ConnectionStore } from '@wsapp/core';
  * removes gone ones), from the environment: `STORE=memory` (default; one process only),
  * `STORE=redis` with `REDIS_URL`, or `STORE=dynamodb` with `TABLE_NAME` (and `DYNAMODB_ENDPOINT`
  * for DynamoDB Local). The same variables as the chat example.
+ * Every example has this file with the same code but the default key prefix, so each example
+ * stays copyable on its own: change all three together.
  */
 export async function createStore(env: NodeJS.ProcessEnv = process.env): Promise<ConnectionStore> {
   const kind = env.STORE ?? 'memory';

@@ -28,7 +28,7 @@ export function createWorker(options: WorkerOptions) {
       try {
         const task = replyTo<ReportJob>(record, {
           messenger: options.messenger,
-          ...(context === undefined ? {} : { lambdaContext: context }),
+          lambdaContext: context,
         });
         if (task.data.rows > 500_000) {
           await task.fail({ message: 'report too large', code: 'TooLarge' });

@@ -1,6 +1,5 @@
+import { loadTemplate, referenceProblems, webSocketTemplateProblems } from '@wsapp/testing/sam';
 import { describe, expect, it } from 'vitest';
-import { loadTemplate, referenceProblems } from '../../ticker/test/support/cloudformation.js';
-import { webSocketTemplateProblems } from '../../ticker/test/support/websocket-template.js';
 import { createLongTaskApp } from '../src/app.js';
 
 // Nothing can be deployed from here: the SAM template's structure is checked against the routes

@@ -58,9 +58,9 @@ export function createTickerApp(options: TickerAppOptions): WebSocketApp<TickerS
   const app = new WebSocketApp<TickerState>({
     store: options.store,
     authorizeJoin: tickerJoinPolicy,
-    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    ...(options.logger === undefined ? {} : { logger: options.logger }),
-    ...(options.messaging === undefined ? {} : { messaging: options.messaging }),
+    endpoint: options.endpoint,
+    logger: options.logger,
+    messaging: options.messaging,
   });
   // `@wsapp/client` pings under API Gateway's 10-minute idle timeout; answered without a store read.
   return heartbeat(app)

@@ -1,6 +1,7 @@
 import type { BroadcastOptions, BroadcastReport, LambdaContext, Logger, Messenger } from '@wsapp/core';
 import type { EventBridgeEvent, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { tickerChannel } from './channels.js';
+import { forEachPrice } from './price-batch.js';
 import { PriceTick, priceMessage } from './prices.js';
 import { summarizeReport } from './report-log.js';
 
@@ -47,7 +48,7 @@ export function createPriceBroadcaster(options: PriceBroadcasterOptions): PriceB
   const logger = options.logger ?? console;
 
   async function push(tick: PriceTick, time: string, context?: LambdaContext): Promise<TickOutcome> {
-    const broadcastOptions: BroadcastOptions = context === undefined ? {} : { lambdaContext: context };
+    const broadcastOptions: BroadcastOptions = { lambdaContext: context };
     const report = await options.messaging.broadcast(
       { channels: [tickerChannel(tick.symbol)] },
       priceMessage(tick, time),
@@ -72,26 +73,14 @@ export function createPriceBroadcaster(options: PriceBroadcasterOptions): PriceB
     return push(parsed.data, event.time, context);
   };
 
-  const onMessages = async (event: SQSEvent, context?: LambdaContext): Promise<SQSBatchResponse> => {
-    const response: SQSBatchResponse = { batchItemFailures: [] };
-    for (const record of event.Records) {
-      const tick = readRecord(record);
-      if (tick === undefined) {
-        logger.error('ticker: dropping an invalid price message', { messageId: record.messageId });
-        continue;
-      }
-      try {
-        await push(tick, sentAt(record), context);
-      } catch (error) {
-        logger.error('ticker: broadcast failed; the message will be retried', {
-          messageId: record.messageId,
-          error,
-        });
-        response.batchItemFailures.push({ itemIdentifier: record.messageId });
-      }
-    }
-    return response;
-  };
+  const onMessages = (event: SQSEvent, context?: LambdaContext): Promise<SQSBatchResponse> =>
+    forEachPrice(
+      event,
+      logger,
+      readRecord,
+      (tick, record) => push(tick, sentAt(record), context),
+      'broadcast',
+    );
 
   return {
     onEvent,

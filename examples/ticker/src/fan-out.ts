@@ -2,6 +2,7 @@ import type { FanOutResult, LambdaContext, Logger, Messenger, SqsOptions } from 
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { PriceEvent } from './broadcaster.js';
 import { tickerChannel } from './channels.js';
+import { forEachPrice } from './price-batch.js';
 import { PriceTick, priceMessage } from './prices.js';
 
 /** What plans fan-outs: a `WebSocketApp` (`app.fanOut`) or a `Messenger`. */
@@ -40,8 +41,8 @@ export function createPriceFanOut(options: PriceFanOutOptions) {
       (id) => ({ ...priceMessage(tick, time), id }),
       {
         queueUrl: options.queueUrl,
-        ...(options.slices === undefined ? {} : { slices: options.slices }),
-        ...(options.sqs === undefined ? {} : { sqs: options.sqs }),
+        slices: options.slices,
+        sqs: options.sqs,
       },
     );
     logger.info?.('ticker: price fan-out planned', { symbol: tick.symbol, ...result });
@@ -57,26 +58,20 @@ export function createPriceFanOut(options: PriceFanOutOptions) {
 
   /** SQS price messages (the price itself as the body); invalid bodies are dropped, failed plans retried. */
   async function onMessages(event: SQSEvent): Promise<SQSBatchResponse> {
-    const response: SQSBatchResponse = { batchItemFailures: [] };
-    for (const record of event.Records) {
-      let tick: PriceTick;
-      try {
-        tick = PriceTick.parse(JSON.parse(record.body));
-      } catch {
-        logger.error('ticker: dropping an invalid price message', { messageId: record.messageId });
-        continue;
-      }
-      try {
-        await plan(tick, new Date(Number(record.attributes.SentTimestamp) || Date.now()).toISOString());
-      } catch (error) {
-        logger.error('ticker: fan-out failed; the message will be retried', {
-          messageId: record.messageId,
-          error,
-        });
-        response.batchItemFailures.push({ itemIdentifier: record.messageId });
-      }
-    }
-    return response;
+    return forEachPrice(
+      event,
+      logger,
+      (record) => {
+        try {
+          return PriceTick.parse(JSON.parse(record.body));
+        } catch {
+          return undefined;
+        }
+      },
+      (tick, record) =>
+        plan(tick, new Date(Number(record.attributes.SentTimestamp) || Date.now()).toISOString()),
+      'fan-out',
+    );
   }
 
   return {

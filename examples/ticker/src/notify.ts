@@ -49,7 +49,7 @@ export function createNotifier(
     const report = await options.messaging.broadcast(
       { channels: [userChannel(userId)] },
       { type: 'notification', data },
-      context === undefined ? {} : { lambdaContext: context },
+      { lambdaContext: context },
     );
     logger.info?.('ticker: notification sent', { userId, ...summarizeReport(report) });
     return { userId, report };

@@ -5,6 +5,8 @@ import type { ConnectionStore } from '@wsapp/core';
  * `STORE=memory` (default; local runs only — each Lambda instance would see its own connections),
  * `STORE=redis` with `REDIS_URL` (and `KEY_PREFIX`), or `STORE=dynamodb` with `TABLE_NAME` (and
  * `DYNAMODB_ENDPOINT` for DynamoDB Local, where the table is created on first use).
+ * Every example has this file with the same code but the default key prefix, so each example
+ * stays copyable on its own: change all three together.
  */
 export async function createStore(env: NodeJS.ProcessEnv = process.env): Promise<ConnectionStore> {
   const kind = env.STORE ?? 'memory';
@@ -19,24 +21,22 @@ export async function createStore(env: NodeJS.ProcessEnv = process.env): Promise
       keyPrefix: env.KEY_PREFIX ?? 'ticker:',
     });
   }
-  if (kind === 'dynamodb') return dynamoDBStore(env);
+  if (kind === 'dynamodb') {
+    const { DynamoDBConnectionStore, createTable } = await import('@wsapp/store-dynamodb');
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const endpoint = env.DYNAMODB_ENDPOINT;
+    const client = new DynamoDBClient({
+      region: env.AWS_REGION ?? 'us-east-1',
+      ...(endpoint === undefined
+        ? {}
+        : { endpoint, credentials: { accessKeyId: 'wsapplocal', secretAccessKey: 'wsapplocal' } }),
+    });
+    const tableName = required(env, 'TABLE_NAME');
+    // DynamoDB Local starts empty: create the table there; in AWS it comes from the SAM template.
+    if (endpoint !== undefined) await createTable(client, { tableName }).catch(ignoreExisting);
+    return new DynamoDBConnectionStore({ tableName, client });
+  }
   throw new Error(`STORE=${kind} is not supported; use memory, redis or dynamodb`);
-}
-
-async function dynamoDBStore(env: NodeJS.ProcessEnv): Promise<ConnectionStore> {
-  const { DynamoDBConnectionStore, createTable } = await import('@wsapp/store-dynamodb');
-  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-  const tableName = required(env, 'TABLE_NAME');
-  const endpoint = env.DYNAMODB_ENDPOINT;
-  const client = new DynamoDBClient({
-    region: env.AWS_REGION ?? 'us-east-1',
-    ...(endpoint === undefined
-      ? {}
-      : { endpoint, credentials: { accessKeyId: 'wsapplocal', secretAccessKey: 'wsapplocal' } }),
-  });
-  // DynamoDB Local starts empty; in AWS the table comes from the SAM template.
-  if (endpoint !== undefined) await createTable(client, { tableName }).catch(ignoreExisting);
-  return new DynamoDBConnectionStore({ tableName, client });
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {

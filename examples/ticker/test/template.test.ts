@@ -1,9 +1,8 @@
 import { MemoryConnectionStore } from '@wsapp/store-memory';
+import { loadTemplate, referenceProblems, webSocketTemplateProblems } from '@wsapp/testing/sam';
 import { describe, expect, it } from 'vitest';
 import { createTickerApp } from '../src/app.js';
 import { PRICE_DETAIL_TYPE, PRICE_SOURCE } from '../src/prices.js';
-import { loadTemplate, referenceProblems } from './support/cloudformation.js';
-import { webSocketTemplateProblems } from './support/websocket-template.js';
 
 // Nothing can be deployed from here: these tests check the template's structure instead.
 const root = new URL('../', import.meta.url);

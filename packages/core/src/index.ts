@@ -83,6 +83,7 @@ export type { SqsBatchResponse, SqsEvent, SqsRecord } from './fanout/sqs-event.j
 export { type ChannelSeqs, MESSAGE_ID_FIELD, REPLAY_FIELD, SEQ_FIELD } from './history/history-frame.js';
 export { type HistoryOptions, type HistoryPolicy, historyPolicy } from './history/history-options.js';
 export type { HistoryGap } from './history/replay.js';
+export { lazySdk } from './lazy-sdk.js';
 export { IDLE_TIMEOUT_SECONDS, MAX_CONNECTION_SECONDS, MAX_PAYLOAD_BYTES } from './limits.js';
 export { appendLogKeys, type KeyedLogger } from './logging/append-log-keys.js';
 export type { Logger } from './logging/logger.js';
@@ -105,7 +106,7 @@ export type {
   MessengerOptions,
 } from './messaging/messenger-types.js';
 export type { MessageData } from './messaging/payload.js';
-export type { RetryOptions as MessagingRetryOptions } from './messaging/retry-policy.js';
+export { backoffDelay, type RetryOptions as MessagingRetryOptions } from './messaging/retry-policy.js';
 export type {
   AwsCredentials,
   AwsCredentialsProvider,
@@ -154,6 +155,19 @@ export type {
 } from './store/connection-record.js';
 export type { ConnectionStore } from './store/connection-store.js';
 export { evenStarts, MAX_SLICES, WHOLE_CHANNEL_SLICE } from './store/member-slices.js';
+/** The opaque-cursor helper for store authors; import it from `@wsapp/core/store`. */
+export {
+  type CursorField,
+  type CursorFieldKind,
+  type CursorFieldsOf,
+  cursorFields,
+  isCursorOf,
+  type OpaqueCursorOptions,
+  openCursor,
+  sealCursor,
+} from './store/opaque-cursor.js';
+/** Connection data helpers for store authors (`__proto__`-safe); import them from `@wsapp/core/store`. */
+export { mergeData, setOwn } from './store/plain-data.js';
 export {
   ConnectionNotFoundError,
   InvalidChannelError,

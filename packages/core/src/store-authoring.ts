@@ -1,6 +1,7 @@
 /**
  * What connection store authors need: `BaseConnectionStore` (the policy half every adapter
- * extends), the store errors, limits and validation helpers. App authors import from `@wsapp/core`.
+ * extends), the store errors, limits, validation helpers and the opaque-cursor helper
+ * (`sealCursor`/`openCursor`: every store's cursors are written and refused the same way). App authors import from `@wsapp/core`.
  *
  * Everything here is re-exported from the root entry (`@wsapp/core`), so a class is the same
  * class whichever entry it was imported from (`instanceof` holds), and the root stays one file.
@@ -17,10 +18,15 @@ export {
   assertTtl,
   BaseConnectionStore,
   type BaseConnectionStoreOptions,
+  backoffDelay,
   ConnectionNotFoundError,
   type ConnectionRecord,
   type ConnectionStore,
   DEFAULT_HISTORY_RETENTION,
+  type CursorField,
+  type CursorFieldKind,
+  type CursorFieldsOf,
+  cursorFields,
   DEFAULT_LIMITS,
   HISTORY_HEAD_GRACE_SECONDS,
   type HistoryAppend,
@@ -33,20 +39,26 @@ export {
   InvalidConnectionIdError,
   InvalidCursorError,
   InvalidDataError,
+  isCursorOf,
   MAX_CONNECTION_SECONDS,
   MAX_HISTORY_LENGTH,
   MAX_HISTORY_READ,
   MAX_HISTORY_TTL_SECONDS,
   type MembersOptions,
   type MembersPage,
+  mergeData,
   normalizeChannels,
   normalizeData,
   normalizeReadHistory,
+  type OpaqueCursorOptions,
+  openCursor,
   type QueryMembersArgs,
   type ReadHistoryOptions,
   type RegisterInit,
   type StoreLimits,
   StoreUnavailableError,
+  sealCursor,
+  setOwn,
   TooManyChannelsError,
   WsappError,
   type WsappErrorCode,

@@ -1,19 +1,10 @@
 import { WebSocketApp, WebSocketError } from '@wsapp/core';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { connect, EventLog, Rejected, silentLogger, start } from './helpers.js';
+import { connect, EventLog, Rejected, recordingApp, silentLogger, start } from './helpers.js';
 
 const CONNECTION_ID = /^[A-Za-z0-9_-]{15}=$/;
 const REQUEST_TIME = /^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/;
-
-function recordingApp(log: EventLog) {
-  const app = new WebSocketApp({ logger: silentLogger() });
-  app.use((ctx, next) => {
-    log.record(ctx.event);
-    return next();
-  });
-  return app;
-}
 
 describe('$connect', () => {
   it('sends the upgrade request as a $connect event with API Gateway fields', async () => {

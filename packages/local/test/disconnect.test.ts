@@ -1,23 +1,15 @@
 import { WebSocketApp } from '@wsapp/core';
 import { describe, expect, it } from 'vitest';
-import { connect, EventLog, silentLogger, sockets, start } from './helpers.js';
+import { connect, EventLog, recordingApp, silentLogger, sockets, start } from './helpers.js';
 
-function recordingApp(log: EventLog) {
-  const app = new WebSocketApp({ logger: silentLogger() })
-    .onConnect(() => undefined)
-    .onDisconnect(() => undefined)
-    .onDefault({ twoWay: true }, () => undefined);
-  app.use((ctx, next) => {
-    log.record(ctx.event);
-    return next();
-  });
-  return app;
-}
+/** Recording app with lifecycle handlers and a two-way `$default` that answers nothing. */
+const defaultApp = (log: EventLog) =>
+  recordingApp(log, { lifecycle: true }).onDefault({ twoWay: true }, () => undefined);
 
 describe('$disconnect', () => {
   it('reports a client close with its code and reason, and API Gateway headers', async () => {
     const log = new EventLog();
-    const server = await start(recordingApp(log), { authorizer: () => ({ principalId: 'u1' }) });
+    const server = await start(defaultApp(log), { authorizer: () => ({ principalId: 'u1' }) });
     const client = await connect(server.url);
     const connectionId = server.connections.ids()[0]!;
     client.ws.close(1000, 'bye');
@@ -49,7 +41,7 @@ describe('$disconnect', () => {
 
   it('reports 1005 for a close frame without a status', async () => {
     const log = new EventLog();
-    const server = await start(recordingApp(log));
+    const server = await start(defaultApp(log));
     const client = await connect(server.url);
     client.ws.close();
     const event = await log.waitFor('$disconnect');
@@ -59,7 +51,7 @@ describe('$disconnect', () => {
 
   it('reports 1006 when the client drops the TCP connection', async () => {
     const log = new EventLog();
-    const server = await start(recordingApp(log));
+    const server = await start(defaultApp(log));
     const client = await connect(server.url);
     client.ws.terminate();
     const event = await log.waitFor('$disconnect');
@@ -69,7 +61,7 @@ describe('$disconnect', () => {
 
   it('runs $disconnect after the messages already queued for the connection', async () => {
     const log = new EventLog();
-    const app = recordingApp(log);
+    const app = defaultApp(log);
     app.route('slow', { twoWay: true }, () => new Promise((resolve) => setTimeout(resolve, 30)));
     const server = await start(app);
     const client = await connect(server.url);
@@ -82,7 +74,7 @@ describe('$disconnect', () => {
 
   it('closes idle connections with 1001 Going away', async () => {
     const log = new EventLog();
-    const server = await start(recordingApp(log), { idleTimeoutMs: 400 });
+    const server = await start(defaultApp(log), { idleTimeoutMs: 400 });
     const client = await connect(server.url);
     // Traffic keeps it open: a message after 200 ms pushes the deadline to 600 ms.
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -98,7 +90,7 @@ describe('$disconnect', () => {
 
   it('closes connections at the maximum duration even when active', async () => {
     const log = new EventLog();
-    const server = await start(recordingApp(log), { maxConnectionMs: 120 });
+    const server = await start(defaultApp(log), { maxConnectionMs: 120 });
     const client = await connect(server.url);
     const timer = setInterval(() => client.send('busy'), 20);
     const closed = await client.closed;
@@ -136,7 +128,7 @@ describe('$disconnect', () => {
 
   it('close() closes every client with 1001 and waits for their $disconnect events', async () => {
     const log = new EventLog();
-    const server = await start(recordingApp(log));
+    const server = await start(defaultApp(log));
     const clients = await Promise.all([connect(server.url), connect(server.url), connect(server.url)]);
     await server.close();
     const disconnects = log.events.filter((e) => e.requestContext.routeKey === '$disconnect');

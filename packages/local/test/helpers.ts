@@ -1,5 +1,5 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
-import type { WebSocketEvent } from '@wsapp/core';
+import { WebSocketApp, type WebSocketEvent } from '@wsapp/core';
 import { type AppOrHandler, type LocalServer, type ServeOptions, serve } from '@wsapp/local';
 import { afterEach, vi } from 'vitest';
 import { type ClientOptions, WebSocket } from 'ws';
@@ -125,6 +125,45 @@ export class EventLog {
   routeKeys(): string[] {
     return this.events.map((e) => e.requestContext.routeKey);
   }
+}
+
+/**
+ * An app that records every event it routes into `log`; with `lifecycle`, it also has no-op
+ * `$connect` and `$disconnect` handlers (so those events reach it).
+ */
+export function recordingApp(log: EventLog, { lifecycle = false }: { lifecycle?: boolean } = {}) {
+  const app = new WebSocketApp({ logger: silentLogger() });
+  if (lifecycle) app.onConnect(() => undefined).onDisconnect(() => undefined);
+  app.use((ctx, next) => {
+    log.record(ctx.event);
+    return next();
+  });
+  return app;
+}
+
+/** Opens `n` clients of `url`, `batch` at a time, and answers them with their connection ids (the app answers `whoami`). */
+export async function openClients(url: string, n: number, batch = 100) {
+  const clients: Array<{ client: Client; id: string }> = [];
+  for (let i = 0; i < n; i += batch) {
+    const opened = await Promise.all(
+      Array.from({ length: Math.min(batch, n - i) }, async () => {
+        const client = await connect(url);
+        client.send({ action: 'whoami' });
+        return { client, id: await client.text() };
+      }),
+    );
+    clients.push(...opened);
+  }
+  return clients;
+}
+
+/** Counts the frames each client receives, by connection id (tests then check "exactly once"). */
+export function countFrames(clients: Array<{ client: Client; id: string }>) {
+  const counts = new Map<string, number>(clients.map(({ id }) => [id, 0]));
+  for (const { client, id } of clients) {
+    client.ws.on('message', () => counts.set(id, (counts.get(id) ?? 0) + 1));
+  }
+  return counts;
 }
 
 /** The real AWS SDK management client pointed at the emulator. */

@@ -9,22 +9,11 @@ import {
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { WebSocketApp } from '@wsapp/core';
 import { describe, expect, it } from 'vitest';
-import { connect, EventLog, managementClient, silentLogger, start } from './helpers.js';
-
-function recordingApp(log: EventLog) {
-  const app = new WebSocketApp({ logger: silentLogger() })
-    .onConnect(() => undefined)
-    .onDisconnect(() => undefined);
-  app.use((ctx, next) => {
-    log.record(ctx.event);
-    return next();
-  });
-  return app;
-}
+import { connect, EventLog, managementClient, recordingApp, silentLogger, start } from './helpers.js';
 
 async function openConnection() {
   const log = new EventLog();
-  const server = await start(recordingApp(log));
+  const server = await start(recordingApp(log, { lifecycle: true }));
   const client = await connect(server.url, undefined, { headers: { 'User-Agent': 'agent/2' } });
   const connectionId = server.connections.ids()[0]!;
   return { log, server, client, connectionId, api: managementClient(server.endpoint) };

@@ -1,22 +1,11 @@
 import { WebSocketApp } from '@wsapp/core';
 import { describe, expect, it } from 'vitest';
-import { connect, EventLog, silentLogger, start } from './helpers.js';
-
-function recordingApp(log: EventLog) {
-  const app = new WebSocketApp({ logger: silentLogger() })
-    .onConnect(() => undefined)
-    .onDisconnect(() => undefined);
-  app.use((ctx, next) => {
-    log.record(ctx.event);
-    return next();
-  });
-  return app;
-}
+import { connect, EventLog, recordingApp, silentLogger, start } from './helpers.js';
 
 describe('route selection', () => {
   it('gives a custom route its exact route key', async () => {
     const log = new EventLog();
-    const app = recordingApp(log)
+    const app = recordingApp(log, { lifecycle: true })
       .route('sendMessage', { twoWay: true }, (ctx) => ({ route: ctx.routeKey }))
       .onDefault({ twoWay: true }, () => ({ route: '$default' }));
     const server = await start(app);
@@ -48,7 +37,7 @@ describe('route selection', () => {
 
   it('sends non-JSON bodies, missing fields, unknown keys and inherited names to $default', async () => {
     const log = new EventLog();
-    const app = recordingApp(log)
+    const app = recordingApp(log, { lifecycle: true })
       .route('known', { twoWay: true }, () => 'known')
       .onDefault({ twoWay: true }, () => 'default');
     const server = await start(app);
@@ -62,7 +51,9 @@ describe('route selection', () => {
 
   it('answers an error frame when nothing matches and there is no $default', async () => {
     const log = new EventLog();
-    const server = await start(recordingApp(log).route('known', { twoWay: true }, () => 'known'));
+    const server = await start(
+      recordingApp(log, { lifecycle: true }).route('known', { twoWay: true }, () => 'known'),
+    );
     const client = await connect(server.url);
     client.send({ action: 'unknown' });
     const frame = (await client.json()) as Record<string, unknown>;
@@ -183,7 +174,9 @@ describe('payload limit', () => {
   it('accepts a 128 KB message and closes with 1009 over it; $disconnect reports 1009', async () => {
     const log = new EventLog();
     const server = await start(
-      recordingApp(log).onDefault({ twoWay: true }, (ctx) => String(ctx.rawBody?.length)),
+      recordingApp(log, { lifecycle: true }).onDefault({ twoWay: true }, (ctx) =>
+        String(ctx.rawBody?.length),
+      ),
     );
     const client = await connect(server.url);
     // API Gateway frames are at most 32 KB: a 128 KB message arrives as four frames.

@@ -8,7 +8,7 @@ import {
 import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { connectionIdLike } from '@wsapp/testing';
 import { describe, expect, it } from 'vitest';
-import { type Client, connect, silentLogger, start } from './helpers.js';
+import { countFrames, openClients as open, silentLogger, start } from './helpers.js';
 import { transports } from './transports.js';
 
 /** An app where every connection joins the channels named in `?channels=a,b` on $connect. */
@@ -21,30 +21,8 @@ function channelApp(store: MemoryConnectionStore, logger = silentLogger(), messa
     );
 }
 
-/** Opens `n` clients, `batch` at a time, and answers them with their connection ids. */
-async function openClients(url: string, n: number, query = 'channels=all', batch = 100) {
-  const clients: Array<{ client: Client; id: string }> = [];
-  for (let i = 0; i < n; i += batch) {
-    const opened = await Promise.all(
-      Array.from({ length: Math.min(batch, n - i) }, async () => {
-        const client = await connect(`${url}?${query}`);
-        client.send({ action: 'whoami' });
-        return { client, id: await client.text() };
-      }),
-    );
-    clients.push(...opened);
-  }
-  return clients;
-}
-
-/** Counts frames each client receives (tests then check "exactly once"). */
-function countFrames(clients: Array<{ client: Client; id: string }>) {
-  const counts = new Map<string, number>(clients.map(({ id }) => [id, 0]));
-  for (const { client, id } of clients) {
-    client.ws.on('message', () => counts.set(id, (counts.get(id) ?? 0) + 1));
-  }
-  return counts;
-}
+/** Opens `n` clients that join the channels of `query` (default `all`), with their connection ids. */
+const openClients = (url: string, n: number, query = 'channels=all') => open(`${url}?${query}`, n);
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
 

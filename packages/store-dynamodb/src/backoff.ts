@@ -1,3 +1,5 @@
+import { backoffDelay } from '@wsapp/core';
+
 /** Retry policy for what the SDK does not retry itself (transaction conflicts, unprocessed batch items). */
 export interface RetryOptions {
   /** Attempts in total, first included (default 8). */
@@ -19,9 +21,8 @@ export function resolveRetry(options: RetryOptions = {}): ResolvedRetry {
   };
 }
 
-/** Exponential backoff with full jitter before retry number `attempt` (1 = first retry). */
+/** Waits core's `backoffDelay` (full jitter, `baseDelayMs` the first ceiling) before retry number `attempt` (1 = first retry). */
 export function backoff(retry: ResolvedRetry, attempt: number): Promise<void> {
-  const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
-  const ms = Math.random() * ceiling;
+  const ms = backoffDelay(retry.baseDelayMs, retry.maxDelayMs, attempt);
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { ConnectionRecord } from '@wsapp/core';
+import { type ConnectionRecord, setOwn } from '@wsapp/core';
 import { CONNECTION_SORT_KEY, connectionPartitionKey } from './key-layout.js';
 
 /** Names of the table's key and TTL attributes. */
@@ -71,13 +71,7 @@ export function dataBytes(data: Record<string, unknown>): number {
 export function encodeData(record: Record<string, unknown>): AttributeValue {
   const data: Record<string, AttributeValue> = {};
   for (const [key, value] of Object.entries(record)) {
-    // defineProperty, so a key like `__proto__` is stored as data, not taken as a prototype.
-    Object.defineProperty(data, dataKey(key), {
-      value: { S: JSON.stringify(value) },
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    setOwn(data, dataKey(key), { S: JSON.stringify(value) });
   }
   return { M: data };
 }
@@ -111,13 +105,7 @@ export function decodeConnection(
   if (item === undefined || pk === undefined || !pk.startsWith('c#')) return undefined;
   const data: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(item[ATTR.data]?.M ?? {})) {
-    // defineProperty, so a key like `__proto__` stays plain data.
-    Object.defineProperty(data, key.slice(DATA_KEY_PREFIX.length), {
-      value: JSON.parse(value.S ?? 'null') as unknown,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    setOwn(data, key.slice(DATA_KEY_PREFIX.length), JSON.parse(value.S ?? 'null') as unknown);
   }
   const record: ConnectionRecord = {
     connectionId: pk.slice(2),

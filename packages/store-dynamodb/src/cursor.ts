@@ -1,5 +1,19 @@
-import { InvalidCursorError } from '@wsapp/core';
-import { fnv1a } from './key-layout.js';
+import {
+  cursorFields,
+  InvalidCursorError,
+  isCursorOf,
+  type OpaqueCursorOptions,
+  openCursor,
+  sealCursor,
+} from '@wsapp/core';
+
+/**
+ * DynamoDB cursors, written with core's opaque-cursor helper (sealed to the channel, so a cursor of
+ * another channel or store, or an edited one, is refused with `InvalidCursorError`). Both carry
+ * the shard count the listing started with: a listing does not survive a change of it.
+ */
+const MEMBERS: OpaqueCursorOptions = { prefix: 'd2' };
+const SLICE: OpaqueCursorOptions = { prefix: 'ds2' };
 
 /** Where a `members()` listing resumes: a shard, and the last sort key read in it. */
 export interface MembersPosition {
@@ -8,43 +22,57 @@ export interface MembersPosition {
   after?: string;
 }
 
-interface CursorBody {
-  v: 1;
-  /** FNV-1a of the channel, so a cursor is not replayed against another channel. */
-  h: number;
-  /** Shard count the listing was started with. */
-  n: number;
-  s: number;
-  k?: string;
-}
-
-/** Encodes an opaque cursor: base64url JSON of the shard index and the last key read. */
+/** Encodes an opaque cursor: the shard index and the last key read. */
 export function encodeCursor(channel: string, shards: number, position: MembersPosition): string {
-  const body: CursorBody = { v: 1, h: fnv1a(channel), n: shards, s: position.shard };
-  if (position.after !== undefined) body.k = position.after;
-  return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
+  return sealCursor(MEMBERS, channel, [shards, position.shard, position.after ?? null]);
 }
 
 /** Decodes a cursor made by {@link encodeCursor} for the same channel and shard count. */
 export function decodeCursor(cursor: string, channel: string, shards: number): MembersPosition {
-  let body: Partial<CursorBody>;
-  try {
-    body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<CursorBody>;
-  } catch {
-    throw new InvalidCursorError();
+  const [count, shard, after] = cursorFields(openCursor(MEMBERS, channel, cursor), ['index', 'index', 'id?']);
+  assertShards(count, shards);
+  if (shard >= shards) throw new InvalidCursorError();
+  return after === null ? { shard } : { shard, after };
+}
+
+/** A slice: shards `[a, b)`, sort keys `[lo, hi)` ('' = open), and where its listing is (`s`, `k`). */
+export interface SlicePosition {
+  a: number;
+  b: number;
+  lo: string;
+  hi: string;
+  s: number;
+  k?: string;
+}
+
+/** Whether a cursor is a slice cursor (by its prefix; decoding checks the rest). */
+export function isSliceCursor(cursor: string | undefined): cursor is string {
+  return isCursorOf(SLICE, cursor);
+}
+
+/** Encodes a slice position of a channel spread over `shards` keys. */
+export function encodeSlice(channel: string, shards: number, p: SlicePosition): string {
+  return sealCursor(SLICE, channel, [shards, p.a, p.b, p.lo, p.hi, p.s, p.k ?? null]);
+}
+
+/** Decodes a slice cursor made by {@link encodeSlice} for the same channel and shard count. */
+export function decodeSlice(cursor: string, channel: string, shards: number): SlicePosition {
+  const [count, a, b, lo, hi, s, k] = cursorFields(openCursor(SLICE, channel, cursor), [
+    'index',
+    'index',
+    'index',
+    'string',
+    'string',
+    'index',
+    'string?',
+  ]);
+  assertShards(count, shards);
+  if (b > shards || s < a || s > b) throw new InvalidCursorError();
+  return k === null ? { a, b, lo, hi, s } : { a, b, lo, hi, s, k };
+}
+
+function assertShards(count: number, shards: number): void {
+  if (count !== shards) {
+    throw new InvalidCursorError(`the channel's shard count changed from ${count} to ${shards}`);
   }
-  if (typeof body !== 'object' || body === null || body.v !== 1 || body.h !== fnv1a(channel)) {
-    throw new InvalidCursorError();
-  }
-  if (body.n !== shards) {
-    throw new InvalidCursorError(`the channel's shard count changed from ${String(body.n)} to ${shards}`);
-  }
-  const shard = body.s;
-  if (typeof shard !== 'number' || !Number.isInteger(shard) || shard < 0 || shard >= shards) {
-    throw new InvalidCursorError();
-  }
-  if (body.k !== undefined && (typeof body.k !== 'string' || body.k.length === 0)) {
-    throw new InvalidCursorError();
-  }
-  return body.k === undefined ? { shard } : { shard, after: body.k };
 }

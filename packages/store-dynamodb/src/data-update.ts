@@ -1,5 +1,5 @@
 import { type AttributeValue, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { ConnectionNotFoundError, type ConnectionRecord, InvalidDataError } from '@wsapp/core';
+import { ConnectionNotFoundError, type ConnectionRecord, InvalidDataError, mergeData } from '@wsapp/core';
 import { CONFLICT, untilSettled } from './conflicts.js';
 import {
   ATTR,
@@ -19,20 +19,6 @@ import { num } from './table-layout.js';
  * conflict); larger ones rewrite the whole map. Keeps an expression within DynamoDB's 300 operators.
  */
 const KEYS_SET_ONE_BY_ONE = 50;
-
-/** Shallow JSON Merge Patch: a key set to `null` is removed. */
-export function mergeData(
-  data: Record<string, unknown>,
-  patch: Record<string, unknown>,
-): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...data };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete merged[key];
-    // defineProperty, so a key like `__proto__` is stored as data, not taken as a prototype.
-    else Object.defineProperty(merged, key, { value, enumerable: true, writable: true, configurable: true });
-  }
-  return merged;
-}
 
 /**
  * Merges `patch` into the connection's data, refusing a result larger than `maxDataBytes`

@@ -24,6 +24,7 @@ import {
   putConnection,
   reviseConnection,
 } from './connection-writes.js';
+import { isSliceCursor } from './cursor.js';
 import { updateData } from './data-update.js';
 import { ExpiryCache } from './expiry-cache.js';
 import { appendHistoryItem, readHistoryItems } from './history-log.js';
@@ -32,7 +33,7 @@ import { membershipPartitionKey } from './key-layout.js';
 import { queryMembers } from './members-query.js';
 import { applyChannelChange } from './membership-writes.js';
 import { DEFAULT_OPERATION_TIMEOUT_MS, type Operation, readConnection, withDeadline } from './operation.js';
-import { isSliceCursor, planSlices, querySlice } from './slices.js';
+import { planSlices, querySlice } from './slices.js';
 import { TableLayout } from './table-layout.js';
 import type { ConditionFailure } from './transact.js';
 

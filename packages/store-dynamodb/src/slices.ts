@@ -1,7 +1,7 @@
-import { QueryCommand, type QueryCommandInput, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
-import { evenStarts, InvalidCursorError, type MembersPage, type QueryMembersArgs } from '@wsapp/core';
-import { storeError } from './errors.js';
-import { fnv1a, membershipPartitionKey } from './key-layout.js';
+import { evenStarts, type MembersPage, type QueryMembersArgs } from '@wsapp/core';
+import { decodeSlice, encodeSlice } from './cursor.js';
+import { membershipPartitionKey } from './key-layout.js';
+import { queryShard, type SortKeyRange } from './members-query.js';
 import type { Operation } from './operation.js';
 
 /**
@@ -12,73 +12,16 @@ import type { Operation } from './operation.js';
  * on the id alone, so slices are disjoint and complete under churn for any ids; they are balanced
  * for API Gateway's ids. Planning reads nothing.
  */
-const PREFIX = 'd.';
 const ALPHABET = '+-/0123456789=ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz';
-
-/** A slice: shards `[a, b)`, sort keys `[lo, hi)` ('' = open), and where its listing is. */
-interface SliceBody {
-  v: 1;
-  h: number;
-  n: number;
-  a: number;
-  b: number;
-  lo: string;
-  hi: string;
-  s: number;
-  k?: string;
-}
-
-/** Whether a cursor is a slice cursor (plain cursors are base64url, without a dot). */
-export function isSliceCursor(cursor: string | undefined): cursor is string {
-  return cursor?.startsWith(PREFIX) === true;
-}
-
-function encode(body: SliceBody): string {
-  return PREFIX + Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
-}
-
-function decode(cursor: string, channel: string, shards: number): SliceBody {
-  let body: Partial<SliceBody>;
-  try {
-    body = JSON.parse(Buffer.from(cursor.slice(PREFIX.length), 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursorError();
-  }
-  if (typeof body !== 'object' || body === null || body.v !== 1 || body.h !== fnv1a(channel)) {
-    throw new InvalidCursorError();
-  }
-  if (body.n !== shards) {
-    throw new InvalidCursorError(`the channel's shard count changed from ${String(body.n)} to ${shards}`);
-  }
-  const { a, b, s, lo, hi, k } = body;
-  const ints = [a, b, s].every((x) => typeof x === 'number' && Number.isInteger(x));
-  if (
-    !ints ||
-    typeof lo !== 'string' ||
-    typeof hi !== 'string' ||
-    (k !== undefined && typeof k !== 'string')
-  ) {
-    throw new InvalidCursorError();
-  }
-  if (
-    (a as number) < 0 ||
-    (b as number) > shards ||
-    (s as number) < (a as number) ||
-    (s as number) > (b as number)
-  ) {
-    throw new InvalidCursorError();
-  }
-  return body as SliceBody;
-}
 
 /** At most `count` slices of a channel spread over `shards` partition keys. */
 export function planSlices(channel: string, shards: number, count: number): string[] {
-  const base = { v: 1 as const, h: fnv1a(channel), n: shards };
+  const encode = (position: Parameters<typeof encodeSlice>[2]) => encodeSlice(channel, shards, position);
   if (count <= shards) {
     const starts = evenStarts(shards, count);
     return starts.map((a, i) => {
       const b = starts[i + 1] ?? shards;
-      return encode({ ...base, a, b, lo: '', hi: '', s: a });
+      return encode({ a, b, lo: '', hi: '', s: a });
     });
   }
   const perShard = Math.min(Math.floor(count / shards), ALPHABET.length);
@@ -94,7 +37,6 @@ export function planSlices(channel: string, shards: number, count: number): stri
     for (let i = 0; i + 1 < edges.length; i++) {
       out.push(
         encode({
-          ...base,
           a: shard,
           b: shard + 1,
           lo: edges[i] as string,
@@ -107,6 +49,16 @@ export function planSlices(channel: string, shards: number, count: number): stri
   return out;
 }
 
+/** The sort-key condition of a slice's Query: BETWEEN is inclusive, so a key equal to `hi` is dropped by the caller. */
+function sortKeyRange(lo: string, hi: string, resuming: boolean): SortKeyRange {
+  if (hi !== '' && lo !== '' && !resuming) {
+    return { condition: ' AND #sk BETWEEN :lo AND :hi', values: { ':lo': { S: lo }, ':hi': { S: hi } } };
+  }
+  if (hi !== '') return { condition: ' AND #sk < :hi', values: { ':hi': { S: hi } } };
+  if (lo !== '' && !resuming) return { condition: ' AND #sk >= :lo', values: { ':lo': { S: lo } } };
+  return { condition: '', values: {} };
+}
+
 /** One page of a slice: like `members()`, shard by shard, keeping sort keys inside `[lo, hi)`. */
 export async function querySlice(
   op: Operation,
@@ -115,69 +67,33 @@ export async function querySlice(
   cursor: string,
   { limit, now }: QueryMembersArgs,
 ): Promise<MembersPage> {
-  const { client, layout } = op;
-  const { tableName, keys } = layout;
-  const shards = layout.shardsOf(channel);
-  const body = decode(cursor, channel, shards);
+  const shards = op.layout.shardsOf(channel);
+  const body = decodeSlice(cursor, channel, shards);
   let shard = body.s;
   let after = body.k;
   const connectionIds: string[] = [];
   while (shard < body.b) {
     const pk = membershipPartitionKey(channel, shard, shards);
-    const values: NonNullable<QueryCommandInput['ExpressionAttributeValues']> = {
-      ':pk': { S: pk },
-      ':now': { N: String(now) },
-    };
-    let condition = '#pk = :pk';
-    // One sort-key condition per Query: BETWEEN is inclusive, so a key equal to `hi` is dropped below.
-    if (body.hi !== '' && body.lo !== '' && after === undefined) {
-      condition += ' AND #sk BETWEEN :lo AND :hi';
-      values[':lo'] = { S: body.lo };
-      values[':hi'] = { S: body.hi };
-    } else if (body.hi !== '') {
-      condition += ' AND #sk < :hi';
-      values[':hi'] = { S: body.hi };
-    } else if (body.lo !== '' && after === undefined) {
-      condition += ' AND #sk >= :lo';
-      values[':lo'] = { S: body.lo };
-    }
-    let output: QueryCommandOutput;
-    try {
-      output = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: condition,
-          FilterExpression: '#ttl > :now',
-          ProjectionExpression: '#sk',
-          ExpressionAttributeNames: { '#pk': keys.pk, '#sk': keys.sk, '#ttl': keys.ttl },
-          ExpressionAttributeValues: values,
-          Limit: limit - connectionIds.length,
-          ConsistentRead: consistentRead,
-          ...(after === undefined
-            ? {}
-            : { ExclusiveStartKey: { [keys.pk]: { S: pk }, [keys.sk]: { S: after } } }),
-        }),
-        { abortSignal: op.signal },
-      );
-    } catch (error) {
-      throw storeError('members', error);
-    }
-    for (const item of output.Items ?? []) {
-      const id = item[keys.sk]?.S;
-      if (id !== undefined && id !== body.hi) connectionIds.push(id);
-    }
-    const last = output.LastEvaluatedKey?.[keys.sk]?.S;
+    const range = sortKeyRange(body.lo, body.hi, after !== undefined);
+    const page = await queryShard(op, consistentRead, pk, {
+      limit: limit - connectionIds.length,
+      now,
+      after,
+      range,
+    });
+    for (const id of page.ids) if (id !== body.hi) connectionIds.push(id);
+    const last = page.last;
     if (last !== undefined && last !== body.hi) {
       after = last;
       if (connectionIds.length >= limit)
-        return { connectionIds, cursor: encode({ ...body, s: shard, k: after }) };
+        return { connectionIds, cursor: encodeSlice(channel, shards, { ...body, s: shard, k: after }) };
       continue;
     }
     shard++;
     after = undefined;
     if (shard < body.b && connectionIds.length >= limit) {
       const { k: _k, ...rest } = body;
-      return { connectionIds, cursor: encode({ ...rest, s: shard }) };
+      return { connectionIds, cursor: encodeSlice(channel, shards, { ...rest, s: shard }) };
     }
   }
   return { connectionIds };

@@ -1,7 +1,7 @@
+import { mergeData } from '@wsapp/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dataBytes } from '../src/connection-item.js';
-import { mergeData } from '../src/data-update.js';
 
 describe('dataBytes: the additive size update checks in its condition', () => {
   it('equals the UTF-8 size of JSON.stringify for every non-empty object (and of any merge)', () => {

@@ -3,60 +3,21 @@
  * is refused with TooManyChannelsError, atomically, never StoreUnavailableError; the data limit
  * applies to the data after an update merged it.
  */
-import {
-  type AttributeValue,
-  type DynamoDBClient,
-  GetItemCommand,
-  ScanCommand,
-} from '@aws-sdk/client-dynamodb';
 import { InvalidDataError, TooManyChannelsError } from '@wsapp/core';
 import { DynamoDBConnectionStore, maxChannelsForItem } from '@wsapp/store-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropTable, LOADED_TIMEOUT_MS, testClient, testTable } from './table.js';
+import { describe, expect, it } from 'vitest';
+import { LOADED_TIMEOUT_MS, rawConnectionItem, scanAll, useTestTable } from './table.js';
 
-let client: DynamoDBClient;
-let tableName: string;
-beforeAll(async () => {
-  client = await testClient();
-  tableName = await testTable(client, 'limits');
-});
-afterAll(async () => {
-  await dropTable(client, tableName);
-  client.destroy();
-});
+const table = useTestTable('limits');
 
 /** `n` distinct channel names of exactly `bytes` UTF-8 bytes. */
 const longNames = (prefix: string, n: number, bytes = 512) =>
   Array.from({ length: n }, (_, i) => `${prefix}${i}-`.padEnd(bytes, 'x'));
 
-async function rawItem(connectionId: string): Promise<Record<string, AttributeValue> | undefined> {
-  const { Item } = await client.send(
-    new GetItemCommand({
-      TableName: tableName,
-      Key: { pk: { S: `c#${connectionId}` }, sk: { S: 'c' } },
-      ConsistentRead: true,
-    }),
-  );
-  return Item;
-}
+const rawItem = (connectionId: string) => rawConnectionItem(table, connectionId);
 
 async function membershipCount(connectionId: string): Promise<number> {
-  let count = 0;
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const out = await client.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: 'sk = :id',
-        ExpressionAttributeValues: { ':id': { S: connectionId } },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    count += out.Count ?? 0;
-    start = out.LastEvaluatedKey;
-  } while (start !== undefined);
-  return count;
+  return (await scanAll(table, { expression: 'sk = :id', values: { ':id': { S: connectionId } } })).length;
 }
 
 const refusal = (work: Promise<unknown>) =>
@@ -67,14 +28,18 @@ const refusal = (work: Promise<unknown>) =>
 
 describe('channels per connection: the 400 KB item limit', () => {
   it('derives the limit from the item size, maxChannelBytes and maxDataBytes', () => {
-    const store = new DynamoDBConnectionStore({ tableName, client, operationTimeoutMs: LOADED_TIMEOUT_MS });
+    const store = new DynamoDBConnectionStore({
+      tableName: table.tableName,
+      client: table.client,
+      operationTimeoutMs: LOADED_TIMEOUT_MS,
+    });
     const derived = maxChannelsForItem({ maxChannelBytes: 512, maxDataBytes: 32 * 1024 });
     expect(derived).toBeGreaterThan(600);
     expect(derived).toBeLessThan(800);
     expect(store.maxChannelsPerConnection).toBe(derived);
     const short = new DynamoDBConnectionStore({
-      tableName,
-      client,
+      tableName: table.tableName,
+      client: table.client,
       operationTimeoutMs: LOADED_TIMEOUT_MS,
       maxChannelBytes: 64,
     });
@@ -82,8 +47,8 @@ describe('channels per connection: the 400 KB item limit', () => {
     expect(
       () =>
         new DynamoDBConnectionStore({
-          tableName,
-          client,
+          tableName: table.tableName,
+          client: table.client,
           operationTimeoutMs: LOADED_TIMEOUT_MS,
           maxChannelsPerConnection: derived + 1,
         }),
@@ -91,7 +56,11 @@ describe('channels per connection: the 400 KB item limit', () => {
   });
 
   it('register with more 512-byte channels than an item holds: TooManyChannelsError, nothing written', async () => {
-    const store = new DynamoDBConnectionStore({ tableName, client, operationTimeoutMs: LOADED_TIMEOUT_MS });
+    const store = new DynamoDBConnectionStore({
+      tableName: table.tableName,
+      client: table.client,
+      operationTimeoutMs: LOADED_TIMEOUT_MS,
+    });
     const error = await refusal(store.register('over=', { channels: longNames('r', 850) }));
     expect(error).toBeInstanceOf(TooManyChannelsError);
     expect(await rawItem('over=')).toBeUndefined();
@@ -99,7 +68,11 @@ describe('channels per connection: the 400 KB item limit', () => {
   });
 
   it('join beyond the limit together with the current channels: TooManyChannelsError, nothing written', async () => {
-    const store = new DynamoDBConnectionStore({ tableName, client, operationTimeoutMs: LOADED_TIMEOUT_MS });
+    const store = new DynamoDBConnectionStore({
+      tableName: table.tableName,
+      client: table.client,
+      operationTimeoutMs: LOADED_TIMEOUT_MS,
+    });
     const limit = store.maxChannelsPerConnection;
     const current = longNames('cur', limit - 20);
     await store.register('full=', { channels: current, data: { blob: 'd'.repeat(32 * 1024 - 20) } });
@@ -118,14 +91,18 @@ describe('channels per connection: the 400 KB item limit', () => {
   }, 120_000);
 
   it('2,000 channels: refused by default; accepted with short names and a raised limit', async () => {
-    const store = new DynamoDBConnectionStore({ tableName, client, operationTimeoutMs: LOADED_TIMEOUT_MS });
+    const store = new DynamoDBConnectionStore({
+      tableName: table.tableName,
+      client: table.client,
+      operationTimeoutMs: LOADED_TIMEOUT_MS,
+    });
     await store.register('two-k=');
     const many = Array.from({ length: 2000 }, (_, i) => `k${i}`);
     expect(await refusal(store.join('two-k=', many))).toBeInstanceOf(TooManyChannelsError);
     expect(await membershipCount('two-k=')).toBe(0);
     const roomy = new DynamoDBConnectionStore({
-      tableName,
-      client,
+      tableName: table.tableName,
+      client: table.client,
       operationTimeoutMs: LOADED_TIMEOUT_MS,
       maxChannelBytes: 32,
       maxChannelsPerConnection: 2000,
@@ -143,7 +120,11 @@ describe('channels per connection: the 400 KB item limit', () => {
 
 describe('data limit after merging', () => {
   it('an update whose merged data would exceed maxDataBytes is refused, writing nothing', async () => {
-    const store = new DynamoDBConnectionStore({ tableName, client, operationTimeoutMs: LOADED_TIMEOUT_MS });
+    const store = new DynamoDBConnectionStore({
+      tableName: table.tableName,
+      client: table.client,
+      operationTimeoutMs: LOADED_TIMEOUT_MS,
+    });
     await store.register('data=', { data: { a: 'x'.repeat(20_000) } });
     const error = await refusal(store.update('data=', { b: 'y'.repeat(20_000) }));
     expect(error).toBeInstanceOf(InvalidDataError);
@@ -162,7 +143,11 @@ describe('data limit after merging', () => {
   }, 60_000);
 
   it('concurrent updates of different keys never grow the data past the limit together', async () => {
-    const store = new DynamoDBConnectionStore({ tableName, client, operationTimeoutMs: LOADED_TIMEOUT_MS });
+    const store = new DynamoDBConnectionStore({
+      tableName: table.tableName,
+      client: table.client,
+      operationTimeoutMs: LOADED_TIMEOUT_MS,
+    });
     await store.register('race=');
     const results = await Promise.allSettled(
       Array.from({ length: 24 }, (_, n) => store.update('race=', { [`k${n}`]: 'v'.repeat(2000) })),

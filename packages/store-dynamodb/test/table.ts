@@ -6,9 +6,11 @@ import {
   type DynamoDBClientConfig,
   GetItemCommand,
   QueryCommand,
+  ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { createTable, type DynamoDBConnectionStore, historyPartitionKey } from '@wsapp/store-dynamodb';
 import type { RawHistoryItem, RawItem, RawMember, StoreInspector } from '@wsapp/testing/conformance';
+import { afterAll, beforeAll } from 'vitest';
 import { dynamoEndpoint, localClientConfig } from './dynamodb-endpoint.js';
 
 /** A client on the test endpoint. */
@@ -23,6 +25,87 @@ export async function testTable(client: DynamoDBClient, prefix: string): Promise
   return tableName;
 }
 
+/** A test file's client and table (read them inside hooks and tests: they are set in `beforeAll`). */
+export interface TestTable {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+}
+
+/** A client and a fresh table for one test file: made before its tests, dropped after them. */
+export function useTestTable(prefix: string): TestTable {
+  let client: DynamoDBClient | undefined;
+  let tableName: string | undefined;
+  beforeAll(async () => {
+    client = await testClient();
+    tableName = await testTable(client, prefix);
+  });
+  afterAll(async () => {
+    if (client === undefined) return;
+    if (tableName !== undefined) await dropTable(client, tableName);
+    client.destroy();
+  });
+  return {
+    get client() {
+      if (client === undefined) throw new Error('useTestTable: read the client inside a hook or test');
+      return client;
+    },
+    get tableName() {
+      if (tableName === undefined) throw new Error('useTestTable: read the table inside a hook or test');
+      return tableName;
+    },
+  };
+}
+
+/** The raw connection item of `connectionId` (consistent GetItem); `undefined` when there is none. */
+export async function rawConnectionItem(
+  { client, tableName }: TestTable,
+  connectionId: string,
+): Promise<Record<string, AttributeValue> | undefined> {
+  const { Item } = await client.send(
+    new GetItemCommand({
+      TableName: tableName,
+      Key: { pk: { S: `c#${connectionId}` }, sk: { S: 'c' } },
+      ConsistentRead: true,
+    }),
+  );
+  return Item;
+}
+
+/** Every item of the table that `filter` keeps (consistent Scan, every page), raw. */
+export async function scanAll(
+  { client, tableName }: TestTable,
+  filter?: { expression: string; values: Record<string, AttributeValue> },
+): Promise<Array<Record<string, AttributeValue>>> {
+  return allPages((start) =>
+    client.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: filter?.expression,
+        ExpressionAttributeValues: filter?.values,
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    ),
+  );
+}
+
+type Item = Record<string, AttributeValue>;
+
+/** Every item of a paged Scan or Query: `page(start)` reads the page after `start`. */
+async function allPages(
+  page: (start: Item | undefined) => Promise<{ Items?: Item[]; LastEvaluatedKey?: Item }>,
+): Promise<Item[]> {
+  const items: Item[] = [];
+  let start: Item | undefined;
+  do {
+    const out = await page(start);
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start !== undefined);
+  return items;
+}
+
+/** Drops a table made by {@link testTable}. */
 export async function dropTable(client: DynamoDBClient, tableName: string): Promise<void> {
   await client.send(new DeleteTableCommand({ TableName: tableName }));
 }
@@ -69,10 +152,8 @@ export async function queryAll(
   tableName: string,
   pk: string,
 ): Promise<Array<Record<string, AttributeValue>>> {
-  const items: Array<Record<string, AttributeValue>> = [];
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const out = await client.send(
+  return allPages((start) =>
+    client.send(
       new QueryCommand({
         TableName: tableName,
         KeyConditionExpression: 'pk = :pk',
@@ -80,11 +161,8 @@ export async function queryAll(
         ConsistentRead: true,
         ExclusiveStartKey: start,
       }),
-    );
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start !== undefined);
-  return items;
+    ),
+  );
 }
 
 function ttl(item: Record<string, AttributeValue>): number | undefined {

@@ -7,6 +7,7 @@ import {
   type HistoryPage,
   type HistoryRetention,
   type MembersPage,
+  mergeData,
   type QueryMembersArgs,
   TooManyChannelsError,
 } from '@wsapp/core';
@@ -178,11 +179,7 @@ export class MemoryConnectionStore extends BaseConnectionStore {
     now: number,
   ): Promise<ConnectionRecord> {
     const entry = this.#require(connectionId, now);
-    const data: Record<string, unknown> = { ...entry.record.data };
-    for (const [key, value] of Object.entries(patch)) {
-      if (value === null) delete data[key];
-      else Object.defineProperty(data, key, { value, enumerable: true, writable: true, configurable: true });
-    }
+    const data = mergeData(entry.record.data, patch);
     // Checked before anything is written: a refused patch leaves the stored data as it was.
     this.assertMergedDataBytes(Buffer.byteLength(JSON.stringify(data), 'utf8'));
     entry.record.data = data;

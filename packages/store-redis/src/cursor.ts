@@ -1,38 +1,44 @@
-import { createHash } from 'node:crypto';
-import { InvalidCursorError } from '@wsapp/core';
+import { cursorFields, isCursorOf, type OpaqueCursorOptions, openCursor, sealCursor } from '@wsapp/core';
 
-const VERSION = 1;
-
-/** A short digest of the channel, so a cursor is refused on another channel. */
-function channelTag(channel: string): string {
-  return createHash('sha1').update(channel).digest('base64url').slice(0, 10);
-}
+/**
+ * Redis cursors, written with core's opaque-cursor helper (sealed to the channel, so a cursor of
+ * another channel or store, or an edited one, is refused with `InvalidCursorError`).
+ */
+const MEMBERS: OpaqueCursorOptions = { prefix: 'r2' };
+const SLICE: OpaqueCursorOptions = { prefix: 'rs2' };
 
 /**
  * Encodes the resume point of a `members()` listing: the last member scanned (members are paged
- * in byte order of their id), as opaque base64url JSON `[version, channelTag, after]`.
+ * in byte order of their id).
  */
 export function encodeCursor(channel: string, after: string): string {
-  return Buffer.from(JSON.stringify([VERSION, channelTag(channel), after]), 'utf8').toString('base64url');
+  return sealCursor(MEMBERS, channel, [after]);
 }
 
 /** Decodes a cursor from {@link encodeCursor}; throws `InvalidCursorError` for anything else. */
 export function decodeCursor(channel: string, cursor: string): string {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursorError();
-  }
-  if (
-    !Array.isArray(parsed) ||
-    parsed.length !== 3 ||
-    parsed[0] !== VERSION ||
-    typeof parsed[2] !== 'string' ||
-    parsed[2].length === 0
-  ) {
-    throw new InvalidCursorError();
-  }
-  if (parsed[1] !== channelTag(channel)) throw new InvalidCursorError();
-  return parsed[2];
+  return cursorFields(openCursor(MEMBERS, channel, cursor), ['id'])[0];
+}
+
+/** A slice listing's position: the range `[lo, hi)` ('' = open end) and the last member scanned. */
+export interface SlicePosition {
+  lo: string;
+  hi: string;
+  after: string;
+}
+
+/** Whether a cursor is a slice cursor (by its prefix; decoding checks the rest). */
+export function isSliceCursor(cursor: string | undefined): cursor is string {
+  return isCursorOf(SLICE, cursor);
+}
+
+/** Encodes a slice position as an opaque cursor bound to the channel. */
+export function encodeSlice(channel: string, position: SlicePosition): string {
+  return sealCursor(SLICE, channel, [position.lo, position.hi, position.after]);
+}
+
+/** Decodes a slice cursor of this channel; `InvalidCursorError` otherwise. */
+export function decodeSlice(channel: string, cursor: string): SlicePosition {
+  const [lo, hi, after] = cursorFields(openCursor(SLICE, channel, cursor), ['string', 'string', 'string']);
+  return { lo, hi, after };
 }

@@ -85,3 +85,25 @@ export async function checkEvictionPolicy(
     }
   });
 }
+
+/**
+ * `checkEvictionPolicy` on first use, memoised: a verdict (fine, refused, unreadable) is kept; a
+ * connection failure is not, so the next call checks again.
+ */
+export function evictionCheckOnce(
+  client: Redis | Cluster,
+  allowEviction: boolean,
+  warn: (message: string) => void,
+): () => Promise<void> {
+  let verdict: Promise<void> | undefined;
+  return () => {
+    if (verdict === undefined) {
+      const check = checkEvictionPolicy(client, allowEviction, warn);
+      verdict = check;
+      check.catch((error: unknown) => {
+        if (!(error instanceof WsappError)) verdict = undefined;
+      });
+    }
+    return verdict;
+  };
+}

@@ -7,8 +7,5 @@
 export { EvictionPolicyError } from './eviction-policy.js';
 export { type HistoryKeys, historyKeys } from './history-log.js';
 export { type ChannelKeys, type ConnectionKeys, escapeName, KeyLayout } from './key-layout.js';
-export {
-  type RedisClient,
-  RedisConnectionStore,
-  type RedisConnectionStoreOptions,
-} from './redis-connection-store.js';
+export { RedisConnectionStore } from './redis-connection-store.js';
+export type { RedisClient, RedisConnectionStoreOptions } from './redis-store-options.js';

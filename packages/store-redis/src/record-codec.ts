@@ -1,4 +1,4 @@
-import type { ConnectionRecord } from '@wsapp/core';
+import { type ConnectionRecord, setOwn } from '@wsapp/core';
 
 /** Hash field prefix of one top-level data key (value stored as JSON), so updates are per key. */
 export const DATA_FIELD = 'd:';
@@ -44,13 +44,7 @@ export function decodeRecord(reply: unknown): ConnectionRecord | undefined {
   const data: Record<string, unknown> = {};
   for (const [field, json] of fields) {
     if (!field.startsWith(DATA_FIELD)) continue;
-    // defineProperty, not assignment: a key named `__proto__` stays plain data.
-    Object.defineProperty(data, field.slice(DATA_FIELD.length), {
-      value: JSON.parse(json) as unknown,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    setOwn(data, field.slice(DATA_FIELD.length), JSON.parse(json) as unknown);
   }
   const record: ConnectionRecord = {
     connectionId: id,

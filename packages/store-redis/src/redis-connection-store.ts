@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import {
   BaseConnectionStore,
-  type BaseConnectionStoreOptions,
   ConnectionNotFoundError,
   type ConnectionRecord,
   type HistoryAppend,
@@ -11,67 +9,26 @@ import {
   type MembersPage,
   type QueryMembersArgs,
   TooManyChannelsError,
-  WsappError,
 } from '@wsapp/core';
-import { type Cluster, Redis } from 'ioredis';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { withConnectionLock } from './connection-lock.js';
+import { decodeCursor, decodeSlice, encodeCursor, encodeSlice, isSliceCursor } from './cursor.js';
 import { guarded } from './errors.js';
-import { checkEvictionPolicy } from './eviction-policy.js';
+import { evictionCheckOnce } from './eviction-policy.js';
 import { type HistoryKeys, RedisHistoryLog } from './history-log.js';
 import { KeyLayout } from './key-layout.js';
 import { decodeRecord, encodePatch, encodeRecord } from './record-codec.js';
+import {
+  createClient,
+  DEFAULT_PREFIX,
+  DEFAULT_SLACK_SECONDS,
+  DEFAULT_TIMEOUT_MS,
+  positiveInteger,
+  type RedisClient,
+  type RedisConnectionStoreOptions,
+} from './redis-store-options.js';
+import { counted, toStrings } from './script-args.js';
 import { ScriptRunner } from './script-runner.js';
-import { decodeSlice, encodeSlice, isSliceCursor, planSlices, querySlice } from './slices.js';
-
-/** An ioredis client: a standalone `Redis` or a `Cluster`. */
-export type RedisClient = Redis | Cluster;
-
-/** Options shared by both ways of giving the store its connection. */
-interface RedisStoreCommonOptions extends BaseConnectionStoreOptions {
-  /** Prefix of every key this store writes (default `wsapp:`); must not contain `{` or `}`. */
-  keyPrefix?: string;
-  /**
-   * Longest a store operation may take, in milliseconds (default 2000), after which it rejects
-   * with `StoreUnavailableError`. Also the `commandTimeout` and `connectTimeout` of a client the
-   * store creates from `url`.
-   */
-  commandTimeoutMs?: number;
-  /**
-   * Seconds added to `expiresAt` for the Redis `EXPIREAT` of every key (default 30), so clock skew
-   * between Lambda and Redis never deletes a key before the store's clock sees it expire. Reads
-   * compare `expiresAt` with the store's clock; Redis expiry is only the cleanup.
-   */
-  expirySlackSeconds?: number;
-  /**
-   * Run even when a server's `maxmemory-policy` evicts keys (default `false`: the first operation
-   * checks every server and fails with `EvictionPolicyError`; see the README). With `true` the
-   * store warns once instead.
-   */
-  allowEviction?: boolean;
-  /** Where the store's warnings go (default `console`). */
-  logger?: Pick<Logger, 'warn'>;
-}
-
-/** Options of {@link RedisConnectionStore}: either a `client` you own or a `url` the store connects to. */
-export type RedisConnectionStoreOptions = RedisStoreCommonOptions &
-  (
-    | {
-        /** An ioredis `Redis` or `Cluster` client; you close it. */
-        client: RedisClient;
-        /** Not with `client`. */
-        url?: never;
-      }
-    | {
-        /** `redis://` or `rediss://` URL of a standalone server; the store creates (and `close()` closes) the client. */
-        url: string;
-        /** Not with `url`. */
-        client?: never;
-      }
-  );
-
-const DEFAULT_PREFIX = 'wsapp:';
-const DEFAULT_TIMEOUT_MS = 2000;
-const DEFAULT_SLACK_SECONDS = 30;
+import { planSlices, querySlice } from './slices.js';
 
 /**
  * A {@link @wsapp/core!ConnectionStore | ConnectionStore} in Redis (ioredis), standalone or Cluster.
@@ -102,25 +59,21 @@ export class RedisConnectionStore extends BaseConnectionStore {
   readonly #history: RedisHistoryLog;
   /** Prefix the Lua scripts use to derive channel keys: the client's own `keyPrefix` + ours. */
   readonly #luaPrefix: string;
-  readonly #allowEviction: boolean;
-  readonly #logger: Pick<Logger, 'warn'>;
   /** The first operation's `maxmemory-policy` check; kept once it reached a verdict. */
-  #evictionCheck: Promise<void> | undefined;
+  readonly #checkedEviction: () => Promise<void>;
 
   constructor(options: RedisConnectionStoreOptions) {
     super(options);
-    this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_TIMEOUT_MS;
-    if (!Number.isInteger(this.commandTimeoutMs) || this.commandTimeoutMs <= 0) {
-      throw new RangeError(
-        `commandTimeoutMs must be a positive integer, got ${String(this.commandTimeoutMs)}`,
-      );
-    }
-    this.expirySlackSeconds = options.expirySlackSeconds ?? DEFAULT_SLACK_SECONDS;
-    if (!Number.isInteger(this.expirySlackSeconds) || this.expirySlackSeconds < 0) {
-      throw new RangeError(
-        `expirySlackSeconds must be a non-negative integer, got ${String(this.expirySlackSeconds)}`,
-      );
-    }
+    this.commandTimeoutMs = positiveInteger(
+      'commandTimeoutMs',
+      options.commandTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+      1,
+    );
+    this.expirySlackSeconds = positiveInteger(
+      'expirySlackSeconds',
+      options.expirySlackSeconds ?? DEFAULT_SLACK_SECONDS,
+      0,
+    );
     this.keys = new KeyLayout(options.keyPrefix ?? DEFAULT_PREFIX);
     if (options.client !== undefined) {
       this.client = options.client;
@@ -139,8 +92,10 @@ export class RedisConnectionStore extends BaseConnectionStore {
     this.#luaPrefix = clientPrefix + this.keys.prefix;
     this.#scripts = new ScriptRunner(this.client);
     this.#history = new RedisHistoryLog(this.client, this.keys.prefix, this.expirySlackSeconds);
-    this.#allowEviction = options.allowEviction ?? false;
-    this.#logger = options.logger ?? console;
+    const logger: Pick<Logger, 'warn'> = options.logger ?? console;
+    this.#checkedEviction = evictionCheckOnce(this.client, options.allowEviction ?? false, (m) =>
+      logger.warn(m),
+    );
   }
 
   /** Whether the client is a Redis Cluster client. */
@@ -324,7 +279,13 @@ export class RedisConnectionStore extends BaseConnectionStore {
       // The difference is computed from a read, so two setChannels of one connection must not
       // interleave: a lock on the connection's slot serialises them (joins and leaves need none).
       return this.#guard('setChannels', () =>
-        this.#locked(connectionId, () => super._setChannels(connectionId, channels, now)),
+        withConnectionLock(
+          this.client,
+          this.#scripts,
+          this.keys.connection(connectionId).lock,
+          this.commandTimeoutMs,
+          () => super._setChannels(connectionId, channels, now),
+        ),
       );
     }
     return this.#guard('setChannels', async () => {
@@ -399,7 +360,7 @@ export class RedisConnectionStore extends BaseConnectionStore {
       let rawIds: unknown;
       let next: unknown;
       if (slice) {
-        const page = await querySlice(this.client, keys, slice, limit, now);
+        const page = await querySlice(this.#scripts, keys, slice, limit, now);
         rawIds = page.connectionIds;
         next = page.next && encodeSlice(channel, page.next);
       } else {
@@ -429,27 +390,8 @@ export class RedisConnectionStore extends BaseConnectionStore {
 
   protected override async _memberSlices(channel: string, count: number): Promise<string[]> {
     return this.#guard('memberSlices', () =>
-      planSlices(this.client, channel, this.keys.channel(channel), count),
+      planSlices(this.client, this.#scripts, channel, this.keys.channel(channel), count),
     );
-  }
-
-  /**
-   * Runs `work` holding the connection's lock (SET NX PX, released by token). The lock expires
-   * after `commandTimeoutMs`, so a crashed holder delays the next caller at most that long; the
-   * operation deadline bounds the wait.
-   */
-  async #locked<T>(connectionId: string, work: () => Promise<T>): Promise<T> {
-    const key = this.keys.connection(connectionId).lock;
-    const token = randomBytes(12).toString('base64url');
-    for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
-      if ((await this.client.set(key, token, 'PX', this.commandTimeoutMs, 'NX')) === 'OK') break;
-      await new Promise((resolve) => setTimeout(resolve, wait * (0.5 + Math.random())));
-    }
-    try {
-      return await work();
-    } finally {
-      await this.#scripts.run('unlock', [key], [token]).catch(() => undefined);
-    }
   }
 
   /** Throws for a join script's "not live" (nil) or "over the channel limit" (-1) answer. */
@@ -465,21 +407,6 @@ export class RedisConnectionStore extends BaseConnectionStore {
     });
   }
 
-  /**
-   * Checks `maxmemory-policy` on first use. A verdict (fine, refused, unreadable) is kept; a
-   * connection failure is not, so the next operation checks again.
-   */
-  #checkedEviction(): Promise<void> {
-    if (this.#evictionCheck === undefined) {
-      const check = checkEvictionPolicy(this.client, this.#allowEviction, (m) => this.#logger.warn(m));
-      this.#evictionCheck = check;
-      check.catch((error: unknown) => {
-        if (!(error instanceof WsappError)) this.#evictionCheck = undefined;
-      });
-    }
-    return this.#evictionCheck;
-  }
-
   #chan(name: 'chanAdd' | 'chanRemove' | 'chanTouch', channel: string, args: Array<string | number>) {
     const keys = this.keys.channel(channel);
     return this.#scripts.run(name, [keys.lex, keys.expiry], args);
@@ -491,27 +418,4 @@ export class RedisConnectionStore extends BaseConnectionStore {
       return [keys.lex, keys.expiry];
     });
   }
-}
-
-/** A list prefixed with its length, as the scripts' `list()` reads it. */
-function counted(items: readonly string[]): Array<string | number> {
-  return [items.length, ...items];
-}
-
-function toStrings(reply: unknown): string[] {
-  return Array.isArray(reply) ? reply.map(String) : [];
-}
-
-function createClient(url: string, timeoutMs: number): Redis {
-  const client = new Redis(url, {
-    commandTimeout: timeoutMs,
-    connectTimeout: timeoutMs,
-    // Fail queued commands after one reconnection attempt instead of 20; the deadline bounds the rest.
-    maxRetriesPerRequest: 1,
-    retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
-  });
-  // Errors reach callers through rejected commands (as StoreUnavailableError); without a
-  // listener ioredis would print every reconnection failure.
-  client.on('error', () => {});
-  return client;
 }

@@ -51,6 +51,26 @@ local function chan_purge(lk, xk, now, n)
     redis.call('ZREM', xk, unpack(old))
   end
 end
+-- Live members of lk in the lex range (min, max], at most limit, scanning at most budget entries:
+-- { members, last scanned when more may follow else '' }. members() and slice listings share it.
+local function chan_scan(lk, xk, now, min, max, limit, budget)
+  local out = {}
+  local last = ''
+  while #out < limit and budget > 0 do
+    local n = math.min(limit - #out, budget)
+    local batch = redis.call('ZRANGEBYLEX', lk, min, max, 'LIMIT', 0, n)
+    for _, m in ipairs(batch) do
+      local s = redis.call('ZSCORE', xk, m)
+      if s and tonumber(s) > now then out[#out + 1] = m end
+      last = m
+    end
+    budget = budget - #batch
+    if #batch < n then return { out, '' } end
+    min = '(' .. last
+  end
+  if last == '' or #redis.call('ZRANGEBYLEX', lk, '(' .. last, max, 'LIMIT', 0, 1) == 0 then return { out, '' } end
+  return { out, last }
+end
 local function chan_add(lk, xk, id, exp, slack, now)
   chan_purge(lk, xk, now, 16)
   redis.call('ZADD', lk, 0, id)
@@ -301,24 +321,23 @@ local lk, xk = KEYS[1], KEYS[2]
 local now = tonumber(ARGV[1]) local after = ARGV[2]
 local limit = tonumber(ARGV[3]) local budget = tonumber(ARGV[4])
 chan_purge(lk, xk, now, 100)
-local out = {}
-local last = after
 local min = '-'
 if after ~= '' then min = '(' .. after end
-while #out < limit and budget > 0 do
-  local n = math.min(limit - #out, budget)
-  local batch = redis.call('ZRANGEBYLEX', lk, min, '+', 'LIMIT', 0, n)
-  for _, m in ipairs(batch) do
-    local s = redis.call('ZSCORE', xk, m)
-    if s and tonumber(s) > now then out[#out + 1] = m end
-    last = m
-  end
-  budget = budget - #batch
-  if #batch < n then return { out, '' } end
-  min = '(' .. last
+return chan_scan(lk, xk, now, min, '+', limit, budget)`,
+
+  // KEYS lk xk | ARGV now min max limit budget → { live members of the slice range, last scanned or '' }
+  sliceMembers: `
+return chan_scan(KEYS[1], KEYS[2], tonumber(ARGV[1]), ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]))`,
+
+  // KEYS lk | ARGV count rank… → { member count, members at those ranks } (slice boundaries)
+  sliceBounds: `
+local total = redis.call('ZCARD', KEYS[1])
+local out = {}
+for i = 2, #ARGV do
+  local m = redis.call('ZRANGE', KEYS[1], tonumber(ARGV[i]), tonumber(ARGV[i]))
+  if m[1] then out[#out + 1] = m[1] end
 end
-if last == '' or #redis.call('ZRANGEBYLEX', lk, '(' .. last, '+', 'LIMIT', 0, 1) == 0 then return { out, '' } end
-return { out, last }`,
+return { total, out }`,
 } as const;
 
 /** Name of a script. */

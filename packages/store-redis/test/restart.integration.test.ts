@@ -1,8 +1,12 @@
 import { type ConnectionStore, StoreUnavailableError } from '@wsapp/core';
 import { RedisConnectionStore } from '@wsapp/store-redis';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { uniquePrefix } from './clients.js';
+
+/** Retries `work` until it succeeds, every 100 ms for at most 15 s (a restarted server catching up). */
+const retried = <T>(work: () => Promise<T>) => vi.waitFor(work, { timeout: 15_000, interval: 100 });
+
 import { type RedisProcess, startRedisProcess } from './redis-endpoints.js';
 
 const TIMEOUT_MS = 800;
@@ -22,18 +26,6 @@ async function failsFast(what: string, work: () => Promise<unknown>): Promise<nu
   expect(elapsed, `${what} took ${elapsed} ms`).toBeLessThan(TIMEOUT_MS + LATE_MS);
   timings.push(`${what}: ${elapsed} ms`);
   return elapsed;
-}
-
-async function eventually(work: () => Promise<void>, timeoutMs = 15_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await work();
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 }
 
 const everyOperation = (store: ConnectionStore): Array<[string, () => Promise<unknown>]> => [
@@ -93,7 +85,7 @@ describe('connection loss', () => {
     await server.restart();
     for (const [, store] of stores) {
       // Redis came back empty (no persistence) and without the scripts: EVALSHA falls back to EVAL.
-      await eventually(async () => {
+      await retried(async () => {
         await store.register('x=', { channels: ['a', 'b'] });
       });
       await store.join('x=', ['c']);
@@ -104,7 +96,7 @@ describe('connection loss', () => {
   });
 
   it('fails with StoreUnavailableError in bounded time when Redis stops answering', async () => {
-    for (const [, store] of stores) await eventually(async () => void (await store.register('y=')));
+    for (const [, store] of stores) await retried(async () => void (await store.register('y=')));
     server.freeze(true);
     try {
       for (const [label, store] of stores)
@@ -112,7 +104,7 @@ describe('connection loss', () => {
     } finally {
       server.freeze(false);
     }
-    for (const [, store] of stores) await eventually(async () => expect(await store.get('y=')).toBeDefined());
+    for (const [, store] of stores) await retried(async () => expect(await store.get('y=')).toBeDefined());
   });
 
   it('wraps Redis errors and rejects bad options', async () => {

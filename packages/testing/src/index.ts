@@ -1,11 +1,14 @@
 /**
  * Test kit for wsapp apps and store adapters: API Gateway WebSocket event factories, a test
- * clock, real test backends (Redis, Redis Cluster, DynamoDB Local, SQS/SNS via fauxqs), and a TCP
- * relay that drops clients' network.
+ * clock, a silent logger, a seeded random source, real test backends (Redis, Redis Cluster,
+ * DynamoDB Local, SQS/SNS via fauxqs), and a TCP relay that drops clients' network.
  *
  * @packageDocumentation
  * @module @wsapp/testing
  */
+
+/** A deterministic PRNG (mulberry32) for tests that must replay: the one `@wsapp/local`'s faults use. */
+export { seededRandom } from '@wsapp/local';
 export {
   type BackendHandle,
   type BackendKind,
@@ -35,3 +38,4 @@ export {
 } from './events/api-gateway-events.js';
 export { connectionIdLike, requestIdLike } from './events/ids.js';
 export { type NetworkDrop, startNetworkDrop } from './network/network-drop.js';
+export { type LoggedLine, type SilentLogger, silentLogger } from './silent-logger.js';

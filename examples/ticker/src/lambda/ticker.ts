@@ -12,7 +12,7 @@ export function tickerApp(): Promise<WebSocketApp<TickerState>> {
   ticker ??= createStore().then((store) =>
     createTickerApp({
       store,
-      ...(process.env.WS_ENDPOINT === undefined ? {} : { endpoint: process.env.WS_ENDPOINT }),
+      endpoint: process.env.WS_ENDPOINT,
     }),
   );
   return ticker;

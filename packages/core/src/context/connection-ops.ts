@@ -24,13 +24,7 @@ export class PendingConnection {
   setData(patch: Record<string, unknown>): void {
     for (const [key, value] of Object.entries(patch)) {
       if (value === null) delete this.data[key];
-      else
-        Object.defineProperty(this.data, key, {
-          value,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
+      else setOwn(this.data, key, value);
     }
   }
 }

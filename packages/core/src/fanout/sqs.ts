@@ -1,24 +1,11 @@
 import type { SQSClient, SQSClientConfig } from '@aws-sdk/client-sqs';
 import { WsappError } from '../errors/wsapp-error.js';
+import { lazySdk } from '../lazy-sdk.js';
 
 type Sdk = typeof import('@aws-sdk/client-sqs');
 
-let sdkPromise: Promise<Sdk> | undefined;
-
 /** Loads the SQS client on first use: routing and plain messaging never load it (cold start). */
-export function loadSqs(): Promise<Sdk> {
-  sdkPromise ??= import('@aws-sdk/client-sqs').catch((error: unknown) => {
-    sdkPromise = undefined;
-    throw new WsappError(
-      'MissingDependency',
-      'Fan-out needs the AWS SDK SQS client: npm install @aws-sdk/client-sqs',
-      {
-        cause: error,
-      },
-    );
-  });
-  return sdkPromise;
-}
+export const loadSqs = lazySdk<Sdk>('@aws-sdk/client-sqs', () => import('@aws-sdk/client-sqs'), 'Fan-out');
 
 /** Where fan-out tasks go: an SQS client you pass, or one made from `sqsConfig` on first use. */
 export interface SqsOptions {

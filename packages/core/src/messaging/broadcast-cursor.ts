@@ -1,3 +1,5 @@
+import { decodeCursorBody, encodeCursorBody } from '../store/opaque-cursor.js';
+import { setOwn } from '../store/plain-data.js';
 import { InvalidCursorError } from '../store/store-errors.js';
 
 /**
@@ -22,15 +24,17 @@ const PREFIX = 'b2.';
 const LEGACY_PREFIX = 'b1.';
 
 export function encodeBroadcastCursor(position: BroadcastPosition): string {
-  const json = JSON.stringify([
-    position.channel,
-    position.storeCursor ?? null,
-    position.messageId ?? null,
-    position.target ?? null,
-    // Only with history: cursors of other broadcasts keep their bytes.
-    ...(position.seqs === undefined ? [] : [position.seqs]),
-  ]);
-  return PREFIX + Buffer.from(json, 'utf8').toString('base64url');
+  return (
+    PREFIX +
+    encodeCursorBody([
+      position.channel,
+      position.storeCursor ?? null,
+      position.messageId ?? null,
+      position.target ?? null,
+      // Only with history: cursors of other broadcasts keep their bytes.
+      ...(position.seqs === undefined ? [] : [JSON.stringify(position.seqs)]),
+    ])
+  );
 }
 
 const optionalString = (value: unknown): value is string | null =>
@@ -40,11 +44,9 @@ export function decodeBroadcastCursor(cursor: string): BroadcastPosition {
   try {
     const legacy = cursor.startsWith(LEGACY_PREFIX);
     if (!legacy && !cursor.startsWith(PREFIX)) throw new Error('prefix');
-    const decoded: unknown = JSON.parse(
-      Buffer.from(cursor.slice(PREFIX.length), 'base64url').toString('utf8'),
-    );
-    if (!Array.isArray(decoded)) throw new Error('shape');
-    const [channel, storeCursor, messageId = null, target = null, seqs = null] = decoded as unknown[];
+    const [channel, storeCursor, messageId = null, target = null, seqs = null] = decodeCursorBody(
+      cursor.slice(PREFIX.length),
+    ) as unknown[];
     if (!Number.isInteger(channel) || (channel as number) < 0) throw new Error('channel');
     if (!optionalString(storeCursor) || !optionalString(messageId) || !optionalString(target))
       throw new Error('fields');
@@ -58,17 +60,14 @@ export function decodeBroadcastCursor(cursor: string): BroadcastPosition {
   }
 }
 
-function decodeSeqs(value: unknown): Record<string, number> {
+function decodeSeqs(text: unknown): Record<string, number> {
+  if (typeof text !== 'string') throw new Error('seqs');
+  const value: unknown = JSON.parse(text);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('seqs');
   const seqs: Record<string, number> = {};
   for (const [channel, seq] of Object.entries(value)) {
     if (!Number.isSafeInteger(seq) || (seq as number) < 1) throw new Error('seq');
-    Object.defineProperty(seqs, channel, {
-      value: seq,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    setOwn(seqs, channel, seq as number);
   }
   return seqs;
 }

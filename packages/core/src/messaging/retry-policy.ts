@@ -14,6 +14,22 @@ export interface RetryPolicy {
   delay(attempt: number): number;
 }
 
+/**
+ * Full-jitter exponential backoff, the one formula of wsapp: a wait drawn from
+ * `[0, min(maxMs, firstMs·2^(retry-1)))` before retry number `retry` (1 = the first retry), so
+ * `firstMs` is the first retry's ceiling, doubling each retry up to `maxMs`.
+ *
+ * @param random - a source of numbers in `[0, 1)` (default `Math.random`; seed it in tests).
+ */
+export function backoffDelay(
+  firstMs: number,
+  maxMs: number,
+  retry: number,
+  random: () => number = Math.random,
+): number {
+  return Math.floor(random() * Math.min(maxMs, firstMs * 2 ** (retry - 1)));
+}
+
 export function retryPolicy(options: RetryOptions = {}, random: () => number = Math.random): RetryPolicy {
   const maxAttempts = options.maxAttempts ?? 6;
   const base = options.baseDelayMs ?? 50;
@@ -22,6 +38,7 @@ export function retryPolicy(options: RetryOptions = {}, random: () => number = M
     throw new RangeError('retry.maxAttempts must be >= 1');
   return {
     maxAttempts,
-    delay: (attempt) => Math.floor(random() * Math.min(max, base * 2 ** attempt)),
+    // `baseDelayMs` is the base before doubling: the first retry's ceiling is twice it.
+    delay: (attempt) => backoffDelay(2 * base, max, attempt, random),
   };
 }

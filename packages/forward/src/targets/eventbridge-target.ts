@@ -1,8 +1,7 @@
 import type { EventBridgeClient, EventBridgeClientConfig } from '@aws-sdk/client-eventbridge';
-import { WsappError } from '@wsapp/core';
+import { lazySdk, WsappError } from '@wsapp/core';
 import type { ForwardedMessage } from '../envelope.js';
 import type { ForwardTarget } from './forward-target.js';
-import { lazySdk } from './load-sdk.js';
 
 const sdk = lazySdk('@aws-sdk/client-eventbridge', () => import('@aws-sdk/client-eventbridge'));
 

@@ -1,7 +1,7 @@
 import type { SNSClient, SNSClientConfig } from '@aws-sdk/client-sns';
+import { lazySdk } from '@wsapp/core';
 import type { ForwardedMessage } from '../envelope.js';
 import type { ForwardTarget } from './forward-target.js';
-import { lazySdk } from './load-sdk.js';
 import { type MessageGroupId, resolveGroupId } from './message-group.js';
 
 const sdk = lazySdk('@aws-sdk/client-sns', () => import('@aws-sdk/client-sns'));

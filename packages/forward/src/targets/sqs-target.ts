@@ -1,7 +1,7 @@
 import type { SQSClient, SQSClientConfig } from '@aws-sdk/client-sqs';
+import { lazySdk } from '@wsapp/core';
 import type { ForwardedMessage } from '../envelope.js';
 import type { ForwardTarget } from './forward-target.js';
-import { lazySdk } from './load-sdk.js';
 import { type MessageGroupId, resolveGroupId } from './message-group.js';
 
 const sdk = lazySdk('@aws-sdk/client-sqs', () => import('@aws-sdk/client-sqs'));

@@ -1,4 +1,7 @@
-/** A deterministic PRNG (mulberry32): the same seed gives the same sequence in [0, 1). */
+/**
+ * A deterministic PRNG (mulberry32): the same seed gives the same sequence in [0, 1). Fault
+ * injection draws from it (`seed`); `@wsapp/testing` re-exports it for tests that must replay.
+ */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {

@@ -11,8 +11,8 @@ import {
 import { type SqsEventSource, sqsEventSource } from '@wsapp/local';
 import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { connectionIdLike } from '@wsapp/testing';
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { type Client, connect, silentLogger, start } from '../helpers.js';
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
+import { countFrames, openClients, silentLogger, start } from '../helpers.js';
 import { queues } from './queues.js';
 
 // The app's own path ($connect joins the channel) with every socket in this process: each holds two
@@ -36,36 +36,14 @@ function tickerApp(store: MemoryConnectionStore) {
     .route('whoami', { twoWay: true }, (ctx) => ctx.connectionId);
 }
 
-async function openClients(url: string, n: number, batch = 200) {
-  const clients: Array<{ client: Client; id: string }> = [];
-  for (let i = 0; i < n; i += batch) {
-    const opened = await Promise.all(
-      Array.from({ length: Math.min(batch, n - i) }, async () => {
-        const client = await connect(url);
-        client.send({ action: 'whoami' });
-        return { client, id: await client.text() };
-      }),
-    );
-    clients.push(...opened);
-  }
-  return clients;
-}
-
-/** Frames per client, and the broadcast ids they carried. */
-function countFrames(clients: Array<{ client: Client; id: string }>) {
-  const counts = new Map<string, number>(clients.map(({ id }) => [id, 0]));
-  for (const { client, id } of clients) {
-    client.ws.on('message', () => counts.set(id, (counts.get(id) ?? 0) + 1));
-  }
-  return counts;
-}
-
-async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 90_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Polls `check` every 100 ms until it holds, for at most `timeoutMs`. */
+function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 90_000) {
+  return vi.waitFor(
+    async () => {
+      if (!(await check())) throw new Error(`timed out waiting for ${what}`);
+    },
+    { timeout: timeoutMs, interval: 100 },
+  );
 }
 
 const sources: SqsEventSource[] = [];
@@ -79,7 +57,7 @@ async function setup(sockets = SOCKETS, visibility = 4) {
   const app = tickerApp(store);
   const server = await start(app);
   const opened = performance.now();
-  const clients = await openClients(server.url, sockets);
+  const clients = await openClients(server.url, sockets, 200);
   const openMs = performance.now() - opened;
   const ghosts = Array.from({ length: GHOSTS }, () => connectionIdLike());
   for (const id of ghosts) await store.register(id, { channels: [CHANNEL], endpoint: server.endpoint });

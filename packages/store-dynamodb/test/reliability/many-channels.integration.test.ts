@@ -4,58 +4,26 @@
  * after the calls settle, the memberships of the connection are exactly the channels its record
  * lists (none without it), and after `unregister` none is left.
  */
-import {
-  type AttributeValue,
-  type DynamoDBClient,
-  GetItemCommand,
-  ScanCommand,
-} from '@aws-sdk/client-dynamodb';
 import { DynamoDBConnectionStore } from '@wsapp/store-dynamodb';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropTable, LOADED_TIMEOUT_MS, testClient, testTable } from '../table.js';
+import { describe, expect, it } from 'vitest';
+import { LOADED_TIMEOUT_MS, rawConnectionItem, scanAll, useTestTable } from '../table.js';
 
-let client: DynamoDBClient;
-let tableName: string;
-beforeAll(async () => {
-  client = await testClient();
-  tableName = await testTable(client, 'many-channels');
-});
-afterAll(async () => {
-  await dropTable(client, tableName);
-  client.destroy();
-});
+const table = useTestTable('many-channels');
 
 /** Channels of the live membership items of `connectionId`, raw (a Scan of the test's own table). */
 async function membershipsOf(connectionId: string): Promise<string[]> {
-  const channels: string[] = [];
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const out = await client.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: 'sk = :id AND begins_with(pk, :ch)',
-        ExpressionAttributeValues: { ':id': { S: connectionId }, ':ch': { S: 'ch#' } },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) channels.push(item.pk!.S!.slice(3));
-    start = out.LastEvaluatedKey;
-  } while (start !== undefined);
-  return channels.sort();
+  const items = await scanAll(table, {
+    expression: 'sk = :id AND begins_with(pk, :ch)',
+    values: { ':id': { S: connectionId }, ':ch': { S: 'ch#' } },
+  });
+  return items.map((item) => item.pk!.S!.slice(3)).sort();
 }
 
 /** The channel set of the raw connection item; `undefined` when there is none. */
 async function recordChannels(connectionId: string): Promise<string[] | undefined> {
-  const { Item } = await client.send(
-    new GetItemCommand({
-      TableName: tableName,
-      Key: { pk: { S: `c#${connectionId}` }, sk: { S: 'c' } },
-      ConsistentRead: true,
-    }),
-  );
-  return Item === undefined ? undefined : [...(Item.channels?.SS ?? [])].sort();
+  const item = await rawConnectionItem(table, connectionId);
+  return item === undefined ? undefined : [...(item.channels?.SS ?? [])].sort();
 }
 
 /** The invariant: memberships are exactly what the record lists; no record, no membership. */
@@ -71,8 +39,8 @@ const settle = (work: Array<Promise<unknown>>) => Promise.allSettled(work);
 
 function storeOf(extra: Partial<ConstructorParameters<typeof DynamoDBConnectionStore>[0]> = {}) {
   return new DynamoDBConnectionStore({
-    tableName,
-    client,
+    tableName: table.tableName,
+    client: table.client,
     operationTimeoutMs: LOADED_TIMEOUT_MS,
     consistentMembers: true,
     ...extra,

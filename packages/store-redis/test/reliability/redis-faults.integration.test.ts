@@ -14,6 +14,10 @@ import { RedisConnectionStore } from '@wsapp/store-redis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { uniquePrefix } from '../clients.js';
+
+/** Retries `work` until it succeeds, every 100 ms for at most 15 s (a restarted server catching up). */
+const retried = <T>(work: () => Promise<T>) => vi.waitFor(work, { timeout: 15_000, interval: 100 });
+
 import { type RedisProcess, startRedisProcess } from '../redis-endpoints.js';
 
 const TIMEOUT_MS = 600;
@@ -21,18 +25,6 @@ const TIMEOUT_MS = 600;
 const BOUND_MS = 5_000;
 
 const quiet = () => ({ error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() });
-
-async function eventually<T>(work: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await work();
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 /**
  * What readers see is consistent: every member of every channel is a live connection that lists
@@ -135,7 +127,7 @@ describe('Redis killed and restarted under load', () => {
       slow.remove();
 
       await redis.restart();
-      await eventually(() => store.get(ids[0]!));
+      await retried(() => store.get(ids[0]!));
       await assertConsistent(store, ids, ['room']);
       // Nothing was lost: all 150 are still members, and a new broadcast reaches each once.
       expect((await store.members('room', { limit: 1000 })).connectionIds.sort()).toEqual([...ids].sort());
@@ -154,7 +146,7 @@ describe('Redis killed and restarted under load', () => {
   it('a storm of joins: each settles in bounded time, acknowledged joins survive, no orphan membership', async () => {
     const store = new RedisConnectionStore({ url, keyPrefix: uniquePrefix(), commandTimeoutMs: TIMEOUT_MS });
     try {
-      await eventually(() => store.get('probe='));
+      await retried(() => store.get('probe='));
       const ids = Array.from({ length: 200 }, (_, i) => `conn-${i}=`);
       const channels = ['a', 'b', 'c', 'd'];
       for (const id of ids) await store.register(id, { channels: ['a'] });
@@ -190,7 +182,7 @@ describe('Redis killed and restarted under load', () => {
       await redis.kill();
       await new Promise((r) => setTimeout(r, 1_500));
       await redis.restart();
-      await eventually(() => store.get(ids[0]!));
+      await retried(() => store.get(ids[0]!));
       await new Promise((r) => setTimeout(r, 300));
       stop = true;
       await Promise.all(workers);

@@ -1,4 +1,4 @@
-import { redisCommand } from './resp.js';
+import { redisCommand } from './redis-command.js';
 import type { RedisNodeAddress } from './types.js';
 import { waitUntil } from './wait.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './ports.js';
 import { killTracked, makeTempDir, removeTempDir, spawnTracked } from './processes.js';
-import { redisPing } from './resp.js';
+import { redisPing } from './redis-command.js';
 import { waitUntil } from './wait.js';
 
 /** A `redis-server` child process on 127.0.0.1. */

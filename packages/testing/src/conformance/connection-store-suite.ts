@@ -28,6 +28,7 @@ import { modelConcurrencyGroup } from './groups/model-concurrency.js';
 import { pagingGroup } from './groups/paging.js';
 import { recordsGroup } from './groups/records.js';
 import { memberSlicesGroup } from './groups/slices.js';
+import { stormGroup } from './groups/storm.js';
 import { updateGroup } from './groups/update.js';
 import { validationGroup } from './groups/validation.js';
 import type { ConformanceGroup, SuiteContext } from './suite-context.js';
@@ -39,12 +40,13 @@ const GROUPS: readonly ConformanceGroup[] = [
   recordsGroup,
   membershipsGroup,
   pagingGroup,
-  (context) => memberSlicesGroup(context.options),
+  memberSlicesGroup,
   cursorsGroup,
   expiryGroup,
   updateGroup,
   dataGroup,
   concurrencyGroup,
+  stormGroup,
   validationGroup,
   channelNamesGroup,
   channelLimitGroup,
@@ -108,8 +110,7 @@ export function connectionStoreSuite<TStore extends ConnectionStore>(
       sorted: (values) => [...values].sort(),
       allMembers: async (ch, pageSize) => {
         const out: string[] = [];
-        for await (const member of store.allMembers(ch, pageSize === undefined ? {} : { pageSize }))
-          out.push(member);
+        for await (const member of store.allMembers(ch, { pageSize })) out.push(member);
         return out;
       },
       createStore: async (limits: StoreLimitOptions) => {

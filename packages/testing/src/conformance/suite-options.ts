@@ -80,6 +80,8 @@ export interface ConnectionStoreSuiteOptions<TStore extends ConnectionStore = Co
   inspect?(store: TStore): StoreInspector;
   /** Closes what `create` opened (clients, connections). */
   destroy?(store: TStore): void | Promise<void>;
+  /** Joins and leaves each of the storm group's 200 connections runs (default 12). */
+  stormOperations?: number;
   /** Number of members of the large paging case (default 1,200). */
   pagingMembers?: number;
   /**

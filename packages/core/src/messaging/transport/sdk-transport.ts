@@ -2,27 +2,19 @@ import type {
   ApiGatewayManagementApiClient,
   ApiGatewayManagementApiClientConfig,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import { WsappError } from '../../errors/wsapp-error.js';
+import { lazySdk } from '../../lazy-sdk.js';
 import type { ConnectionInfo } from '../management-api.js';
 import type { EncodedPayload } from './encoded-payload.js';
 import type { ManagementTransport } from './lean-transport.js';
 
 type Sdk = typeof import('@aws-sdk/client-apigatewaymanagementapi');
 
-let sdkPromise: Promise<Sdk> | undefined;
-
 /** Loads the AWS SDK client on first use, so routing alone never pays for it (cold start). */
-function loadSdk(): Promise<Sdk> {
-  sdkPromise ??= import('@aws-sdk/client-apigatewaymanagementapi').catch((error: unknown) => {
-    sdkPromise = undefined;
-    throw new WsappError(
-      'MissingDependency',
-      'Messaging through the AWS SDK needs its management client: npm install @aws-sdk/client-apigatewaymanagementapi',
-      { cause: error },
-    );
-  });
-  return sdkPromise;
-}
+const loadSdk = lazySdk<Sdk>(
+  '@aws-sdk/client-apigatewaymanagementapi',
+  () => import('@aws-sdk/client-apigatewaymanagementapi'),
+  'Messaging through the AWS SDK',
+);
 
 const LOOPBACK = /^https?:\/\/(localhost|127(?:\.\d{1,3}){3}|\[::1\])(:\d+)?(\/|$)/;
 const REGION = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com/;

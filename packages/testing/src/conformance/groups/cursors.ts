@@ -1,4 +1,4 @@
-import { InvalidCursorError } from '@wsapp/core';
+import { InvalidCursorError, WHOLE_CHANNEL_SLICE } from '@wsapp/core';
 import { describe, expect, it } from 'vitest';
 import type { SuiteContext } from '../suite-context.js';
 
@@ -62,6 +62,34 @@ export function cursorsGroup(ctx: SuiteContext): void {
       for (const cur of bad) {
         const error = await ctx.store.members(channel(), { limit: 2, cursor: cur }).catch((e: unknown) => e);
         expect(error, cur).toBeInstanceOf(InvalidCursorError);
+      }
+    });
+
+    it('refuses every one-character edit of a cursor, and slice cursors of another channel, with InvalidCursorError', async () => {
+      await Promise.all(
+        Array.from({ length: 6 }, (_, n) =>
+          ctx.store.register(id(n), { channels: [channel(1), channel(2)] }),
+        ),
+      );
+      const cursors = [(await ctx.store.members(channel(1), { limit: 2 })).cursor!];
+      const slices = (await ctx.store.memberSlices?.(channel(1), 2)) ?? [];
+      // The whole-channel slice is the one cursor every store shares, valid on any channel.
+      const sealed = slices.filter((slice) => slice !== WHOLE_CHANNEL_SLICE);
+      cursors.push(...sealed);
+      for (const cursor of cursors) {
+        expect(typeof cursor).toBe('string');
+        for (let i = 0; i < cursor.length; i++) {
+          const edited = cursor.slice(0, i) + (cursor[i] === 'A' ? 'B' : 'A') + cursor.slice(i + 1);
+          const error = await ctx.store
+            .members(channel(1), { limit: 2, cursor: edited })
+            .catch((e: unknown) => e);
+          expect(error, `${cursor} edited at ${i}`).toBeInstanceOf(InvalidCursorError);
+        }
+      }
+      for (const slice of sealed) {
+        await expect(ctx.store.members(channel(2), { limit: 2, cursor: slice })).rejects.toBeInstanceOf(
+          InvalidCursorError,
+        );
       }
     });
 

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ConnectionStore } from '@wsapp/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ConnectionStoreSuiteOptions, StoreInspector } from '../suite-options.js';
-import { TestClock } from '../test-clock.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { SuiteContext } from '../suite-context.js';
 
 /** Ids shaped like API Gateway's (16 base64 characters), so every slice boundary scheme is exercised. */
 const gatewayId = () => randomBytes(12).toString('base64').slice(0, 15) + '=';
@@ -26,31 +25,18 @@ async function listSlice(store: ConnectionStore, channel: string, slice: string,
 /**
  * The `memberSlices()` conformance cases: slices are disjoint and complete (also listed in
  * parallel, also under churn: joiners may be missed, never listed twice), expired members stay
- * out, the count is validated, and the backdoor agrees with the union. Standalone so that it can be
- * called from the suite (or a split suite) with the suite's options.
+ * out, the count is validated, and the backdoor agrees with the union. Skipped for stores without
+ * `memberSlices`. Takes the suite's context like every group, so a split suite can run it alone.
  */
-export function memberSlicesGroup<TStore extends ConnectionStore>(
-  options: ConnectionStoreSuiteOptions<TStore>,
-): void {
+export function memberSlicesGroup(ctx: SuiteContext): void {
   describe('member slices', () => {
-    let clock: TestClock;
-    let store: TStore & Sliceable;
-    let inspector: StoreInspector | undefined;
+    let store: Sliceable;
     let channel: string;
 
-    beforeEach(async (context) => {
-      clock = new TestClock();
-      const created = await options.create({ clock, namespace: randomBytes(6).toString('hex') });
-      if (typeof created.memberSlices !== 'function') {
-        await options.destroy?.(created);
-        context.skip();
-      }
-      store = created as TStore & Sliceable;
-      inspector = options.inspect?.(created);
-      channel = `${randomBytes(6).toString('hex')}#slices`;
-    });
-    afterEach(async () => {
-      if (store !== undefined) await options.destroy?.(store);
+    beforeEach((context) => {
+      if (typeof ctx.store.memberSlices !== 'function') context.skip();
+      store = ctx.store as Sliceable;
+      channel = ctx.channel('slices');
     });
 
     const registerMany = async (ids: string[], ch = channel, ttlSeconds?: number) => {
@@ -79,8 +65,8 @@ export function memberSlicesGroup<TStore extends ConnectionStore>(
       expect(new Set(union).size).toBe(ids.length);
       expect([...union].sort()).toEqual([...ids].sort());
       if (count >= 2) expect(lists.filter((list) => list.length > 0).length).toBeGreaterThanOrEqual(2);
-      if (inspector) {
-        const raw = (await inspector.channelMembers(channel)).map((m) => m.connectionId);
+      if (ctx.inspector) {
+        const raw = (await ctx.inspector.channelMembers(channel)).map((m) => m.connectionId);
         expect([...raw].sort()).toEqual([...union].sort());
       }
     });
@@ -132,7 +118,7 @@ export function memberSlicesGroup<TStore extends ConnectionStore>(
       const dying = Array.from({ length: 30 }, gatewayId);
       await registerMany(live);
       await registerMany(dying, channel, 60);
-      clock.advance(61_000);
+      ctx.clock.advance(61_000);
       const slices = await store.memberSlices(channel, 3);
       const union = (await Promise.all(slices.map((s) => listSlice(store, channel, s, 8)))).flat();
       expect([...union].sort()).toEqual([...live].sort());

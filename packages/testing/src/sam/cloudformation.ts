@@ -3,29 +3,48 @@ import { type CollectionTag, parseDocument, type ScalarTag, type YAMLMap, type Y
 
 /** A CloudFormation template as parsed: short-form tags become their long forms (`{ "Fn::Sub": … }`). */
 export interface Template {
+  /** `2010-09-09` when present. */
   AWSTemplateFormatVersion?: string;
+  /** `AWS::Serverless-2016-10-31` for SAM templates. */
   Transform?: string | string[];
+  /** Parameters by name. */
   Parameters?: Record<string, Parameter>;
+  /** Conditions by name. */
   Conditions?: Record<string, unknown>;
-  Globals?: { Function?: Record<string, unknown> };
+  /** SAM `Globals` (only `Function` is read). */
+  Globals?: {
+    /** Properties every `AWS::Serverless::Function` gets. */
+    Function?: Record<string, unknown>;
+  };
+  /** Resources by logical id. */
   Resources: Record<string, Resource>;
+  /** Outputs by name. */
   Outputs?: Record<string, unknown>;
 }
 
 /** One parameter of a template. */
 export interface Parameter {
+  /** `String`, `Number`, … */
   Type: string;
+  /** The default value. */
   Default?: unknown;
+  /** The values it may take. */
   AllowedValues?: unknown[];
+  /** Whether the value is masked. */
   NoEcho?: boolean;
 }
 
 /** One resource of a template. */
 export interface Resource {
+  /** `AWS::ApiGatewayV2::Api`, `AWS::Serverless::Function`, … */
   Type: string;
+  /** The condition it is created under. */
   Condition?: string;
+  /** Logical ids it is created after. */
   DependsOn?: string | string[];
+  /** Tool metadata (SAM's `BuildMethod`, `BuildProperties`). */
   Metadata?: Record<string, unknown>;
+  /** Its properties. */
   Properties?: Record<string, unknown>;
 }
 

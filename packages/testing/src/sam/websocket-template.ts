@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { isRef, type Resource, resourcesOfType, subTemplate, type Template } from './cloudformation.js';
 
-/** What a wsapp WebSocket deploy template must provide. */
+/** What a wsapp WebSocket deploy template must provide (see {@link webSocketTemplateProblems}). */
 export interface WebSocketTemplateExpectations {
   /** The app's `routeKeys`; `$connect`, `$disconnect` and `$default` are required anyway. */
   routeKeys: readonly string[];
@@ -36,7 +36,36 @@ const endpointUrl = (api: string) =>
 
 type Problems = string[];
 
-/** Everything a WebSocket API template gets wrong, as readable lines (empty when it is right). */
+/**
+ * Everything a SAM template for a wsapp WebSocket API gets wrong, as readable lines (empty when
+ * it is right), checked against the app's own declaration (`app.routeKeys`,
+ * `app.twoWayRouteKeys`), so a route added to the app and forgotten in the template fails a test.
+ *
+ * Checked: one `WEBSOCKET` API routing on `$request.body.action`; a route, an `AWS_PROXY`
+ * integration and an invoke permission for every route the app declares (and no other); route
+ * responses for exactly the two-way routes; authorization on `$connect` only; a deployment that
+ * depends on every route and a stage on `!Ref StageName`; `nodejs20.x` functions built by esbuild
+ * from an existing entry point; `execute-api:ManageConnections`, `TABLE_NAME` and `WS_ENDPOINT`
+ * on every function that sends; the DynamoDB table layout every store expects (`pk`/`sk`, TTL on
+ * `expiresAt`, on demand) and the `StoreBackend`/`RedisUrl` parameters of the wsapp examples.
+ *
+ * @example
+ * ```ts
+ * import { loadTemplate, referenceProblems, webSocketTemplateProblems } from '@wsapp/testing/sam';
+ *
+ * const root = new URL('../', import.meta.url);
+ * const template = loadTemplate(new URL('template.yaml', root));
+ * expect(referenceProblems(template)).toEqual([]);
+ * expect(
+ *   webSocketTemplateProblems(template, {
+ *     routeKeys: app.routeKeys,
+ *     twoWayRouteKeys: app.twoWayRouteKeys,
+ *     connectAuthorization: 'lambda',
+ *     codeRoot: root,
+ *   }),
+ * ).toEqual([]);
+ * ```
+ */
 export function webSocketTemplateProblems(t: Template, expected: WebSocketTemplateExpectations): Problems {
   const problems: Problems = [];
   const transforms = [t.Transform ?? []].flat();

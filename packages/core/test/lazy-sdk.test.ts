@@ -1,6 +1,5 @@
-import { WsappError } from '@wsapp/core';
+import { lazySdk, WsappError } from '@wsapp/core';
 import { describe, expect, it } from 'vitest';
-import { lazySdk } from '../src/targets/load-sdk.js';
 
 describe('lazySdk', () => {
   it('loads once, names the package to install when missing, and retries after a failure', async () => {
