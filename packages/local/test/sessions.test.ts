@@ -378,6 +378,7 @@ describe('sessions and history end to end (emulator, real sockets, memory store)
   it('declares the resume route two-way', async () => {
     const { app } = sessionApp(new MemoryConnectionStore());
     expect(app.twoWayRouteKeys).toContain('resume');
+    expect(() => app.route('resume', () => 1)).toThrow(TypeError);
     const custom = sessionApp(new MemoryConnectionStore(), {
       sessions: { secret: SECRET, action: 'session.resume' },
     });
