@@ -10,6 +10,7 @@ import { broadcastSection } from './broadcast/section.js';
 import { coldStartSection } from './coldstart/section.js';
 import { dispatchSection } from './dispatch/section.js';
 import { fanOutSection } from './fanout/section.js';
+import { historyBenchSection } from './history/section.js';
 import { benchEnv, plotFooter } from './lib/env.js';
 import { type Ran, writeResults } from './lib/results.js';
 import { childRunner, type Section } from './lib/section.js';
@@ -26,6 +27,7 @@ const sections: Section[] = [
   scalingSection,
   fanOutSection,
   transportSection,
+  historyBenchSection,
 ];
 
 const quick = process.env.BENCH_QUICK === '1';

@@ -4,6 +4,7 @@
  * `node dist/history/section.js result.json` prints the markdown.
  */
 import { readFileSync } from 'node:fs';
+import type { Section } from '../lib/section.js';
 import { fmt, fmtInt } from '../lib/stats.js';
 import type { HistoryBenchResult } from './run.js';
 
@@ -36,25 +37,31 @@ if (process.argv[1]?.endsWith('section.js') && process.argv[2]) {
   console.log(historySection(result).join('\n'));
 }
 
-type Child = <T>(
-  name: string,
-  file: string,
-  args: string[],
-  nodeArgs?: string[],
-  timeoutMs?: number,
-) => Promise<{ ok: true; value: T } | { ok: false; reason: string }>;
+/** Broadcast with history versus without. */
+export const historyBenchSection: Section = {
+  id: 'history',
+  title: 'Broadcast with history',
+  async run(ctx) {
+    const run = await ctx.child<HistoryBenchResult>(
+      'history',
+      'history/run.js',
+      ctx.quick ? ['200', '5'] : ['1000', '30'],
+      [],
+      600_000,
+    );
+    if (!run.ok || run.value.skipped !== undefined) {
+      return { lines: [`skipped: ${run.ok ? run.value.skipped : run.reason}`], headlines: [] };
+    }
+    return { lines: historySection(run.value), headlines: historyHeadlines(run.value) };
+  },
+};
 
-/** Runs `history/run.js` in a child process (main.ts's `child`) and appends the section to `out`. */
-export async function historyBench(out: string[], quick: boolean, child: Child): Promise<void> {
-  const run = await child<HistoryBenchResult>(
-    'history',
-    'history/run.js',
-    quick ? ['200', '5'] : ['1000', '30'],
-    [],
-    600_000,
+/** The headline: the extra time of a one-member broadcast with history, per backend. */
+function historyHeadlines(result: HistoryBenchResult): string[] {
+  const single = result.rows.filter((r) => r.members === Math.min(...result.rows.map((x) => x.members)));
+  if (single.length === 0) return [];
+  const parts = single.map(
+    (r) => `${r.backend} +${fmt(r.historyMs - r.plainMs)} ms (${fmt(r.appendMs, 3)} ms per append)`,
   );
-  out.push('## 7. Broadcast with history', '');
-  if (run.ok && run.value.skipped === undefined) out.push(...historySection(run.value));
-  else out.push(`skipped: ${run.ok ? run.value.skipped : run.reason}`);
-  out.push('');
+  return [`Broadcast with history: ${parts.join(', ')} over the same broadcast without, in one run`];
 }

@@ -66,4 +66,12 @@ export class KeyLayout {
     const base = `${this.prefix}{m:${escapeName(channel)}}`;
     return { lex: `${base}:l`, expiry: `${base}:x` };
   }
+
+  /** Both keys of every channel in `channels`, in order (the KEYS of a multi-channel script). */
+  channelKeyList(channels: readonly string[]): string[] {
+    return channels.flatMap((ch) => {
+      const keys = this.channel(ch);
+      return [keys.lex, keys.expiry];
+    });
+  }
 }

@@ -18,13 +18,13 @@ import { type HistoryKeys, RedisHistoryLog } from './history-log.js';
 import { KeyLayout } from './key-layout.js';
 import { decodeRecord, encodePatch, encodeRecord } from './record-codec.js';
 import {
-  createClient,
   DEFAULT_PREFIX,
   DEFAULT_SLACK_SECONDS,
   DEFAULT_TIMEOUT_MS,
   positiveInteger,
   type RedisClient,
   type RedisConnectionStoreOptions,
+  storeClient,
 } from './redis-store-options.js';
 import { counted, toStrings } from './script-args.js';
 import { ScriptRunner } from './script-runner.js';
@@ -75,20 +75,10 @@ export class RedisConnectionStore extends BaseConnectionStore {
       0,
     );
     this.keys = new KeyLayout(options.keyPrefix ?? DEFAULT_PREFIX);
-    if (options.client !== undefined) {
-      this.client = options.client;
-      this.#ownsClient = false;
-    } else if (typeof options.url === 'string') {
-      this.client = createClient(options.url, this.commandTimeoutMs);
-      this.#ownsClient = true;
-    } else {
-      throw new TypeError('RedisConnectionStore needs a `client` (ioredis Redis or Cluster) or a `url`');
-    }
-    this.#cluster = this.client.isCluster;
-    const clientPrefix = this.client.options.keyPrefix ?? '';
-    if (/[{}]/.test(clientPrefix)) {
-      throw new RangeError('the ioredis client keyPrefix must not contain "{" or "}" (hash tags)');
-    }
+    const { client, owned, clientPrefix } = storeClient(options, this.commandTimeoutMs);
+    this.client = client;
+    this.#ownsClient = owned;
+    this.#cluster = client.isCluster;
     this.#luaPrefix = clientPrefix + this.keys.prefix;
     this.#scripts = new ScriptRunner(this.client);
     this.#history = new RedisHistoryLog(this.client, this.keys.prefix, this.expirySlackSeconds);
@@ -120,23 +110,18 @@ export class RedisConnectionStore extends BaseConnectionStore {
   }
 
   /** {@inheritDoc @wsapp/core!BaseConnectionStore._appendHistory} */
-  protected override _appendHistory(
-    channel: string,
-    entry: HistoryAppend,
-    retention: HistoryRetention,
-    now: number,
-  ): Promise<number> {
-    return this.#guard('appendHistory', () => this.#history.append(channel, entry, retention, now));
+  protected override _appendHistory(ch: string, entry: HistoryAppend, keep: HistoryRetention, now: number) {
+    return this.#guard('appendHistory', () => this.#history.append(ch, entry, keep, now));
   }
 
   /** {@inheritDoc @wsapp/core!BaseConnectionStore._readHistory} */
   protected override _readHistory(
-    channel: string,
+    ch: string,
     since: number,
     limit: number,
     now: number,
   ): Promise<HistoryPage> {
-    return this.#guard('readHistory', () => this.#history.read(channel, since, limit, now));
+    return this.#guard('readHistory', () => this.#history.read(ch, since, limit, now));
   }
 
   /** Closes the client if the store created it from `url`; a client you passed is left open. */
@@ -158,7 +143,7 @@ export class RedisConnectionStore extends BaseConnectionStore {
       const exp = record.expiresAt;
       const slack = this.expirySlackSeconds;
       if (!this.#cluster) {
-        const keys = [conn.record, conn.channels, ...this.#channelKeys(record.channels)];
+        const keys = [conn.record, conn.channels, ...this.keys.channelKeyList(record.channels)];
         const args = [this.#luaPrefix, id, now, exp, slack, ...counted(fields), ...counted(record.channels)];
         await this.#scripts.run('putAll', keys, args);
         return;
@@ -218,7 +203,7 @@ export class RedisConnectionStore extends BaseConnectionStore {
       const slack = this.expirySlackSeconds;
       const max = this.limits.maxChannelsPerConnection;
       if (!this.#cluster) {
-        const keys = [conn.record, conn.channels, ...this.#channelKeys(channels)];
+        const keys = [conn.record, conn.channels, ...this.keys.channelKeyList(channels)];
         const ok = await this.#scripts.run('joinAll', keys, [
           connectionId,
           now,
@@ -248,7 +233,7 @@ export class RedisConnectionStore extends BaseConnectionStore {
       const conn = this.keys.connection(connectionId);
       const slack = this.expirySlackSeconds;
       if (!this.#cluster) {
-        const keys = [conn.record, conn.channels, ...this.#channelKeys(channels)];
+        const keys = [conn.record, conn.channels, ...this.keys.channelKeyList(channels)];
         const ok = await this.#scripts.run('leaveAll', keys, [
           connectionId,
           now,
@@ -290,7 +275,7 @@ export class RedisConnectionStore extends BaseConnectionStore {
     }
     return this.#guard('setChannels', async () => {
       const conn = this.keys.connection(connectionId);
-      const keys = [conn.record, conn.channels, ...this.#channelKeys(channels)];
+      const keys = [conn.record, conn.channels, ...this.keys.channelKeyList(channels)];
       const ok = await this.#scripts.run('setAll', keys, [
         this.#luaPrefix,
         connectionId,
@@ -410,12 +395,5 @@ export class RedisConnectionStore extends BaseConnectionStore {
   #chan(name: 'chanAdd' | 'chanRemove' | 'chanTouch', channel: string, args: Array<string | number>) {
     const keys = this.keys.channel(channel);
     return this.#scripts.run(name, [keys.lex, keys.expiry], args);
-  }
-
-  #channelKeys(channels: readonly string[]): string[] {
-    return channels.flatMap((ch) => {
-      const keys = this.keys.channel(ch);
-      return [keys.lex, keys.expiry];
-    });
   }
 }

@@ -81,3 +81,30 @@ export function createClient(url: string, timeoutMs: number): Redis {
   client.on('error', () => {});
   return client;
 }
+
+/**
+ * The client a store uses: the one passed (left open by the store) or one created from `url`
+ * (closed by `close()`), with the client's own key prefix, which must not contain hash tags.
+ */
+export function storeClient(
+  options: RedisConnectionStoreOptions,
+  timeoutMs: number,
+): { client: RedisClient; owned: boolean; clientPrefix: string } {
+  let client: RedisClient;
+  let owned: boolean;
+  if (options.client !== undefined) {
+    client = options.client;
+    owned = false;
+  } else if (typeof options.url === 'string') {
+    client = createClient(options.url, timeoutMs);
+    owned = true;
+  } else {
+    throw new TypeError('RedisConnectionStore needs a `client` (ioredis Redis or Cluster) or a `url`');
+  }
+  const clientPrefix = client.options.keyPrefix ?? '';
+  if (/[{}]/.test(clientPrefix)) {
+    if (owned) client.disconnect();
+    throw new RangeError('the ioredis client keyPrefix must not contain "{" or "}" (hash tags)');
+  }
+  return { client, owned, clientPrefix };
+}

@@ -1,5 +1,6 @@
 import { NoStoreError } from '../errors/app-errors.js';
 import type { ConnectionStore } from '../store/connection-store.js';
+import { setOwn } from '../store/plain-data.js';
 import { assertChannel, DEFAULT_LIMITS } from '../store/store-validation.js';
 
 /** Channels as `join`/`leave` accept them: names, or arrays of names. */
