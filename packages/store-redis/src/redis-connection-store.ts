@@ -8,7 +8,6 @@ import {
   type Logger,
   type MembersPage,
   type QueryMembersArgs,
-  TooManyChannelsError,
 } from '@wsapp/core';
 import { withConnectionLock } from './connection-lock.js';
 import { decodeCursor, decodeSlice, encodeCursor, encodeSlice, isSliceCursor } from './cursor.js';
@@ -16,6 +15,7 @@ import { guarded } from './errors.js';
 import { evictionCheckOnce } from './eviction-policy.js';
 import { type HistoryKeys, RedisHistoryLog } from './history-log.js';
 import { KeyLayout } from './key-layout.js';
+import { liveMembers } from './live-members.js';
 import { decodeRecord, encodePatch, encodeRecord } from './record-codec.js';
 import {
   DEFAULT_PREFIX,
@@ -26,7 +26,7 @@ import {
   type RedisConnectionStoreOptions,
   storeClient,
 } from './redis-store-options.js';
-import { counted, toStrings } from './script-args.js';
+import { assertJoined, counted, toStrings } from './script-args.js';
 import { ScriptRunner } from './script-runner.js';
 import { planSlices, querySlice } from './slices.js';
 
@@ -198,79 +198,86 @@ export class RedisConnectionStore extends BaseConnectionStore {
   }
 
   protected _addMemberships(connectionId: string, channels: string[], now: number): Promise<void> {
-    return this.#guard('join', async () => {
-      const conn = this.keys.connection(connectionId);
-      const slack = this.expirySlackSeconds;
-      const max = this.limits.maxChannelsPerConnection;
-      if (!this.#cluster) {
-        const keys = [conn.record, conn.channels, ...this.keys.channelKeyList(channels)];
-        const ok = await this.#scripts.run('joinAll', keys, [
-          connectionId,
-          now,
-          slack,
-          max,
-          ...counted(channels),
-        ]);
-        this.#joined(connectionId, ok);
-        return;
-      }
-      // Connection first (checks it is live and the channel limit, answers its expiry), then the
-      // channel indexes.
-      const exp = await this.#scripts.run(
-        'connJoin',
-        [conn.record, conn.channels],
-        [now, slack, max, ...counted(channels)],
-      );
-      this.#joined(connectionId, exp);
-      await Promise.all(
-        channels.map((ch) => this.#chan('chanAdd', ch, [connectionId, Number(exp), slack, now])),
-      );
-    });
+    return this.#guard('join', () =>
+      this.#serial(connectionId, () => this.#join(connectionId, channels, now)),
+    );
+  }
+
+  async #join(connectionId: string, channels: string[], now: number): Promise<void> {
+    const conn = this.keys.connection(connectionId);
+    const slack = this.expirySlackSeconds;
+    const max = this.limits.maxChannelsPerConnection;
+    if (!this.#cluster) {
+      const keys = [conn.record, conn.channels, ...this.keys.channelKeyList(channels)];
+      const ok = await this.#scripts.run('joinAll', keys, [
+        connectionId,
+        now,
+        slack,
+        max,
+        ...counted(channels),
+      ]);
+      assertJoined(connectionId, ok, max);
+      return;
+    }
+    // Connection first (checks it is live and the channel limit, answers its expiry), then the
+    // channel indexes.
+    const exp = await this.#scripts.run(
+      'connJoin',
+      [conn.record, conn.channels],
+      [now, slack, max, ...counted(channels)],
+    );
+    assertJoined(connectionId, exp, max);
+    await Promise.all(
+      channels.map((ch) => this.#chan('chanAdd', ch, [connectionId, Number(exp), slack, now])),
+    );
   }
 
   protected _removeMemberships(connectionId: string, channels: string[], now: number): Promise<void> {
-    return this.#guard('leave', async () => {
-      const conn = this.keys.connection(connectionId);
-      const slack = this.expirySlackSeconds;
-      if (!this.#cluster) {
-        const keys = [conn.record, conn.channels, ...this.keys.channelKeyList(channels)];
-        const ok = await this.#scripts.run('leaveAll', keys, [
-          connectionId,
-          now,
-          slack,
-          ...counted(channels),
-        ]);
-        if (ok === null) throw new ConnectionNotFoundError(connectionId);
-        return;
-      }
-      // Channel indexes first, then the connection's set: a racing join can then never end with
-      // the connection listing a channel whose index lacks it (see README, crash ordering).
-      await Promise.all(channels.map((ch) => this.#chan('chanRemove', ch, [connectionId, slack])));
-      const ok = await this.#scripts.run(
-        'connLeave',
-        [conn.record, conn.channels],
-        [now, ...counted(channels)],
-      );
+    return this.#guard('leave', () =>
+      this.#serial(connectionId, () => this.#leave(connectionId, channels, now)),
+    );
+  }
+
+  async #leave(connectionId: string, channels: string[], now: number): Promise<void> {
+    const conn = this.keys.connection(connectionId);
+    const slack = this.expirySlackSeconds;
+    if (!this.#cluster) {
+      const keys = [conn.record, conn.channels, ...this.keys.channelKeyList(channels)];
+      const ok = await this.#scripts.run('leaveAll', keys, [connectionId, now, slack, ...counted(channels)]);
       if (ok === null) throw new ConnectionNotFoundError(connectionId);
-    });
+      return;
+    }
+    // Channel indexes first, then the connection's set: a racing join can then never end with
+    // the connection listing a channel whose index lacks it (see README, crash ordering).
+    await Promise.all(channels.map((ch) => this.#chan('chanRemove', ch, [connectionId, slack])));
+    const ok = await this.#scripts.run(
+      'connLeave',
+      [conn.record, conn.channels],
+      [now, ...counted(channels)],
+    );
+    if (ok === null) throw new ConnectionNotFoundError(connectionId);
   }
 
   /**
-   * Standalone: one script makes the set exact (atomic, like every standalone operation).
-   * Cluster: the base class's difference (`get`, then leave the stale channels, then join the new ones).
+   * Standalone: one script makes the set exact (atomic, like every standalone operation). Cluster:
+   * the difference from a read (leave the stale channels, then join the new ones), under the
+   * connection's lock so that no join or leave of the same connection lands in between.
    */
   protected override _setChannels(connectionId: string, channels: string[], now: number): Promise<void> {
     if (this.#cluster) {
-      // The difference is computed from a read, so two setChannels of one connection must not
-      // interleave: a lock on the connection's slot serialises them (joins and leaves need none).
       return this.#guard('setChannels', () =>
-        withConnectionLock(
-          this.client,
-          this.#scripts,
-          this.keys.connection(connectionId).lock,
-          this.commandTimeoutMs,
-          () => super._setChannels(connectionId, channels, now),
-        ),
+        this.#serial(connectionId, async () => {
+          const current = await this._get(connectionId, now);
+          if (current === undefined || current.expiresAt <= now)
+            throw new ConnectionNotFoundError(connectionId);
+          const wanted = new Set(channels);
+          const had = new Set(current.channels);
+          const stale = current.channels.filter((c) => !wanted.has(c));
+          const added = channels.filter((c) => !had.has(c));
+          // Stale ones first, so the channel limit counts the final set, not old and new together.
+          if (stale.length > 0) await this.#leave(connectionId, stale, now);
+          if (added.length > 0) await this.#join(connectionId, added, now);
+        }),
       );
     }
     return this.#guard('setChannels', async () => {
@@ -357,16 +364,8 @@ export class RedisConnectionStore extends BaseConnectionStore {
         [rawIds, next] = reply as [unknown, unknown];
       }
       let connectionIds = toStrings(rawIds);
-      if (this.#cluster && connectionIds.length > 0) {
-        // Cluster writes span slots: keep only members whose connection is live and lists the channel.
-        const checks = await Promise.all(
-          connectionIds.map((id) => {
-            const conn = this.keys.connection(id);
-            return this.#scripts.run('connVerify', [conn.record, conn.channels], [now, channel]);
-          }),
-        );
-        connectionIds = connectionIds.filter((_, i) => checks[i] === 1);
-      }
+      if (this.#cluster)
+        connectionIds = await liveMembers(this.#scripts, this.keys, connectionIds, channel, now);
       if (slice) return next === undefined ? { connectionIds } : { connectionIds, cursor: String(next) };
       const last = String(next);
       return last === '' ? { connectionIds } : { connectionIds, cursor: encodeCursor(channel, last) };
@@ -379,10 +378,11 @@ export class RedisConnectionStore extends BaseConnectionStore {
     );
   }
 
-  /** Throws for a join script's "not live" (nil) or "over the channel limit" (-1) answer. */
-  #joined(connectionId: string, reply: unknown): void {
-    if (reply === null) throw new ConnectionNotFoundError(connectionId);
-    if (reply === -1) throw new TooManyChannelsError(connectionId, this.limits.maxChannelsPerConnection);
+  /** Cluster: join/leave/setChannels span slots, so they hold the connection's lock (+2 round trips). */
+  #serial(connectionId: string, work: () => Promise<void>): Promise<void> {
+    if (!this.#cluster) return work();
+    const lock = this.keys.connection(connectionId).lock;
+    return withConnectionLock(this.client, this.#scripts, lock, this.commandTimeoutMs, work);
   }
 
   #guard<T>(operation: string, work: () => Promise<T>): Promise<T> {

@@ -256,13 +256,16 @@ describe('fan-out over SQS (fauxqs) to real sockets on the emulator', { timeout:
 
   it('connections a page deadline cut off are re-enqueued by id: none lost, none twice', async () => {
     const run = await setup(120, 12);
-    // 300 ms per call, 10 in flight: the one page of 120 needs ~3.6 s, but the deadline (4 s
-    // invocation, 1 s margin) comes at 3 s: the cut-off connections get a task of their own.
+    // 300 ms per call, 10 in flight: the one page of 120 needs ~3.6 s, but the deadline (6 s
+    // invocation, 3 s margin) comes at 3 s: the cut-off connections get a task of their own. The
+    // wide margin leaves the re-enqueue and checkpoint time to finish on a loaded machine: an
+    // invocation that timed out would be redelivered and resend its page (at least once, by design).
     run.server.faults.inject({ delayMs: 300 });
     const messenger = new Messenger({
       store: run.store,
       endpoint: run.server.endpoint,
       concurrency: 10,
+      deadlineMarginMs: 3000,
       logger: silentLogger(),
     });
     const result = await run.app.fanOut(
@@ -279,7 +282,7 @@ describe('fan-out over SQS (fauxqs) to real sockets on the emulator', { timeout:
       sqs,
     });
     sources.push(
-      await sqsEventSource({ sqs, queueUrl: run.queueUrl, handler: worker, batchSize: 1, timeoutMs: 4000 }),
+      await sqsEventSource({ sqs, queueUrl: run.queueUrl, handler: worker, batchSize: 1, timeoutMs: 6000 }),
     );
     await until(() => allDone(storeCheckpoints(run.store), result.broadcastId, 1), 'the slice done');
     await until(() => [...run.counts.values()].every((n) => n >= 1), 'every socket reached', 30_000);
