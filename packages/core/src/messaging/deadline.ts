@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /** What {@link beforeDeadline} answers when the deadline came first. */
 export const TIMED_OUT: unique symbol = Symbol('wsapp.timedOut');
 
@@ -43,4 +45,15 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(done, ms);
     signal?.addEventListener('abort', done, { once: true });
   });
+}
+
+/**
+ * The controller that stops a broadcast's calls. Every call in flight listens to its signal, so it
+ * has as many listeners as the broadcast's concurrency: without a raised limit Node warns
+ * (`MaxListenersExceededWarning`) past 10, although each listener is removed when its call ends.
+ */
+export function stopController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }

@@ -10,7 +10,7 @@ import { InvalidCursorError } from '../store/store-errors.js';
 import { type BroadcastPosition, decodeBroadcastCursor, encodeBroadcastCursor } from './broadcast-cursor.js';
 import { resolveTarget } from './broadcast-target.js';
 import { classifyError } from './classify-error.js';
-import { beforeDeadline, sleep, TIMED_OUT } from './deadline.js';
+import { beforeDeadline, sleep, stopController, TIMED_OUT } from './deadline.js';
 import { inEarlierChannels } from './earlier-sources.js';
 import { GoneCleaner } from './gone-cleaner.js';
 import { type ConnectionInfo, ManagementApi } from './management-api.js';
@@ -167,7 +167,7 @@ export class Messenger {
       deadline: this.#deadline(options),
       succeeded: false,
       forbidden: undefined,
-      stop: new AbortController(),
+      stop: stopController(),
     };
     // Reached in this invocation; earlier invocations are covered by `inEarlierChannels`.
     const seen = new Set<string>();
