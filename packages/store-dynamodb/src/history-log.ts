@@ -156,16 +156,7 @@ async function bumpHead(
     },
   );
   if (first !== undefined) return first;
-  const stored = await send(op, async () =>
-    decodeHead(
-      (
-        await op.client.send(
-          new GetItemCommand({ TableName: tableName, Key: headKey(keys, channel), ConsistentRead: true }),
-          { abortSignal: op.signal },
-        )
-      ).Item,
-    ),
-  );
+  const stored = await readHead(op, channel);
   if (stored === undefined) return CONFLICT;
   if (stored.lapse > now) {
     // An older entry lives longer than this one: count, keep the later lapse.
@@ -220,17 +211,7 @@ export async function readHistoryItems(
   limit: number,
   now: number,
 ): Promise<HistoryPage> {
-  const { keys, tableName } = op.layout;
-  const stored = await send(op, async () =>
-    decodeHead(
-      (
-        await op.client.send(
-          new GetItemCommand({ TableName: tableName, Key: headKey(keys, channel), ConsistentRead: true }),
-          { abortSignal: op.signal },
-        )
-      ).Item,
-    ),
-  );
+  const stored = await readHead(op, channel);
   if (stored === undefined || stored.lapse <= now) return { entries: [], headSeq: 0 };
   const { head, epoch, maxLength } = stored;
   // Entries at or below the window start are trimmed (tombstones, or left by a larger maxLength).
@@ -304,6 +285,21 @@ function newEpoch(): string {
 }
 
 /** Runs a conditional write whose failed condition means "already trimmed": nothing to do then. */
+/** The channel's head item (strongly consistent: a reader sees the append just before it). */
+async function readHead(op: Operation, channel: string) {
+  const { keys, tableName } = op.layout;
+  return send(op, async () =>
+    decodeHead(
+      (
+        await op.client.send(
+          new GetItemCommand({ TableName: tableName, Key: headKey(keys, channel), ConsistentRead: true }),
+          { abortSignal: op.signal },
+        )
+      ).Item,
+    ),
+  );
+}
+
 async function tolerateCondition(op: Operation, request: () => Promise<unknown>): Promise<void> {
   try {
     await request();

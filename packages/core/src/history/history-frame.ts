@@ -1,3 +1,4 @@
+import { isObjectMessage } from '../messaging/message-id.js';
 import type { MessageData } from '../messaging/payload.js';
 
 /** Field of a history frame holding the broadcast's message id. */
@@ -15,13 +16,7 @@ export type ChannelSeqs = Record<string, number>;
  * `$mid` and `$seq` to it) without those fields of its own.
  */
 export function assertFrameable(data: MessageData): asserts data is Record<string, unknown> {
-  if (
-    typeof data !== 'object' ||
-    data === null ||
-    Array.isArray(data) ||
-    data instanceof Uint8Array ||
-    data instanceof ArrayBuffer
-  ) {
+  if (!isObjectMessage(data)) {
     throw new TypeError('a broadcast to a channel with history needs the message to be a JSON object');
   }
   for (const field of [MESSAGE_ID_FIELD, SEQ_FIELD, REPLAY_FIELD]) {
