@@ -5,7 +5,7 @@
  * |---|---|---|
  * | `<prefix>{c:<id>}:r` | hash | the record: `id`, `at` (connectedAt ms), `exp` (expiresAt s), `ep`, `d:<key>` (JSON) |
  * | `<prefix>{c:<id>}:s` | set | the connection's channel names |
- * | `<prefix>{c:<id>}:k` | string | Cluster only, while a `setChannels` runs: its lock (expires by itself) |
+ * | `<prefix>{c:<id>}:k` | string | Cluster only, while a `join`, `leave` or `setChannels` runs: its lock (expires by itself) |
  * | `<prefix>{m:<channel>}:l` | sorted set, every score 0 | the channel's members in byte order (paging) |
  * | `<prefix>{m:<channel>}:x` | sorted set, score = expiresAt | the same members scored by expiry (filtering, purge) |
  *
@@ -33,7 +33,7 @@ export interface ConnectionKeys {
   record: string;
   /** Set of the connection's channel names. */
   channels: string;
-  /** Short-lived lock that serialises `setChannels` of the connection on a Cluster. */
+  /** Short-lived lock that serialises `join`, `leave` and `setChannels` of the connection on a Cluster. */
   lock: string;
 }
 
