@@ -60,8 +60,9 @@ export const historyBenchSection: Section = {
 function historyHeadlines(result: HistoryBenchResult): string[] {
   const single = result.rows.filter((r) => r.members === Math.min(...result.rows.map((x) => x.members)));
   if (single.length === 0) return [];
+  const signed = (ms: number) => `${ms >= 0 ? '+' : '−'}${fmt(Math.abs(ms))}`;
   const parts = single.map(
-    (r) => `${r.backend} +${fmt(r.historyMs - r.plainMs)} ms (${fmt(r.appendMs, 3)} ms per append)`,
+    (r) => `${r.backend} ${signed(r.historyMs - r.plainMs)} ms (${fmt(r.appendMs, 3)} ms per append)`,
   );
   return [`Broadcast with history: ${parts.join(', ')} over the same broadcast without, in one run`];
 }
