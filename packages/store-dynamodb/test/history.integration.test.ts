@@ -1,30 +1,10 @@
 import { HISTORY_HEAD_GRACE_SECONDS, MAX_PAYLOAD_BYTES, StoreUnavailableError } from '@wsapp/core';
 import { DynamoDBConnectionStore, historyPartitionKey } from '@wsapp/store-dynamodb';
 import { TestClock } from '@wsapp/testing';
-import { afterAll, describe, expect, it } from 'vitest';
-import { dropTable, queryAll, testClient, testTable } from './table.js';
+import { describe, expect, it } from 'vitest';
+import { countingTestTable, queryAll, testClient } from './table.js';
 
-// Counts SDK commands (one per store call to client.send, before any SDK retry).
-const client = await testClient();
-const tableName = await testTable(client, 'history');
-const sent: string[] = [];
-client.middlewareStack.add(
-  (next, context) => async (args) => {
-    sent.push(context.commandName ?? '?');
-    return next(args);
-  },
-  { step: 'initialize', name: 'countCommands' },
-);
-afterAll(async () => {
-  await dropTable(client, tableName);
-  client.destroy();
-});
-
-async function counted(work: () => Promise<unknown>): Promise<string[]> {
-  sent.length = 0;
-  await work();
-  return [...sent];
-}
+const { client, tableName, counted } = await countingTestTable('history');
 
 const entry = (n: number) => ({ messageId: `m${n}`, payload: JSON.stringify({ n }) });
 

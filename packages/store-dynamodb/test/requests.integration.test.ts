@@ -1,28 +1,8 @@
 import { DynamoDBConnectionStore } from '@wsapp/store-dynamodb';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { dropTable, queryAll, testClient, testTable } from './table.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { countingTestTable, queryAll } from './table.js';
 
-// Counts SDK commands (one per store call to client.send, before any SDK retry).
-const client = await testClient();
-const tableName = await testTable(client, 'requests');
-const sent: string[] = [];
-client.middlewareStack.add(
-  (next, context) => async (args) => {
-    sent.push(context.commandName ?? '?');
-    return next(args);
-  },
-  { step: 'initialize', name: 'countCommands' },
-);
-afterAll(async () => {
-  await dropTable(client, tableName);
-  client.destroy();
-});
-
-async function counted<T>(work: () => Promise<T>): Promise<string[]> {
-  sent.length = 0;
-  await work();
-  return [...sent];
-}
+const { client, tableName, counted } = await countingTestTable('requests');
 
 describe('requests per operation', () => {
   let store: DynamoDBConnectionStore;

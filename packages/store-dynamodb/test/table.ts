@@ -176,3 +176,31 @@ function ttl(item: Record<string, AttributeValue>): number | undefined {
  * 5 s default meant for DynamoDB. The frozen-server test checks the deadline itself.
  */
 export const LOADED_TIMEOUT_MS = 30_000;
+
+/**
+ * A test table whose client records the name of every SDK command it sends (one per store call
+ * to `client.send`, before any SDK retry), dropped after the file; `counted(work)` answers the
+ * commands `work` sent.
+ */
+export async function countingTestTable(prefix: string) {
+  const client = await testClient();
+  const tableName = await testTable(client, prefix);
+  const sent: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      sent.push(context.commandName ?? '?');
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCommands' },
+  );
+  afterAll(async () => {
+    await dropTable(client, tableName);
+    client.destroy();
+  });
+  const counted = async (work: () => Promise<unknown>): Promise<string[]> => {
+    sent.length = 0;
+    await work();
+    return [...sent];
+  };
+  return { client, tableName, counted };
+}
