@@ -26,7 +26,8 @@ export interface WsappFunctionOptions {
   readonly environment?: Readonly<Record<string, string>>;
   /**
    * esbuild options for `NodejsFunction` (the local esbuild from your devDependencies is used, no
-   * Docker). Defaults: CommonJS, minified, source maps on, `@aws-sdk/*` left to the runtime.
+   * Docker). Defaults: CommonJS (dynamic imports as `require`), minified, source maps on, `@aws-sdk/*`
+   * left to the runtime.
    */
   readonly bundling?: BundlingOptions;
   /** The lock file `NodejsFunction` finds the project root by. Default: found upwards from `entry`. */
@@ -86,6 +87,9 @@ export class WsappFunction extends Construct {
       minify: true,
       sourceMap: true,
       externalModules: ['@aws-sdk/*'],
+      // Lazy `import('@aws-sdk/…')` becomes `require()`: the runtime provides the SDK on NODE_PATH,
+      // which CommonJS resolution reads and ES module resolution does not.
+      esbuildArgs: { '--supported:dynamic-import': 'false' },
       ...props.bundling,
     };
     this.function = new NodejsFunction(this, 'Function', {
