@@ -1,5 +1,5 @@
 import { MemoryConnectionStore } from '@wsapp/store-memory';
-import { loadTemplate, referenceProblems, webSocketTemplateProblems } from '@wsapp/testing/sam';
+import { loadTemplate, validateTemplate, webSocketTemplateProblems } from '@wsapp/testing/sam';
 import { describe, expect, it } from 'vitest';
 import { createChatApp } from '../src/app.js';
 
@@ -31,15 +31,28 @@ describe('chat template.yaml', () => {
     ).toEqual([]);
   });
 
-  it('passes the session secret to every function, from a NoEcho parameter of at least 32 bytes', () => {
+  it('reads the session key from a generated Secrets Manager secret at run time, never from a parameter', () => {
     const variables = (template.Globals?.Function?.Environment as { Variables?: Record<string, unknown> })
       ?.Variables;
-    expect(variables?.SESSION_SECRET).toEqual({ Ref: 'SessionSecret' });
-    expect(template.Parameters?.SessionSecret).toMatchObject({ NoEcho: true, MinLength: 32 });
+    expect(variables?.SESSION_SECRET_ARN).toEqual({ Ref: 'SessionSecret' });
+    expect(variables).not.toHaveProperty('SESSION_SECRET');
+    expect(template.Resources.SessionSecret).toMatchObject({
+      Type: 'AWS::SecretsManager::Secret',
+      Properties: { GenerateSecretString: { PasswordLength: 64 } },
+    });
+    const policies = template.Resources.WebSocketFunction?.Properties?.Policies as unknown[];
+    expect(policies).toContainEqual({
+      Statement: [
+        { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: 'SessionSecret' } },
+      ],
+    });
+    expect(Object.keys(template.Parameters ?? {})).not.toContain('SessionSecret');
   });
 
-  it('refers only to parameters, resources and conditions it defines', () => {
-    expect(referenceProblems(template)).toEqual([]);
+  it('passes AWS CloudFormation Validate (schemas, references, runtimes) with no warning', {
+    timeout: 120_000,
+  }, () => {
+    expect(validateTemplate(new URL('template.yaml', root))).toEqual([]);
   });
 
   it('authorizes $connect with ?name=, the identity the chat app reads as principalId', () => {
