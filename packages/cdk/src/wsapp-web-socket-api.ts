@@ -65,7 +65,12 @@ export interface WsappWebSocketApiProps extends WsappFunctionOptions {
   /** Default `prod`. */
   readonly stageName?: string;
   /** The stage's default route throttling. Default 500 requests/s, bursts of 1,000. */
-  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly throttle?: {
+    /** Steady requests per second. */
+    readonly rateLimit: number;
+    /** Burst capacity. */
+    readonly burstLimit: number;
+  };
   /** Access logs of the stage. Default: on, kept one month. */
   readonly accessLogs?: WsappAccessLogOptions;
   /** Default: a DynamoDB table. */
