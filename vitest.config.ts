@@ -11,12 +11,14 @@ const packages = [
   'testing',
   'forward',
   'client',
+  'cdk',
 ];
 const source = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
 // Exact-match patterns, so `@wsapp/testing/conformance` is not taken for `@wsapp/testing` + suffix.
 const alias = [
   { find: /^@wsapp\/testing\/conformance$/, replacement: source('testing/src/conformance/index.ts') },
   { find: /^@wsapp\/testing\/sam$/, replacement: source('testing/src/sam/index.ts') },
+  { find: /^@wsapp\/cdk\/runtime$/, replacement: source('cdk/src/runtime/index.ts') },
   { find: /^@wsapp\/core\/middleware$/, replacement: source('core/src/middleware/index.ts') },
   { find: /^@wsapp\/core\/store$/, replacement: source('core/src/store-authoring.ts') },
   ...packages.map((name) => ({

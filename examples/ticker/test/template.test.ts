@@ -1,5 +1,5 @@
 import { MemoryConnectionStore } from '@wsapp/store-memory';
-import { loadTemplate, referenceProblems, webSocketTemplateProblems } from '@wsapp/testing/sam';
+import { loadTemplate, validateTemplate, webSocketTemplateProblems } from '@wsapp/testing/sam';
 import { describe, expect, it } from 'vitest';
 import { createTickerApp } from '../src/app.js';
 import { PRICE_DETAIL_TYPE, PRICE_SOURCE } from '../src/prices.js';
@@ -23,8 +23,10 @@ describe('ticker template.yaml', () => {
     ).toEqual([]);
   });
 
-  it('refers only to parameters, resources and conditions it defines', () => {
-    expect(referenceProblems(template)).toEqual([]);
+  it('passes AWS CloudFormation Validate (schemas, references, runtimes) with no warning', {
+    timeout: 120_000,
+  }, () => {
+    expect(validateTemplate(new URL('template.yaml', root))).toEqual([]);
   });
 
   it('feeds the broadcaster from EventBridge price events and an SQS queue with partial batch failures', () => {
@@ -133,10 +135,22 @@ describe('the template checks themselves', () => {
         'ConnectionsTable: TimeToLiveSpecification must enable expiresAt',
       ]),
     );
-    expect(referenceProblems(broken)).toEqual(
+  });
+
+  it('refuse a deprecated runtime and a stage that would not deploy changed routes', () => {
+    const broken = structuredClone(template);
+    (broken.Globals?.Function as Record<string, unknown>).Runtime = 'nodejs20.x';
+    delete broken.Resources.Stage?.Properties?.AutoDeploy;
+    const problems = webSocketTemplateProblems(broken, {
+      routeKeys: app.routeKeys,
+      twoWayRouteKeys: app.twoWayRouteKeys,
+      connectAuthorization: 'lambda',
+      codeRoot: root,
+    });
+    expect(problems).toEqual(
       expect.arrayContaining([
-        'Deployment: DependsOn UnsubscribeRoute',
-        'UnsubscribeRouteResponse.Properties.RouteId: Ref UnsubscribeRoute',
+        'Stage: AutoDeploy must be true, so a stack update deploys changed routes',
+        'WebSocketFunction: Runtime nodejs20.x is deprecated by AWS Lambda (nodejs20.x since 2026-04-30); use nodejs24.x or nodejs22.x',
       ]),
     );
   });

@@ -18,11 +18,13 @@ export {
   type RedisClusterBackend,
   type RedisClusterOptions,
   type RedisNodeAddress,
+  type SecretsManagerServer,
   type SqsBackend,
   type StartOptions,
   startDynamoDBLocal,
   startRedis,
   startRedisCluster,
+  startSecretsManager,
   startSqs,
   uniqueName,
 } from './backends/index.js';

@@ -1,9 +1,11 @@
 /**
  * Checks of SAM / CloudFormation deploy templates for wsapp WebSocket APIs, run in unit tests
- * (nothing is deployed): `loadTemplate` parses a template with its short-form tags,
- * `referenceProblems` finds dangling references, and `webSocketTemplateProblems` checks the API,
- * routes, route responses, permissions and table against the app's own route declarations.
- * Needs the `yaml` package (an optional peer of `@wsapp/testing`).
+ * (nothing is deployed): `validateTemplate` runs AWS CloudFormation Validate (schemas, references,
+ * deprecated runtimes: what a maintained tool checks), `loadTemplate` parses a template with its
+ * short-form tags, and `webSocketTemplateProblems` checks what is wsapp's own — routes = the app's
+ * routes, route responses = its two-way routes, the stage that deploys every change, permissions,
+ * environment and table — against the app's declaration. Needs `yaml` and, for `validateTemplate`,
+ * `aws-cdk-lib` (optional peers of `@wsapp/testing`).
  *
  * @packageDocumentation
  * @module @wsapp/testing/sam
@@ -13,10 +15,9 @@ export {
   loadTemplate,
   type Parameter,
   type Resource,
-  referenceProblems,
   resourcesOfType,
   subTemplate,
-  subVariables,
   type Template,
 } from './cloudformation.js';
+export { type TemplateDiagnostic, validateTemplate } from './validate-template.js';
 export { type WebSocketTemplateExpectations, webSocketTemplateProblems } from './websocket-template.js';

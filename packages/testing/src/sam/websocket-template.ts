@@ -19,6 +19,8 @@ export interface WebSocketTemplateExpectations {
 }
 
 const SERVERLESS_FUNCTION = 'AWS::Serverless::Function';
+/** The oldest Node.js major Lambda has not deprecated: nodejs20.x was on 2026-04-30. */
+const OLDEST_NODE_MAJOR = 22;
 const BUILT_IN_ROUTES = ['$connect', '$disconnect', '$default'];
 /** `${name}` as a `Fn::Sub` variable. */
 const v = (name: string) => `$\{${name}}`;
@@ -43,9 +45,9 @@ type Problems = string[];
  *
  * Checked: one `WEBSOCKET` API routing on `$request.body.action`; a route, an `AWS_PROXY`
  * integration and an invoke permission for every route the app declares (and no other); route
- * responses for exactly the two-way routes; authorization on `$connect` only; a deployment that
- * depends on every route and a stage on `!Ref StageName`; `nodejs20.x` functions built by esbuild
- * from an existing entry point; `execute-api:ManageConnections`, `TABLE_NAME` and `WS_ENDPOINT`
+ * responses for exactly the two-way routes; authorization on `$connect` only; one `AutoDeploy` stage
+ * on `!Ref StageName`; nodejs22.x/nodejs24.x functions (nodejs20.x and older refused) built by
+ * esbuild from an existing entry point; `execute-api:ManageConnections`, `TABLE_NAME` and `WS_ENDPOINT`
  * on every function that sends; the DynamoDB table layout every store expects (`pk`/`sk`, TTL on
  * `expiresAt`, on demand) and the `StoreBackend`/`RedisUrl` parameters of the wsapp examples.
  *
@@ -100,7 +102,7 @@ export function webSocketTemplateProblems(t: Template, expected: WebSocketTempla
   for (const key of routes.keys()) {
     if (!wanted.has(key)) problems.push(`route ${key}: the app declares no such route`);
   }
-  checkDeployment(t, api, [...routes.values()], problems);
+  checkStage(t, api, problems);
 
   const authorizers = authorizerFunctions(t);
   for (const fn of [...integrationFunctions, ...authorizers]) checkInvokePermission(t, api, fn, problems);
@@ -241,25 +243,28 @@ function checkNoRouteResponse(t: Template, key: string, route: string, problems:
   }
 }
 
-function checkDeployment(t: Template, api: string, routes: string[], problems: Problems): void {
-  const deployments = resourcesOfType(t, 'AWS::ApiGatewayV2::Deployment');
-  if (deployments.length !== 1) {
-    problems.push(`expected one AWS::ApiGatewayV2::Deployment, found ${deployments.length}`);
+/**
+ * One stage on the API, on `!Ref StageName`, with `AutoDeploy: true`: every change to the routes is
+ * deployed. (A separate `AWS::ApiGatewayV2::Deployment` is created once and never again while its
+ * logical id stays the same, so a stack update would leave changed routes undeployed.)
+ */
+function checkStage(t: Template, api: string, problems: Problems): void {
+  const stages = resourcesOfType(t, 'AWS::ApiGatewayV2::Stage').filter((id) =>
+    isRef(props(t, id).ApiId, api),
+  );
+  if (stages.length !== 1) {
+    problems.push(`expected one AWS::ApiGatewayV2::Stage on ${api}, found ${stages.length}`);
     return;
   }
-  const deployment = deployments[0] as string;
-  const dependsOn = [t.Resources[deployment]?.DependsOn ?? []].flat();
-  for (const route of routes) {
-    if (!dependsOn.includes(route)) problems.push(`${deployment}: must DependsOn ${route}`);
+  const stage = stages[0] as string;
+  if (props(t, stage).AutoDeploy !== true) {
+    problems.push(`${stage}: AutoDeploy must be true, so a stack update deploys changed routes`);
   }
-  const stages = resourcesOfType(t, 'AWS::ApiGatewayV2::Stage');
-  const stage = stages.find((id) => isRef(props(t, id).DeploymentId, deployment));
-  if (stage === undefined) problems.push(`no AWS::ApiGatewayV2::Stage with DeploymentId !Ref ${deployment}`);
-  else {
-    if (!isRef(props(t, stage).ApiId, api)) problems.push(`${stage}: ApiId must be !Ref ${api}`);
-    if (!isRef(props(t, stage).StageName, 'StageName'))
-      problems.push(`${stage}: StageName must be !Ref StageName`);
+  if (props(t, stage).DeploymentId !== undefined) {
+    problems.push(`${stage}: no DeploymentId with AutoDeploy (API Gateway manages the deployments)`);
   }
+  if (!isRef(props(t, stage).StageName, 'StageName'))
+    problems.push(`${stage}: StageName must be !Ref StageName`);
 }
 
 /** API Gateway may invoke the function: an AWS::Lambda::Permission scoped to this API. */
@@ -281,10 +286,19 @@ function functionSetting(t: Template, fn: string, name: string): unknown {
   return props(t, fn)[name] ?? t.Globals?.Function?.[name];
 }
 
-/** nodejs20.x, esbuild from an existing entry point, and a Handler naming that entry point's output. */
+/**
+ * A current Node.js runtime (nodejs22.x or newer: nodejs20.x is deprecated since 2026-04-30), esbuild
+ * from an existing entry point, and a Handler naming that entry point's output.
+ */
 function checkFunctionBuild(t: Template, fn: string, codeRoot: URL, problems: Problems): void {
-  const runtime = functionSetting(t, fn, 'Runtime');
-  if (runtime !== 'nodejs20.x') problems.push(`${fn}: Runtime must be nodejs20.x, is ${String(runtime)}`);
+  const runtime = String(functionSetting(t, fn, 'Runtime'));
+  const major = /^nodejs(\d+)\.x$/.exec(runtime)?.[1];
+  if (major === undefined) problems.push(`${fn}: Runtime must be nodejs24.x or nodejs22.x, is ${runtime}`);
+  else if (Number(major) < OLDEST_NODE_MAJOR) {
+    problems.push(
+      `${fn}: Runtime ${runtime} is deprecated by AWS Lambda (nodejs20.x since 2026-04-30); use nodejs24.x or nodejs22.x`,
+    );
+  }
   const metadata = (t.Resources[fn] as Resource).Metadata ?? {};
   if (metadata.BuildMethod !== 'esbuild') problems.push(`${fn}: Metadata.BuildMethod must be esbuild`);
   const entries = (metadata.BuildProperties as { EntryPoints?: unknown } | undefined)?.EntryPoints;

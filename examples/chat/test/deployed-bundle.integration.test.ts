@@ -1,0 +1,205 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import {
+  type AttributeDefinition,
+  CreateTableCommand,
+  DynamoDBClient,
+  type KeySchemaElement,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import { type SecretsManagerServer, startSecretsManager, uniqueName } from '@wsapp/testing';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ChatClient } from './chat-client.js';
+import { readAssembly, type SynthesizedChat } from './deployed/cloud-assembly.js';
+
+// Proves the asset, not just the template: the chat is synthesized with the command docs/deploy.md
+// gives, and the bundled code CDK would upload runs as Lambda would run it, behind the emulator,
+// against DynamoDB Local (the table made from the synthesized definition) and a Secrets
+// Manager-compatible endpoint on loopback holding the session key.
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const chatDir = fileURLToPath(new URL('../', import.meta.url));
+const run = promisify(execFile);
+
+let outdir: string;
+let chat: SynthesizedChat;
+let synthSeconds: number;
+
+beforeAll(async () => {
+  outdir = mkdtempSync(join(tmpdir(), 'wsapp-chat-cdk-'));
+  const started = performance.now();
+  // The guide's command, from the repository root; CDK_OUTDIR honoured.
+  await run('pnpm', ['--filter', '@wsapp/example-chat', 'synth'], {
+    cwd: repo,
+    env: { ...process.env, CDK_OUTDIR: outdir },
+    timeout: 240_000,
+  });
+  synthSeconds = (performance.now() - started) / 1000;
+  chat = readAssembly(outdir);
+}, 300_000);
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+/** The next frame matching `wanted`, skipping others (pushes of other kinds), within 10 s. */
+async function frame(client: ChatClient, wanted: (m: Record<string, unknown>) => boolean) {
+  const deadline = Date.now() + 10_000;
+  for (let skipped = 0; skipped < 20; skipped++) {
+    const left = deadline - Date.now();
+    const message = (await Promise.race([
+      client.next(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('no matching frame within 10 s')), left)),
+    ])) as Record<string, unknown>;
+    if (wanted(message)) return message;
+  }
+  throw new Error('no matching frame in 20 frames');
+}
+
+describe('the synthesized chat (cdk.out)', () => {
+  it('declares the app routes, with route responses for the two-way ones', () => {
+    console.log(
+      `synth: ${synthSeconds.toFixed(1)} s; app bundle ${statSync(chat.bundle('ChatAppFunction').file).size} bytes`,
+    );
+    expect(chat.routes.keys).toEqual(
+      [
+        '$connect',
+        '$default',
+        '$disconnect',
+        'heartbeat',
+        'join',
+        'leave',
+        'members',
+        'resume',
+        'say',
+      ].sort(),
+    );
+    expect(chat.routes.twoWay).toEqual(
+      ['$default', 'heartbeat', 'join', 'leave', 'members', 'resume', 'say'].sort(),
+    );
+  });
+
+  describe('its bundled function, run as Lambda runs it', () => {
+    let sm: SecretsManagerServer;
+    let host: ChildProcess | undefined;
+    let url: string;
+    let secretArn: string;
+    const clients: ChatClient[] = [];
+
+    beforeAll(async () => {
+      const dynamo = inject('wsappDynamoDB');
+      const client = new DynamoDBClient(dynamo);
+      // The table exactly as the template defines it (CloudFormation would create it so).
+      const tableName = uniqueName('chat-deployed');
+      await client.send(
+        new CreateTableCommand({
+          TableName: tableName,
+          KeySchema: chat.table.KeySchema as KeySchemaElement[],
+          AttributeDefinitions: chat.table.AttributeDefinitions as AttributeDefinition[],
+          BillingMode: chat.table.BillingMode as 'PAY_PER_REQUEST',
+        }),
+      );
+      await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: tableName });
+      await client.send(
+        new UpdateTimeToLiveCommand({
+          TableName: tableName,
+          TimeToLiveSpecification: chat.table.TimeToLiveSpecification as {
+            AttributeName: string;
+            Enabled: boolean;
+          },
+        }),
+      );
+      client.destroy();
+
+      sm = await startSecretsManager();
+      secretArn = sm.put('wsapp-chat-session', randomBytes(32).toString('hex'));
+
+      const app = chat.bundle('ChatAppFunction');
+      const authorizer = chat.bundle('ChatAuthorizerFunction');
+      expect([app.handler, authorizer.handler]).toEqual(['handler', 'handler']);
+      // The template's environment, each reference resolved to what stands in for the resource here.
+      const resolved: Record<string, string> = {};
+      for (const [name, value] of Object.entries(app.environment)) {
+        if (typeof value === 'string') resolved[name] = value;
+        else if (name === 'TABLE_NAME') resolved[name] = tableName;
+        else if (name === 'SESSION_SECRET_ARN') resolved[name] = secretArn;
+        else if (name !== 'WS_ENDPOINT') throw new Error(`unexpected environment reference ${name}`);
+      }
+      host = spawn(process.execPath, ['--import', 'tsx', 'test/deployed/bundle-host.ts'], {
+        cwd: chatDir,
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: {
+          PATH: process.env.PATH,
+          ...resolved,
+          // What Lambda sets, and the SDK's own endpoint variables for the stand-ins.
+          AWS_LAMBDA_FUNCTION_NAME: 'WsappChat-ChatAppFunction',
+          AWS_REGION: dynamo.region,
+          AWS_ACCESS_KEY_ID: dynamo.credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: dynamo.credentials.secretAccessKey,
+          AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+          AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
+          // The Node.js runtime provides @aws-sdk/* (left out of the bundle) on NODE_PATH.
+          NODE_PATH: join(chatDir, 'node_modules'),
+          WSAPP_BUNDLE_HOST: JSON.stringify({
+            app: app.file,
+            authorizer: authorizer.file,
+            stage: chat.stageName,
+            routes: chat.routes.keys,
+            twoWayRoutes: chat.routes.twoWay,
+          }),
+        },
+      });
+      url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('bundle host did not start within 60 s')), 60_000);
+        host?.stdout?.once('data', (data: Buffer) => {
+          clearTimeout(timer);
+          resolve((JSON.parse(String(data).split('\n')[0] ?? '{}') as { url: string }).url);
+        });
+        host?.once('exit', (code) => reject(new Error(`bundle host exited with ${code}`)));
+      });
+    }, 120_000);
+
+    afterAll(async () => {
+      await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+      if (host?.pid !== undefined && host.exitCode === null) {
+        const exited = new Promise((resolve) => host?.once('exit', resolve));
+        host.kill('SIGTERM');
+        await exited;
+      }
+      await sm?.close();
+    });
+
+    it('connects, joins and says; the other member receives it; the session key came from Secrets Manager, once', async () => {
+      // The demo authorizer (its own bundle) refuses a connection without ?name=.
+      await expect(ChatClient.open(url)).rejects.toThrow(/rejected with 401/);
+      const ada = await ChatClient.open(`${url}?name=ada`);
+      const bob = await ChatClient.open(`${url}?name=bob`);
+      clients.push(ada, bob);
+      ada.send({ action: 'join', room: 'lobby' });
+      expect(await frame(ada, (m) => m.type === 'ack')).toEqual({
+        type: 'ack',
+        action: 'join',
+        room: 'lobby',
+      });
+      bob.send({ action: 'join', room: 'lobby' });
+      expect(await frame(bob, (m) => m.type === 'ack')).toMatchObject({ action: 'join' });
+      expect(await frame(ada, (m) => m.type === 'joined')).toMatchObject({
+        type: 'joined',
+        room: 'lobby',
+        user: 'bob',
+      });
+      bob.send({ action: 'say', room: 'lobby', text: 'hello from the bundle' });
+      expect(await frame(bob, (m) => m.type === 'ack')).toMatchObject({ action: 'say', delivered: 1 });
+      expect(await frame(ada, (m) => m.type === 'message')).toMatchObject({
+        room: 'lobby',
+        from: 'bob',
+        text: 'hello from the bundle',
+      });
+      // Read at run time, through the SDK, and cached: one read for every invocation so far.
+      expect(sm.reads.get(secretArn)).toBe(1);
+    });
+  });
+});
