@@ -81,13 +81,9 @@ describe('errorHandler(ErrorClass, fn)', () => {
   class RoomFull extends Error {}
   class VipRoomFull extends RoomFull {}
 
-  it('matches by exact class before instanceof, and router handlers before the app’s', async () => {
-    const router = new WebSocketRouter()
-      .errorHandler(RoomFull, () => new WebSocketError(409, 'router: room full'))
-      .route('vip', () => {
-        throw new VipRoomFull();
-      });
+  it('within one level, matches by exact class before instanceof', async () => {
     const app = new WebSocketApp({ logger: silentLogger() })
+      .errorHandler(RoomFull, () => new WebSocketError(409, 'app: room full'))
       .errorHandler(VipRoomFull, () => new WebSocketError(409, 'app: vip room full'))
       .errorHandler([RangeError, TypeError], (error) => new WebSocketError(422, error.message))
       .route('range', () => {
@@ -95,18 +91,104 @@ describe('errorHandler(ErrorClass, fn)', () => {
       })
       .route('plain-vip', () => {
         throw new VipRoomFull();
-      })
-      .include(router);
-    // exact class (the app's) wins over the router's instanceof match
-    expect((await body(app.resolve(messageEvent({}, { routeKey: 'vip' })))).message).toBe(
-      'app: vip room full',
-    );
+      });
+    // registered second, but the exact class wins over the earlier instanceof match
     expect((await body(app.resolve(messageEvent({}, { routeKey: 'plain-vip' })))).message).toBe(
       'app: vip room full',
     );
     const range = await app.resolve(messageEvent({}, { routeKey: 'range' }));
     expect(range.statusCode).toBe(422);
     expect(JSON.parse(range.body ?? '').message).toBe('too far');
+  });
+
+  // Issue 26 item 11: the README promises a router's handlers are tried before the app's, so the
+  // levels come first (innermost router → outer routers → app), the stages within each level.
+  it('tries a router’s handler for Error before the app’s exact-class handler', async () => {
+    class RoomFullError extends Error {}
+    const rooms = new WebSocketRouter()
+      .errorHandler(Error, () => new WebSocketError(409, 'router: conflict'))
+      .route('join', () => {
+        throw new RoomFullError('full');
+      });
+    const app = new WebSocketApp({ logger: silentLogger() })
+      .errorHandler(RoomFullError, () => new WebSocketError(418, 'app: room full'))
+      .include(rooms, { prefix: 'rooms.' });
+    const res = await app.resolve(messageEvent({}, { routeKey: 'rooms.join' }));
+    expect(res.statusCode).toBe(409);
+    expect(JSON.parse(res.body ?? '').message).toBe('router: conflict');
+  });
+
+  it('tries the inner router before the outer router, whatever stage matches in each', async () => {
+    const inner = new WebSocketRouter()
+      .errorHandler(RoomFull, () => new WebSocketError(409, 'inner: instanceof'))
+      .route('vip', () => {
+        throw new VipRoomFull();
+      });
+    const outer = new WebSocketRouter()
+      .errorHandler(VipRoomFull, () => new WebSocketError(409, 'outer: exact class'))
+      .include(inner, { prefix: 'inner.' })
+      .route('vip', () => {
+        throw new VipRoomFull();
+      });
+    const app = new WebSocketApp({ logger: silentLogger() })
+      .errorHandler(VipRoomFull, () => new WebSocketError(409, 'app: exact class'))
+      .include(outer, { prefix: 'outer.' });
+    expect((await body(app.resolve(messageEvent({}, { routeKey: 'outer.inner.vip' })))).message).toBe(
+      'inner: instanceof',
+    );
+    expect((await body(app.resolve(messageEvent({}, { routeKey: 'outer.vip' })))).message).toBe(
+      'outer: exact class',
+    );
+  });
+
+  it('tries every errorHandler of every level before the catch-alls, innermost catch-all first', async () => {
+    const calls: string[] = [];
+    const pass = (name: string) => () => {
+      calls.push(name);
+      return undefined;
+    };
+    const inner = new WebSocketRouter()
+      .onError(pass('inner: onError'))
+      .errorHandler(Error, pass('inner: Error'))
+      .route('x', () => {
+        throw new VipRoomFull();
+      });
+    const outer = new WebSocketRouter()
+      .onError(pass('outer: onError'))
+      .errorHandler(VipRoomFull, pass('outer: VipRoomFull'))
+      .include(inner);
+    const app = new WebSocketApp({ logger: silentLogger() })
+      .onError(pass('app: onError'))
+      .errorHandler(RoomFull, pass('app: RoomFull'))
+      .errorHandler(VipRoomFull, pass('app: VipRoomFull'))
+      .include(outer);
+    expect((await app.resolve(messageEvent({}, { routeKey: 'x' }))).statusCode).toBe(500);
+    expect(calls).toEqual([
+      'inner: Error',
+      'outer: VipRoomFull',
+      'app: VipRoomFull',
+      'app: RoomFull',
+      'inner: onError',
+      'outer: onError',
+      'app: onError',
+    ]);
+  });
+
+  it('matches a router’s handler by code before the app’s exact class', async () => {
+    class ConnectionNotFoundErrorCopy extends WsappError {
+      constructor() {
+        super('ConnectionNotFound', 'copy');
+      }
+    }
+    const router = new WebSocketRouter()
+      .errorHandler(ConnectionNotFoundError, () => new WebSocketError(410, 'router: by code'))
+      .route('x', () => {
+        throw new ConnectionNotFoundErrorCopy();
+      });
+    const app = new WebSocketApp({ logger: silentLogger() })
+      .errorHandler(ConnectionNotFoundErrorCopy, () => new WebSocketError(404, 'app: exact class'))
+      .include(router);
+    expect((await body(app.resolve(messageEvent({}, { routeKey: 'x' })))).message).toBe('router: by code');
   });
 
   it('a router’s handlers do not apply to the app’s routes', async () => {

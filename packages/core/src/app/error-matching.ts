@@ -14,9 +14,12 @@ export function errorLevel(definitions: Definitions): ErrorLevel {
 }
 
 /**
- * The handlers to try for `error`, in order: exact class, then `instanceof`, then `code` (each
- * over the levels, innermost router first), then the catch-alls. Never throws: a revoked Proxy or
- * a throwing getter simply matches nothing.
+ * The handlers to try for `error`, in order. `levels` are the route's own router first, then each
+ * router around it, the app last. Levels come first: every `errorHandler()` of a level is tried
+ * before any of the next level's, and within a level by exact class, then `instanceof`, then
+ * `code` (each stage in registration order). Then the catch-alls (`onError`), innermost first.
+ * A handler registered for several matching classes is tried once, at its first match.
+ * Never throws: a revoked Proxy or a throwing getter simply matches nothing.
  */
 export function handlersFor(error: unknown, levels: readonly ErrorLevel[]): ErrorHandler<object, object>[] {
   const found: ErrorHandler<object, object>[] = [];
@@ -32,8 +35,8 @@ export function handlersFor(error: unknown, levels: readonly ErrorLevel[]): Erro
     (c) => safely(() => error instanceof c) === true,
     (c) => typeof code === 'string' && code === classCode(c),
   ];
-  for (const matches of stages) {
-    for (const level of levels) {
+  for (const level of levels) {
+    for (const matches of stages) {
       for (const entry of level.handlers) {
         if (entry.classes.some(matches)) add(entry.handler as ErrorHandler<object, object>);
       }
