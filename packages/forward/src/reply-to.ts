@@ -4,7 +4,8 @@ import {
   type Logger,
   type MessageData,
   Messenger,
-  WebSocketError,
+  type WebSocketError,
+  WsappError,
 } from '@wsapp/core';
 import type { CorrelationEnvelope } from './envelope.js';
 import { readEnvelope, type TaskSource } from './read-envelope.js';
@@ -98,7 +99,10 @@ function defaultMessenger(store: ConnectionStore | undefined, logger: Logger | u
 
 function toErrorInfo(error: string | Error | TaskErrorInfo): TaskErrorInfo {
   if (typeof error === 'string') return { message: error };
-  if (error instanceof WebSocketError) return { message: error.expose ? error.message : 'Task failed' };
+  // By code, not instanceof: the error may come from another copy of @wsapp/core than this one.
+  if (WsappError.is(error, 'WebSocketError')) {
+    return { message: (error as WebSocketError).expose === true ? error.message : 'Task failed' };
+  }
   if (error instanceof Error) return { message: 'Task failed' };
   return error.code === undefined ? { message: error.message } : { message: error.message, code: error.code };
 }

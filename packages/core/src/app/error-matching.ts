@@ -1,7 +1,8 @@
 import { WebSocketError } from '../errors/web-socket-error.js';
-import { InvalidChannelError, InvalidDataError, TooManyChannelsError } from '../store/store-errors.js';
+import { WsappError } from '../errors/wsapp-error.js';
 import type { ClassErrorHandler, Definitions } from './route-definitions.js';
 import type { ErrorClass, ErrorHandler } from './types.js';
+import { isWebSocketError } from './value-guards.js';
 
 /** The error handlers of one app or router, as a route sees them. */
 export interface ErrorLevel {
@@ -61,22 +62,28 @@ function safely<T>(read: () => T): T | undefined {
   }
 }
 
+/** Store errors caused by the client's input, by code (any copy of the library), and what they answer. */
+const CLIENT_INPUT: Readonly<Record<string, string>> = {
+  InvalidChannel: 'Invalid channel name',
+  TooManyChannels: 'Too many channels',
+  InvalidData: 'Invalid connection data',
+};
+
 /**
  * Store errors caused by the client's input (a channel name, data, too many channels) as the 400
  * the client gets; their message holds that input, so it is neither answered nor logged.
+ * Recognised by their code, so a store built on another copy of the library is understood too.
  */
 export function clientInputError(error: unknown): WebSocketError | undefined {
-  if (safely(() => error instanceof InvalidChannelError))
-    return new WebSocketError(400, 'Invalid channel name');
-  if (safely(() => error instanceof TooManyChannelsError))
-    return new WebSocketError(400, 'Too many channels');
-  if (safely(() => error instanceof InvalidDataError))
-    return new WebSocketError(400, 'Invalid connection data');
-  return undefined;
+  if (!WsappError.is(error)) return undefined;
+  const code = safely(() => error.code);
+  const message =
+    typeof code === 'string' && Object.hasOwn(CLIENT_INPUT, code) ? CLIENT_INPUT[code] : undefined;
+  return message === undefined ? undefined : new WebSocketError(400, message);
 }
 
-/** The status an error answers: its own for a {@link WebSocketError}, 400 for refused client input, else 500. */
+/** The status an error answers: its own for a {@link WebSocketError} (any copy), 400 for refused client input, else 500. */
 export function errorStatus(error: unknown): number {
-  if (safely(() => error instanceof WebSocketError)) return (error as WebSocketError).statusCode;
+  if (isWebSocketError(error)) return error.statusCode;
   return clientInputError(error)?.statusCode ?? 500;
 }
