@@ -7,6 +7,7 @@ import {
   WebSocketRouter,
   WsappError,
 } from '@wsapp/core';
+import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { connectEvent, messageEvent } from '@wsapp/testing';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from './helpers.js';
@@ -66,14 +67,102 @@ describe('WebSocketRouter and include()', () => {
     expect([...app.twoWayRouteKeys].sort()).toEqual(['echo', 'q.ask']);
   });
 
-  it('reports a route key registered both on the app and in a router, and the first answers', async () => {
-    const logger = silentLogger();
+  it('refuses at include() a key registered both on the app and in a router', async () => {
     const router = new WebSocketRouter().route('x', () => 'router');
-    const app = new WebSocketApp({ logger }).route('x', () => 'app').include(router);
-    expect((await app.resolve(messageEvent({}, { routeKey: 'x' }))).body).toBe('app');
-    expect(logger.error).toHaveBeenCalledWith(
-      expect.stringContaining('route x is registered more than once'),
+    const app = new WebSocketApp({ logger: silentLogger() }).route('x', () => 'app');
+    expect(() => app.include(router)).toThrow(
+      new TypeError(
+        'include(): the route x would be registered twice (on the app and a router, or on two routers)',
+      ),
     );
+    expect(app.routeKeys).toEqual(['x']);
+    expect((await app.resolve(messageEvent({}, { routeKey: 'x' }))).body).toBe('app');
+  });
+});
+
+// Issue 26 item 14: a prefix must not make API Gateway's keys, and keys must not clash.
+describe('include() refuses what would make or clash with a key', () => {
+  it.each(['$', '$x.', '$connect'])(
+    'refuses the prefix %j, so `connect` never becomes $connect',
+    (prefix) => {
+      const router = new WebSocketRouter().route('connect', { twoWay: true }, () => 'hi');
+      const app = new WebSocketApp({ logger: silentLogger() });
+      expect(() => app.include(router, { prefix })).toThrow(TypeError);
+      expect(() => app.include(router, { prefix })).toThrow(/starts with '\$'/);
+      expect(app.routeKeys).toEqual([]);
+      expect(app.twoWayRouteKeys).toEqual([]);
+    },
+  );
+
+  it('refuses a nested prefix starting with $ when the inner router is included', () => {
+    const inner = new WebSocketRouter().route('default', () => 'x');
+    const outer = new WebSocketRouter();
+    new WebSocketApp({ logger: silentLogger() }).include(outer, { prefix: '' });
+    expect(() => outer.include(inner, { prefix: '$' })).toThrow(/starts with '\$'/);
+  });
+
+  it.each([
+    ['$connect', (r: WebSocketRouter) => r.onConnect(() => undefined)],
+    ['$disconnect', (r: WebSocketRouter) => r.onDisconnect(() => undefined)],
+    ['$default', (r: WebSocketRouter) => r.onDefault(() => undefined)],
+  ] as const)('refuses a router’s %s when the app has one', (key, register) => {
+    const app = new WebSocketApp({ logger: silentLogger() })
+      .onConnect(() => undefined)
+      .onDisconnect(() => undefined)
+      .onDefault(() => undefined);
+    const router = new WebSocketRouter();
+    register(router);
+    expect(() => app.include(router)).toThrow(`the route ${key} would be registered twice`);
+  });
+
+  it('refuses a second router bringing a key the first brought, prefixes applied', () => {
+    const a = new WebSocketRouter().route('join', () => 'a');
+    const b = new WebSocketRouter().route('rooms.join', () => 'b');
+    const app = new WebSocketApp({ logger: silentLogger() }).include(a, { prefix: 'rooms.' });
+    expect(() => app.include(b)).toThrow('the route rooms.join would be registered twice');
+    expect(app.routeKeys).toEqual(['rooms.join']);
+  });
+
+  it('refuses a nested include whose keys clash with the app’s, checked from the outermost app', () => {
+    const outer = new WebSocketRouter();
+    const app = new WebSocketApp({ logger: silentLogger() })
+      .route('a.b.c', () => 'app')
+      .include(outer, { prefix: 'a.' });
+    const inner = new WebSocketRouter().route('c', () => 'inner');
+    expect(() => outer.include(inner, { prefix: 'b.' })).toThrow('the route a.b.c would be registered twice');
+    expect(app.routeKeys).toEqual(['a.b.c']);
+  });
+
+  it('refuses a route registered after include() that clashes, on the app or on the router', () => {
+    const rooms = new WebSocketRouter().route('join', () => 'router');
+    const app = new WebSocketApp({ logger: silentLogger() }).route('rooms.leave', () => 'app');
+    app.include(rooms, { prefix: 'rooms.' });
+    expect(() => app.route('rooms.join', () => 'app')).toThrow(
+      'a handler for rooms.join is already registered on the app or a router it includes',
+    );
+    expect(() => rooms.route('leave', () => 'router')).toThrow(
+      'a handler for rooms.leave is already registered on the app or a router it includes',
+    );
+    expect(app.routeKeys.sort()).toEqual(['rooms.join', 'rooms.leave']);
+    rooms.route('kick', () => 'router'); // no clash: registered
+    expect(app.routeKeys.sort()).toEqual(['rooms.join', 'rooms.kick', 'rooms.leave']);
+  });
+
+  it('refuses a router clashing with the automatic resume route of sessions', () => {
+    const app = new WebSocketApp({
+      logger: silentLogger(),
+      store: new MemoryConnectionStore(),
+      sessions: { secret: 's'.repeat(32) },
+    });
+    expect(() => app.include(new WebSocketRouter().route('resume', () => 'mine'))).toThrow(
+      'the route resume would be registered twice',
+    );
+  });
+
+  it('refuses a cycle of routers', () => {
+    const a = new WebSocketRouter();
+    const b = new WebSocketRouter().include(a, { prefix: 'a.' });
+    expect(() => a.include(b, { prefix: 'b.' })).toThrow('a router cannot include itself');
   });
 });
 
