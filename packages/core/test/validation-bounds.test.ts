@@ -1,4 +1,5 @@
-import { type StandardSchemaV1, WebSocketApp } from '@wsapp/core';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { WebSocketApp } from '@wsapp/core';
 import { connectEvent, messageEvent } from '@wsapp/testing';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
