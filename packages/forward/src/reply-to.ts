@@ -9,6 +9,7 @@ import {
 } from '@wsapp/core';
 import type { CorrelationEnvelope } from './envelope.js';
 import { readEnvelope, type TaskSource } from './read-envelope.js';
+import { type EnvelopeSigning, signingKeys, verifyMessage } from './signature.js';
 
 /** What the client receives about its task. `data` and `error` are absent when not given. */
 export type TaskUpdate =
@@ -45,8 +46,12 @@ export interface TaskErrorInfo {
   code?: string;
 }
 
-/** Options of {@link replyTo}. */
-export interface ReplyToOptions {
+/**
+ * Options of {@link replyTo}. `secret` (the forwarding route's) or an explicit `unsigned: true` is
+ * required: an envelope names the connection and the endpoint the reply goes to, so a record
+ * another producer wrote must not be answered.
+ */
+export interface ReplyToOptions extends EnvelopeSigning {
   /** The Messenger to send through (recommended: one per Lambda, reused across records). */
   messenger?: Messenger;
   /** Without `messenger`: a store, so gone connections are removed and record endpoints are used. */
@@ -109,23 +114,29 @@ function toErrorInfo(error: string | Error | TaskErrorInfo): TaskErrorInfo {
 
 /**
  * Binds a sender to the connection that submitted the task carried by an SQS record, an SNS record
- * or an EventBridge event (see `readEnvelope`). Messages go through the Messenger: the endpoint is
- * `options.endpoint`, else the envelope's, else the Messenger's, else the connection's stored record;
- * a connection that has gone answers `'gone'` (and is removed from the store).
+ * or an EventBridge event (see `readEnvelope`), once its signature verifies with `options.secret`
+ * (else `TaskSignatureError`; `TypeError` without `secret` or `unsigned: true`). Messages go
+ * through the Messenger: the endpoint is `options.endpoint`, else the envelope's, else the
+ * Messenger's, else the connection's stored record; a connection that has gone answers `'gone'`
+ * (and is removed from the store). A record delivered twice is answered twice, every update
+ * carrying the `taskId`: clients dedupe by it.
  *
  * @example
  * ```ts
  * export const worker = async (event: SQSEvent) => {
  *   for (const record of event.Records) {
- *     const task = replyTo<Job>(record, { messenger });
+ *     const task = replyTo<Job>(record, { messenger, secret: process.env.FORWARD_SECRET! });
  *     await task.send({ percent: 50 });
  *     await task.done({ url: await build(task.data) });
  *   }
  * };
  * ```
  */
-export function replyTo<TData = unknown>(source: TaskSource, options: ReplyToOptions = {}): TaskReply<TData> {
-  const { envelope, data } = readEnvelope<TData>(source);
+export function replyTo<TData = unknown>(source: TaskSource, options: ReplyToOptions): TaskReply<TData> {
+  const keys = signingKeys(options ?? {}, 'replyTo()');
+  const message = readEnvelope<TData>(source);
+  if (keys !== undefined) verifyMessage(message, keys);
+  const { envelope, data } = message;
   const messenger = options.messenger ?? defaultMessenger(options.store, options.logger);
   const endpoint = options.endpoint ?? envelope.endpoint;
   const callOptions = {
