@@ -152,8 +152,9 @@ export abstract class RouteRegistry<
 
   /**
    * Handles errors of the given classes (see {@link ErrorHandler} for what it may return).
-   * An error finds its handler by exact class, else by `instanceof`, else by `code` (so an error
-   * from a duplicated bundle still matches); a router's handlers are tried before the app's.
+   * Levels first: the route's own router's handlers, then each router around it, then the app's;
+   * within a level by exact class, then `instanceof`, then `code` (so an error from a duplicated
+   * bundle still matches), in registration order; the `onError` catch-alls come after all of them.
    */
   errorHandler<TClass extends ErrorClass>(
     classes: TClass | readonly TClass[],

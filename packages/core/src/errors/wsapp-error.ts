@@ -38,10 +38,7 @@ export class WsappError extends Error {
    * if (WsappError.is(error, 'ConnectionNotFound')) return 'gone';
    * ```
    */
-  static is<C extends WsappErrorCode | (string & {})>(
-    value: unknown,
-    code?: C,
-  ): value is WsappError & { readonly code: C } {
+  static is(value: unknown, code?: WsappErrorCode | (string & {})): value is WsappError {
     try {
       if (typeof value !== 'object' || value === null) return false;
       if (!(value instanceof WsappError) && (value as { [BRAND]?: unknown })[BRAND] !== true) return false;
