@@ -81,6 +81,24 @@ describe('signed envelopes', () => {
     expect(refusal(() => replyTo(escaped, { secret: KEY_1 }))).toBe('accepted');
   });
 
+  it('a message handed over in memory verifies as it does after a queue (undefined values, a Date)', async () => {
+    const put: ForwardedMessage[] = [];
+    const target: ForwardTarget = {
+      name: 'memory',
+      put: async (m) => {
+        put.push(m);
+      },
+    };
+    const route = forward(target, {
+      secret: KEY_1,
+      transform: () => ({ at: new Date(0), gone: undefined, list: [1] }),
+    });
+    const app = new WebSocketApp({ logger: { error() {}, warn() {} } }).route('submit', route);
+    await app.resolve(messageEvent({ action: 'submit' }, { routeKey: 'submit' }));
+    expect(refusal(() => replyTo(put[0] as ForwardedMessage, { secret: KEY_1 }))).toBe('accepted');
+    expect(refusal(() => replyTo(JSON.stringify(put[0]), { secret: KEY_1 }))).toBe('accepted');
+  });
+
   it('a record another producer wrote without a signature is refused as missing', async () => {
     const forged = JSON.stringify({
       envelope: { connectionId: 'victim=', requestId: 'r', routeKey: 'submit', sentAt: 1, taskId: 't' },
