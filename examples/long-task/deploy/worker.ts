@@ -9,7 +9,8 @@ let worker: Promise<ReturnType<typeof createWorker>> | undefined;
  * Lambda entry point of the SQS worker (ReportBatchItemFailures is on in the event source mapping).
  * Its Messenger uses the same store as the WebSocket function (`STORE`, `TABLE_NAME` / `REDIS_URL`),
  * so a client that left is removed from it when a reply answers `'gone'`; replies go to the
- * endpoint each task's envelope carries (`WS_ENDPOINT` on the WebSocket side).
+ * endpoint each task's envelope carries (`WS_ENDPOINT` on the WebSocket side), and only to tasks
+ * whose envelope the WebSocket function signed with `FORWARD_SECRET`.
  */
 export async function handler(event: SQSEvent, context: LambdaContext): Promise<SQSBatchResponse> {
   worker ??= createStore().then((store) =>
@@ -18,6 +19,7 @@ export async function handler(event: SQSEvent, context: LambdaContext): Promise<
         store,
         endpoint: process.env.WS_ENDPOINT,
       }),
+      secret: process.env.FORWARD_SECRET ?? '',
     }),
   );
   return (await worker)(event, context);

@@ -22,6 +22,8 @@ export interface LongTaskAppOptions {
   store?: ConnectionStore;
   /** The management endpoint, when the API sits behind a custom domain. */
   endpoint?: string;
+  /** The key the route signs each task's envelope with (≥ 32 bytes); the worker verifies with it. */
+  secret: string | readonly string[];
 }
 
 /** The WebSocket side: accepts authorized clients and forwards `submit` messages to the queue. */
@@ -41,6 +43,7 @@ export function createLongTaskApp(options: LongTaskAppOptions): WebSocketApp {
     forward(options.target, {
       schema: Submit,
       transform: (body): ReportJob => ({ report: body.report, rows: body.rows }),
+      secret: options.secret,
     }),
   );
   app.onDefault({ twoWay: true }, () => ({ error: 'unknown action', actions: ['submit'] }));

@@ -1,11 +1,13 @@
 import type { LambdaContext, Messenger } from '@wsapp/core';
-import { NotATaskError, replyTo } from '@wsapp/forward';
+import { NotATaskError, replyTo, TaskSignatureError } from '@wsapp/forward';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { ReportJob } from './app.js';
 
 /** Options of {@link createWorker}. */
 export interface WorkerOptions {
   messenger: Messenger;
+  /** The app's forwarding key(s): only tasks its route signed are answered. */
+  secret: string | readonly string[];
   /** Progress updates per job (default 4). */
   steps?: number;
   /** One step of work (default: a short pause standing in for real work). */
@@ -17,7 +19,8 @@ const pause = () => new Promise((resolve) => setTimeout(resolve, 50));
 /**
  * The SQS-triggered worker: for each job it reports progress to the submitting connection, then the
  * result, or an error. A client that left (`'gone'`) stops the job early. Records without a wsapp
- * envelope are dropped (logged) rather than retried forever.
+ * envelope, or whose envelope the app did not sign (another producer wrote them), are dropped
+ * (logged) rather than retried forever.
  */
 export function createWorker(options: WorkerOptions) {
   const steps = options.steps ?? 4;
@@ -28,6 +31,7 @@ export function createWorker(options: WorkerOptions) {
       try {
         const task = replyTo<ReportJob>(record, {
           messenger: options.messenger,
+          secret: options.secret,
           lambdaContext: context,
         });
         if (task.data.rows > 500_000) {
@@ -46,9 +50,10 @@ export function createWorker(options: WorkerOptions) {
             url: `s3://reports/${task.taskId}.csv`,
           });
       } catch (error) {
-        if (error instanceof NotATaskError) {
-          console.error('worker: dropping a message without a wsapp envelope', {
+        if (error instanceof NotATaskError || error instanceof TaskSignatureError) {
+          console.error('worker: dropping a message the app did not forward', {
             messageId: record.messageId,
+            reason: error.message,
           });
           continue;
         }

@@ -8,6 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { createLongTaskApp } from '../src/app.js';
 import { createWorker } from '../src/worker.js';
 
+/** The key the route signs task envelopes with and the worker verifies. */
+const SECRET = 'long-task-test-key-of-at-least-32-bytes';
+
 /** Stands in for the SQS queue: keeps what the route forwarded. */
 class QueueTarget implements ForwardTarget {
   readonly name = 'test-queue';
@@ -52,7 +55,7 @@ describe('long-task example, in process', () => {
   it('submit → queued → the worker reports progress, then the result, to the submitting client', async () => {
     const store = new MemoryConnectionStore();
     const queue = new QueueTarget();
-    const app = createLongTaskApp({ target: queue, store });
+    const app = createLongTaskApp({ target: queue, store, secret: SECRET });
     const handler = app.handler();
     // Identity comes only from the authorizer: a query parameter is not enough.
     expect((await handler(connectEvent({ query: { name: 'alice' } }))).statusCode).toBe(401);
@@ -73,6 +76,7 @@ describe('long-task example, in process', () => {
       messenger: new Messenger({ store, client: recordingClient(posted) }),
       steps: 2,
       work: async () => undefined,
+      secret: SECRET,
     });
     expect(await worker(queue.drain())).toEqual({ batchItemFailures: [] });
     expect(posted).toEqual([
@@ -92,7 +96,7 @@ describe('long-task example, in process', () => {
   it('refuses invalid jobs at the route, fails oversized ones in the worker, stops for gone clients', async () => {
     const store = new MemoryConnectionStore();
     const queue = new QueueTarget();
-    const handler = createLongTaskApp({ target: queue, store }).handler();
+    const handler = createLongTaskApp({ target: queue, store, secret: SECRET }).handler();
     await handler(connectEvent({ connectionId: 'bob=', authorizer: { principalId: 'bob' } }));
     await handler(connectEvent({ connectionId: 'carol=', authorizer: { principalId: 'carol' } }));
 
@@ -110,6 +114,7 @@ describe('long-task example, in process', () => {
     const worker = createWorker({
       messenger: new Messenger({ store, client: recordingClient(posted, new Set(['carol='])) }),
       work: async () => undefined,
+      secret: SECRET,
     });
     await worker(queue.drain());
     expect(posted).toEqual([
@@ -124,5 +129,32 @@ describe('long-task example, in process', () => {
     ]);
     // carol left: the first progress answered 'gone', the job stopped and the store forgot her.
     expect(await store.get('carol=')).toBeUndefined();
+  });
+
+  it('drops a message another producer put on the queue: nothing is posted, nothing retried', async () => {
+    const store = new MemoryConnectionStore();
+    const queue = new QueueTarget();
+    const handler = createLongTaskApp({ target: queue, store, secret: SECRET }).handler();
+    await handler(connectEvent({ connectionId: 'dave=', authorizer: { principalId: 'dave' } }));
+    // Written by someone else: an envelope naming dave's connection, unsigned or signed with another key.
+    const envelope = {
+      connectionId: 'dave=',
+      requestId: 'r',
+      routeKey: 'submit',
+      sentAt: 1,
+      taskId: 'forged',
+    };
+    queue.messages.push(
+      { envelope, data: { report: 'x', rows: 1 } },
+      { envelope: { ...envelope, sig: `f1.${'A'.repeat(43)}` }, data: { report: 'x', rows: 1 } },
+    );
+    const posted: { connectionId: string; data: unknown }[] = [];
+    const worker = createWorker({
+      messenger: new Messenger({ store, client: recordingClient(posted) }),
+      work: async () => undefined,
+      secret: SECRET,
+    });
+    expect(await worker(queue.drain())).toEqual({ batchItemFailures: [] });
+    expect(posted).toEqual([]);
   });
 });

@@ -9,7 +9,10 @@ const template = loadTemplate(new URL('template.yaml', root));
 
 describe('long-task template.yaml', () => {
   it('has a route, an integration and a permission for every route the app declares', () => {
-    const app = createLongTaskApp({ target: { name: 'unused', put: async () => undefined } });
+    const app = createLongTaskApp({
+      target: { name: 'unused', put: async () => undefined },
+      secret: 'unused-key-of-at-least-32-bytes-long!',
+    });
     expect(app.twoWayRouteKeys.sort()).toEqual(['$default', 'submit']);
     expect(
       webSocketTemplateProblems(template, {

@@ -19,6 +19,12 @@ export interface CorrelationEnvelope {
   sentAt: number;
   /** The task's id, answered to the client as `{ accepted: true, taskId }`. */
   taskId: string;
+  /**
+   * `f1.<base64url HMAC-SHA256>` over the rest of the envelope and the data, with the route's
+   * `secret`; `replyTo` answers no record whose signature does not verify. Absent when the route
+   * forwards `unsigned`.
+   */
+  sig?: string;
 }
 
 /**

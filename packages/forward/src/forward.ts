@@ -8,6 +8,7 @@ import {
   WebSocketError,
 } from '@wsapp/core';
 import type { CorrelationEnvelope, ForwardedMessage } from './envelope.js';
+import { type EnvelopeSigning, signingKeys, signMessage } from './signature.js';
 import type { ForwardTarget } from './targets/forward-target.js';
 
 /** The route's answer when the target accepted the task. */
@@ -18,8 +19,12 @@ export interface ForwardAccepted {
   taskId: string;
 }
 
-/** Options of {@link forward}. */
-export interface ForwardOptions<TSchema extends StandardSchemaV1 | undefined = undefined> {
+/**
+ * Options of {@link forward}. `secret` (or an explicit `unsigned: true`) is required: the consumer
+ * answers whichever connection an envelope names, so it must know the route wrote it.
+ */
+export interface ForwardOptions<TSchema extends StandardSchemaV1 | undefined = undefined>
+  extends EnvelopeSigning {
   /** A Standard Schema (zod, valibot, …) the JSON body must match; failures answer 400 before forwarding. */
   schema?: TSchema;
   /** Turns the (validated) body into the task's `data`; default: the body as is. */
@@ -40,19 +45,24 @@ export type ForwardHandler = (ctx: WebSocketContext<unknown, object>) => Promise
 
 /**
  * A route handler that puts the message on a target (SQS, SNS, EventBridge, or your own) as a
- * {@link ForwardedMessage} with a correlation envelope, and answers the client
- * `{ accepted: true, taskId }`. A consumer answers later with `replyTo(record)`.
- * If the target refuses, the cause is logged and the client gets a 502 `task could not be queued`.
+ * {@link ForwardedMessage} with a correlation envelope signed with `options.secret`, and answers
+ * the client `{ accepted: true, taskId }`. A consumer answers later with `replyTo(record)`, which
+ * verifies the signature with the same secret. If the target refuses, the cause is logged and the
+ * client gets a 502 `task could not be queued`. Throws `TypeError` without `secret` or `unsigned`.
  *
  * @example
  * ```ts
- * app.route('submit', forward(new SqsTarget({ queueUrl: process.env.QUEUE_URL! }), { schema: Job }));
+ * app.route('submit', forward(new SqsTarget({ queueUrl: process.env.QUEUE_URL! }), {
+ *   schema: Job,
+ *   secret: process.env.FORWARD_SECRET!,
+ * }));
  * ```
  */
 export function forward<TSchema extends StandardSchemaV1 | undefined = undefined>(
   target: ForwardTarget,
   options: ForwardOptions<TSchema> = {},
 ): ForwardHandler {
+  const keys = signingKeys(options, 'forward()');
   const logger = options.logger ?? console;
   const newTaskId = options.taskId ?? (() => randomUUID());
   return async (ctx) => {
@@ -69,7 +79,8 @@ export function forward<TSchema extends StandardSchemaV1 | undefined = undefined
       sentAt: Date.now(),
       taskId: newTaskId(ctx),
     };
-    const message: ForwardedMessage = { envelope, data };
+    const message: ForwardedMessage =
+      keys === undefined ? { envelope, data } : signMessage({ envelope, data }, keys[0] as Buffer);
     try {
       await target.put(message);
     } catch (error) {

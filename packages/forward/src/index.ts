@@ -10,6 +10,7 @@ export { type ForwardAccepted, type ForwardHandler, type ForwardOptions, forward
 export {
   type EventBridgeEventLike,
   NotATaskError,
+  type ReadEnvelopeOptions,
   readEnvelope,
   type SnsRecordLike,
   type SqsRecordLike,
@@ -22,6 +23,11 @@ export {
   type TaskReply,
   type TaskUpdate,
 } from './reply-to.js';
+export {
+  type EnvelopeSigning,
+  TaskSignatureError,
+  type TaskSignatureProblem,
+} from './signature.js';
 export { EventBridgeTarget, type EventBridgeTargetOptions } from './targets/eventbridge-target.js';
 export type { ForwardTarget } from './targets/forward-target.js';
 export type { MessageGroupId } from './targets/message-group.js';

@@ -1,5 +1,6 @@
 import { WsappError } from '@wsapp/core';
 import { type ForwardedMessage, isForwardedMessage } from './envelope.js';
+import { signingKeys, verifyMessage } from './signature.js';
 
 /** An SQS record as Lambda delivers it (`event.Records[n]`); only `body` is read. */
 export interface SqsRecordLike {
@@ -38,12 +39,31 @@ export class NotATaskError extends WsappError {
 
 const MAX_WRAPPING = 4;
 
+/** Options of {@link readEnvelope}. */
+export interface ReadEnvelopeOptions {
+  /** The forwarding route's secret(s): when given, a record whose signature does not verify throws `TaskSignatureError`. */
+  secret?: string | readonly string[];
+}
+
 /**
  * The {@link ForwardedMessage} a record carries: its correlation envelope and the task data.
  * Unwraps SQS bodies, SNS messages (Lambda records and SNS → SQS notifications, raw or not) and
  * EventBridge `detail`, including EventBridge → SQS. Throws {@link NotATaskError} otherwise.
+ * Without `options.secret` it checks no signature (it sends nothing; `replyTo` always verifies);
+ * with it, a record the route did not sign throws `TaskSignatureError`.
  */
-export function readEnvelope<TData = unknown>(source: TaskSource): ForwardedMessage<TData> {
+export function readEnvelope<TData = unknown>(
+  source: TaskSource,
+  options: ReadEnvelopeOptions = {},
+): ForwardedMessage<TData> {
+  const message = findEnvelope<TData>(source);
+  if (options.secret !== undefined) {
+    verifyMessage(message, signingKeys({ secret: options.secret }, 'readEnvelope()') ?? []);
+  }
+  return message;
+}
+
+function findEnvelope<TData>(source: TaskSource): ForwardedMessage<TData> {
   let value: unknown = source;
   for (let depth = 0; depth <= MAX_WRAPPING; depth++) {
     if (typeof value === 'string') value = parse(value);

@@ -4,10 +4,12 @@ import {
   type Logger,
   type MessageData,
   Messenger,
-  WebSocketError,
+  type WebSocketError,
+  WsappError,
 } from '@wsapp/core';
 import type { CorrelationEnvelope } from './envelope.js';
 import { readEnvelope, type TaskSource } from './read-envelope.js';
+import { type EnvelopeSigning, signingKeys, verifyMessage } from './signature.js';
 
 /** What the client receives about its task. `data` and `error` are absent when not given. */
 export type TaskUpdate =
@@ -44,8 +46,12 @@ export interface TaskErrorInfo {
   code?: string;
 }
 
-/** Options of {@link replyTo}. */
-export interface ReplyToOptions {
+/**
+ * Options of {@link replyTo}. `secret` (the forwarding route's) or an explicit `unsigned: true` is
+ * required: an envelope names the connection and the endpoint the reply goes to, so a record
+ * another producer wrote must not be answered.
+ */
+export interface ReplyToOptions extends EnvelopeSigning {
   /** The Messenger to send through (recommended: one per Lambda, reused across records). */
   messenger?: Messenger;
   /** Without `messenger`: a store, so gone connections are removed and record endpoints are used. */
@@ -98,30 +104,39 @@ function defaultMessenger(store: ConnectionStore | undefined, logger: Logger | u
 
 function toErrorInfo(error: string | Error | TaskErrorInfo): TaskErrorInfo {
   if (typeof error === 'string') return { message: error };
-  if (error instanceof WebSocketError) return { message: error.expose ? error.message : 'Task failed' };
+  // By code, not instanceof: the error may come from another copy of @wsapp/core than this one.
+  if (WsappError.is(error, 'WebSocketError')) {
+    return { message: (error as WebSocketError).expose === true ? error.message : 'Task failed' };
+  }
   if (error instanceof Error) return { message: 'Task failed' };
   return error.code === undefined ? { message: error.message } : { message: error.message, code: error.code };
 }
 
 /**
  * Binds a sender to the connection that submitted the task carried by an SQS record, an SNS record
- * or an EventBridge event (see `readEnvelope`). Messages go through the Messenger: the endpoint is
- * `options.endpoint`, else the envelope's, else the Messenger's, else the connection's stored record;
- * a connection that has gone answers `'gone'` (and is removed from the store).
+ * or an EventBridge event (see `readEnvelope`), once its signature verifies with `options.secret`
+ * (else `TaskSignatureError`; `TypeError` without `secret` or `unsigned: true`). Messages go
+ * through the Messenger: the endpoint is `options.endpoint`, else the envelope's, else the
+ * Messenger's, else the connection's stored record; a connection that has gone answers `'gone'`
+ * (and is removed from the store). A record delivered twice is answered twice, every update
+ * carrying the `taskId`: clients dedupe by it.
  *
  * @example
  * ```ts
  * export const worker = async (event: SQSEvent) => {
  *   for (const record of event.Records) {
- *     const task = replyTo<Job>(record, { messenger });
+ *     const task = replyTo<Job>(record, { messenger, secret: process.env.FORWARD_SECRET! });
  *     await task.send({ percent: 50 });
  *     await task.done({ url: await build(task.data) });
  *   }
  * };
  * ```
  */
-export function replyTo<TData = unknown>(source: TaskSource, options: ReplyToOptions = {}): TaskReply<TData> {
-  const { envelope, data } = readEnvelope<TData>(source);
+export function replyTo<TData = unknown>(source: TaskSource, options: ReplyToOptions): TaskReply<TData> {
+  const keys = signingKeys(options ?? {}, 'replyTo()');
+  const message = readEnvelope<TData>(source);
+  if (keys !== undefined) verifyMessage(message, keys);
+  const { envelope, data } = message;
   const messenger = options.messenger ?? defaultMessenger(options.store, options.logger);
   const endpoint = options.endpoint ?? envelope.endpoint;
   const callOptions = {

@@ -14,7 +14,7 @@ const { forward, SqsTarget, EventBridgeTarget, SnsTarget } = require(${JSON.stri
 const sqs = new SqsTarget({ queueUrl: 'https://sqs.us-east-1.amazonaws.com/1/q.fifo' });
 new SnsTarget({ topicArn: 'arn:aws:sns:us-east-1:1:t' });
 new EventBridgeTarget({ busName: 'b', source: 's', detailType: 'd' });
-forward(sqs);
+forward(sqs, { secret: 'a-signing-key-of-at-least-32-bytes!!' });
 console.log(Object.keys(require.cache).filter((k) => k.includes('@aws-sdk')).length);`;
     const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim();
     expect(out).toBe('0');

@@ -23,6 +23,8 @@ const sqs = new SQSClient({
   region: fauxqs.region,
   credentials: fauxqs.credentials,
 });
+/** The forwarding route's signing key; the consumer verifies with it. */
+const secret = 'forward-e2e-test-key-of-at-least-32-bytes';
 let emulator: LocalServer;
 let queueUrl: string;
 
@@ -47,6 +49,7 @@ beforeAll(async () => {
         schema: z.object({ action: z.literal('submit'), report: z.string().min(1) }),
         transform: (body) => ({ report: body.report }),
         logger,
+        secret,
       }),
     );
   emulator = await serve(app, { logger });
@@ -98,6 +101,7 @@ describe('forward → SQS → consumer → replyTo, end to end through @wsapp/lo
     // The worker Lambda: its event carries the received body; no endpoint is configured.
     const task = replyTo<{ report: string }>(sqsRecord(sent), {
       messenger: new Messenger({ logger }),
+      secret,
     });
     expect(await task.send({ percent: 50 })).toBe('sent');
     expect(await task.done({ url: `s3://reports/${task.data.report}` })).toBe('sent');
@@ -123,6 +127,7 @@ describe('forward → SQS → consumer → replyTo, end to end through @wsapp/lo
     await vi.waitFor(() => expect(emulator.connections.size).toBe(0));
     const task = replyTo(sqsRecord(sent), {
       messenger: new Messenger({ logger }),
+      secret,
     });
     expect(await task.done({ ok: true })).toBe('gone');
   });

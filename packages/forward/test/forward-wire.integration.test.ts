@@ -33,6 +33,8 @@ const fauxqs = inject('wsappSqs');
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const logger = { error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() };
 const Job = z.object({ action: z.string(), report: z.string().min(1) });
+/** The forwarding routes' signing key; the consumers verify with it. */
+const secret = 'forward-wire-test-key-of-at-least-32-bytes';
 
 let app: WebSocketApp;
 let queueUrl: string;
@@ -109,17 +111,19 @@ beforeAll(async () => {
       schema: Job,
       transform: (body) => ({ report: body.report.toUpperCase() }),
       logger,
+      secret,
     }),
   );
-  app.route('plain', forward(new SqsTarget({ queueUrl, client: sqs }), { logger }));
+  app.route('plain', forward(new SqsTarget({ queueUrl, client: sqs }), { logger, secret }));
   app.route(
     'missing',
-    forward(new SqsTarget({ queueUrl: `${queueUrl}-does-not-exist`, client: sqs }), { logger }),
+    forward(new SqsTarget({ queueUrl: `${queueUrl}-does-not-exist`, client: sqs }), { logger, secret }),
   );
   app.route(
     'wire5xx',
     forward(new SqsTarget({ queueUrl: `${server.url}/123456789012/jobs`, client: new SQSClient(config) }), {
       logger,
+      secret,
     }),
   );
   app.route(
@@ -130,13 +134,14 @@ beforeAll(async () => {
         messageGroupId: (m) => `tenant-${(m.data as { tenant: string }).tenant}`,
         client: sns,
       }),
-      { logger },
+      { logger, secret },
     ),
   );
   app.route(
     'publishMissing',
     forward(new SnsTarget({ topicArn: `${topicArn}-missing`, messageGroupId: () => 'g', client: sns }), {
       logger,
+      secret,
     }),
   );
   app.route(
@@ -148,7 +153,7 @@ beforeAll(async () => {
         detailType: 'ReportRequested',
         client: new EventBridgeClient(config),
       }),
-      { logger, taskId: (ctx) => `task-${ctx.requestId}` },
+      { logger, secret, taskId: (ctx) => `task-${ctx.requestId}` },
     ),
   );
 });
@@ -185,6 +190,7 @@ describe('forward → SQS (fauxqs)', () => {
       endpoint: `${server.url}/test`,
       sentAt: expect.any(Number),
       taskId: answer.taskId,
+      sig: expect.stringMatching(/^f1\.[A-Za-z0-9_-]{43}$/),
     });
   });
 
@@ -199,7 +205,7 @@ describe('forward → SQS (fauxqs)', () => {
 
   it("puts the app's endpoint option in the envelope (custom domains)", async () => {
     const custom = new WebSocketApp({ logger, endpoint: 'https://ws.example.com/v1' });
-    custom.route('plain', forward(new SqsTarget({ queueUrl, client: sqs })));
+    custom.route('plain', forward(new SqsTarget({ queueUrl, client: sqs }), { secret }));
     const response = await custom.resolve(
       messageEvent({ action: 'plain' }, { domainName: 'ws.example.com' }),
     );
@@ -304,7 +310,7 @@ describe('replyTo: the consumer answers the original connection', () => {
 
   it('from an SQS record: progress then done, through the endpoint in the envelope', async () => {
     const record = sqsRecord(await received({ action: 'submit', report: 'q3' }, fifoQueueUrl));
-    const task = replyTo<{ report: string }>(record, { messenger: new Messenger({ logger }) });
+    const task = replyTo<{ report: string }>(record, { messenger: new Messenger({ logger }), secret });
     expect(task.data).toEqual({ report: 'Q3' });
     expect(await task.send({ percent: 50 })).toBe('sent');
     expect(await task.done({ url: 's3://r/q3' })).toBe('sent');
@@ -345,7 +351,7 @@ describe('replyTo: the consumer answers the original connection', () => {
       (source) => readEnvelope(source).envelope.taskId,
     );
     expect(new Set(taskIds).size).toBe(1);
-    await replyTo(snsRecord, { messenger: new Messenger({ logger }) }).fail('report not found');
+    await replyTo(snsRecord, { messenger: new Messenger({ logger }), secret }).fail('report not found');
     expect(sentMessages()[0]?.data).toEqual({
       type: 'error',
       taskId: taskIds[0],
@@ -368,7 +374,9 @@ describe('replyTo: the consumer answers the original connection', () => {
       detail: JSON.parse(String(entry?.Detail)),
     };
     expect(readEnvelope(sqsRecord(JSON.stringify(event))).envelope.taskId).toBe('task-req-1');
-    await replyTo(event, { messenger: new Messenger({ logger }) }).fail(new Error('db password wrong'));
+    await replyTo(event, { messenger: new Messenger({ logger }), secret }).fail(
+      new Error('db password wrong'),
+    );
     expect(sentMessages()[0]?.data).toEqual({
       type: 'error',
       taskId: 'task-req-1',
@@ -381,7 +389,7 @@ describe('replyTo: the consumer answers the original connection', () => {
     await store.register('conn-B=', { endpoint: `${server.url}/test` });
     const body = await received({ action: 'plain' }, queueUrl, 'conn-B=');
     server.gone.add('conn-B=');
-    const task = replyTo(sqsRecord(body), { store, logger });
+    const task = replyTo(sqsRecord(body), { store, logger, secret });
     expect(await task.done('finished')).toBe('gone');
     expect(await store.get('conn-B=')).toBeUndefined();
   });

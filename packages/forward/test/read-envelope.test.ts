@@ -31,7 +31,7 @@ describe('readEnvelope', () => {
 
 describe('replyTo without a reachable endpoint', () => {
   it('exposes the envelope, the data and the ids', () => {
-    const task = replyTo<{ n: number }>(message);
+    const task = replyTo<{ n: number }>(message, { unsigned: true });
     expect(task.taskId).toBe('t-1');
     expect(task.connectionId).toBe('c=');
     expect(task.data.n).toBe(1);

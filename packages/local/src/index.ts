@@ -11,7 +11,14 @@ export { gatewayId } from './events/ids.js';
 export { formatRequestTime } from './events/request-time.js';
 export type { FaultControls, FaultSpec, InjectedFault } from './faults/fault-injector.js';
 export { seededRandom } from './faults/prng.js';
-export type { Authorizer, AuthorizerContext, AuthorizerRequest } from './gateway/authorizer.js';
+export type {
+  Authorizer,
+  AuthorizerContext,
+  AuthorizerContextValue,
+  AuthorizerPolicyResponse,
+  AuthorizerPolicyStatement,
+  AuthorizerRequest,
+} from './gateway/authorizer.js';
 export type { ConnectionInfo } from './gateway/connection.js';
 export type { ConnectionsView } from './gateway/connection-registry.js';
 export type {

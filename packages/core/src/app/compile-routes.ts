@@ -5,6 +5,7 @@ import { composeMiddleware } from '../routing/compose-middleware.js';
 import { validateBody, validateConnectInput } from '../validation/validate-body.js';
 import { type ErrorLevel, errorLevel } from './error-matching.js';
 import type { Definitions, PendingDecorator, RouteDefinition } from './route-definitions.js';
+import { fullKey } from './route-keys.js';
 import type { AppMiddleware } from './types.js';
 
 type AnyContext = RequestContext<unknown, object, object>;
@@ -29,8 +30,6 @@ export interface RouteTable {
   readonly decorators: readonly PendingDecorator[];
 }
 
-const SPECIAL = new Set(['$connect', '$disconnect', '$default']);
-
 export function compileRoutes(app: Definitions): RouteTable {
   const routes = new Map<string, CompiledRoute>();
   const problems: string[] = [];
@@ -49,7 +48,7 @@ export function compileRoutes(app: Definitions): RouteTable {
     const chain = [...outer, ...defs.middleware];
     const here = [errorLevel(defs), ...levels];
     for (const route of defs.routes.values()) {
-      const key = SPECIAL.has(route.key) ? route.key : prefix + route.key;
+      const key = fullKey(prefix, route.key);
       if (routes.has(key)) {
         problems.push(`route ${key} is registered more than once (app and routers); the first one answers`);
         continue;

@@ -1,7 +1,8 @@
 import { WebSocketError } from '../errors/web-socket-error.js';
-import { InvalidChannelError, InvalidDataError, TooManyChannelsError } from '../store/store-errors.js';
+import { WsappError } from '../errors/wsapp-error.js';
 import type { ClassErrorHandler, Definitions } from './route-definitions.js';
 import type { ErrorClass, ErrorHandler } from './types.js';
+import { isWebSocketError } from './value-guards.js';
 
 /** The error handlers of one app or router, as a route sees them. */
 export interface ErrorLevel {
@@ -14,9 +15,12 @@ export function errorLevel(definitions: Definitions): ErrorLevel {
 }
 
 /**
- * The handlers to try for `error`, in order: exact class, then `instanceof`, then `code` (each
- * over the levels, innermost router first), then the catch-alls. Never throws: a revoked Proxy or
- * a throwing getter simply matches nothing.
+ * The handlers to try for `error`, in order. `levels` are the route's own router first, then each
+ * router around it, the app last. Levels come first: every `errorHandler()` of a level is tried
+ * before any of the next level's, and within a level by exact class, then `instanceof`, then
+ * `code` (each stage in registration order). Then the catch-alls (`onError`), innermost first.
+ * A handler registered for several matching classes is tried once, at its first match.
+ * Never throws: a revoked Proxy or a throwing getter simply matches nothing.
  */
 export function handlersFor(error: unknown, levels: readonly ErrorLevel[]): ErrorHandler<object, object>[] {
   const found: ErrorHandler<object, object>[] = [];
@@ -32,8 +36,8 @@ export function handlersFor(error: unknown, levels: readonly ErrorLevel[]): Erro
     (c) => safely(() => error instanceof c) === true,
     (c) => typeof code === 'string' && code === classCode(c),
   ];
-  for (const matches of stages) {
-    for (const level of levels) {
+  for (const level of levels) {
+    for (const matches of stages) {
       for (const entry of level.handlers) {
         if (entry.classes.some(matches)) add(entry.handler as ErrorHandler<object, object>);
       }
@@ -58,22 +62,28 @@ function safely<T>(read: () => T): T | undefined {
   }
 }
 
+/** Store errors caused by the client's input, by code (any copy of the library), and what they answer. */
+const CLIENT_INPUT: Readonly<Record<string, string>> = {
+  InvalidChannel: 'Invalid channel name',
+  TooManyChannels: 'Too many channels',
+  InvalidData: 'Invalid connection data',
+};
+
 /**
  * Store errors caused by the client's input (a channel name, data, too many channels) as the 400
  * the client gets; their message holds that input, so it is neither answered nor logged.
+ * Recognised by their code, so a store built on another copy of the library is understood too.
  */
 export function clientInputError(error: unknown): WebSocketError | undefined {
-  if (safely(() => error instanceof InvalidChannelError))
-    return new WebSocketError(400, 'Invalid channel name');
-  if (safely(() => error instanceof TooManyChannelsError))
-    return new WebSocketError(400, 'Too many channels');
-  if (safely(() => error instanceof InvalidDataError))
-    return new WebSocketError(400, 'Invalid connection data');
-  return undefined;
+  if (!WsappError.is(error)) return undefined;
+  const code = safely(() => error.code);
+  const message =
+    typeof code === 'string' && Object.hasOwn(CLIENT_INPUT, code) ? CLIENT_INPUT[code] : undefined;
+  return message === undefined ? undefined : new WebSocketError(400, message);
 }
 
-/** The status an error answers: its own for a {@link WebSocketError}, 400 for refused client input, else 500. */
+/** The status an error answers: its own for a {@link WebSocketError} (any copy), 400 for refused client input, else 500. */
 export function errorStatus(error: unknown): number {
-  if (safely(() => error instanceof WebSocketError)) return (error as WebSocketError).statusCode;
+  if (isWebSocketError(error)) return error.statusCode;
   return clientInputError(error)?.statusCode ?? 500;
 }

@@ -35,6 +35,8 @@ export interface Definitions {
   readonly errorHandlers: ClassErrorHandler[];
   catchAll: ErrorHandler<object, object> | undefined;
   readonly included: Array<{ readonly definitions: Definitions; readonly options: IncludeOptions }>;
+  /** The apps and routers that include this one (so a registration here is checked against theirs). */
+  readonly includedBy: Definitions[];
   readonly decorators: PendingDecorator[];
 }
 
@@ -45,6 +47,7 @@ export function emptyDefinitions(): Definitions {
     errorHandlers: [],
     catchAll: undefined,
     included: [],
+    includedBy: [],
     decorators: [],
   };
 }

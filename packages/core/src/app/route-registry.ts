@@ -10,6 +10,7 @@ import {
   type PendingDecorator,
   type RouteDefinition,
 } from './route-definitions.js';
+import { duplicateKey, includes, prefixProblem } from './route-keys.js';
 import type {
   AppMiddleware,
   ConnectContext,
@@ -151,8 +152,9 @@ export abstract class RouteRegistry<
 
   /**
    * Handles errors of the given classes (see {@link ErrorHandler} for what it may return).
-   * An error finds its handler by exact class, else by `instanceof`, else by `code` (so an error
-   * from a duplicated bundle still matches); a router's handlers are tried before the app's.
+   * Levels first: the route's own router's handlers, then each router around it, then the app's;
+   * within a level by exact class, then `instanceof`, then `code` (so an error from a duplicated
+   * bundle still matches), in registration order; the `onError` catch-alls come after all of them.
    */
   errorHandler<TClass extends ErrorClass>(
     classes: TClass | readonly TClass[],
@@ -180,14 +182,34 @@ export abstract class RouteRegistry<
   /**
    * Adds a router's routes (with `prefix` before its custom route keys). The router's middleware
    * and error handlers apply to its own routes only; what is registered on it later is included too.
+   *
+   * Throws `TypeError`, and includes nothing, when `prefix` starts with `$` (it would make keys
+   * only API Gateway may use: `connect` → `$connect`), when a key the router brings is already
+   * registered on this app or router or on another router it includes (`$connect`, `$disconnect`
+   * and `$default` included), or when the router includes this one. A route registered later that
+   * would clash throws the same way, wherever it is registered.
    */
   include(router: WebSocketRouter<TState, TAuthorizer>, options: IncludeOptions = {}): this {
     const definitions = readDefinitions(router as RouteRegistry<object, object>);
-    if (definitions === this.#definitions) throw new TypeError('a router cannot include itself');
+    if (definitions === this.#definitions || includes(definitions, this.#definitions)) {
+      throw new TypeError('a router cannot include itself, directly or through another router');
+    }
     if (options.prefix !== undefined && typeof options.prefix !== 'string') {
       throw new TypeError('include() prefix must be a string');
     }
-    this.#definitions.included.push({ definitions, options: { ...options } });
+    const problem = options.prefix === undefined ? undefined : prefixProblem(options.prefix);
+    if (problem !== undefined) throw new TypeError(problem);
+    const entry = { definitions, options: { ...options } };
+    this.#definitions.included.push(entry);
+    definitions.includedBy.push(this.#definitions);
+    const clash = duplicateKey(this.#definitions);
+    if (clash !== undefined) {
+      this.#definitions.included.pop();
+      definitions.includedBy.pop();
+      throw new TypeError(
+        `include(): the route ${clash} would be registered twice (on the app and a router, or on two routers)`,
+      );
+    }
     bumpGeneration();
     return this;
   }
@@ -241,6 +263,12 @@ export abstract class RouteRegistry<
       source,
     };
     this.#definitions.routes.set(key, route);
+    // A new key may clash with a key of the app or router including this one (or of its routers).
+    const clash = existing === undefined ? duplicateKey(this.#definitions) : undefined;
+    if (clash !== undefined) {
+      this.#definitions.routes.delete(key);
+      throw new TypeError(`a handler for ${clash} is already registered on the app or a router it includes`);
+    }
     bumpGeneration();
     return this;
   }

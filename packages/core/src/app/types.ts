@@ -101,7 +101,11 @@ export type ConnectContext<
 
 /** Options of `include()`. */
 export interface IncludeOptions {
-  /** Prepended to the router's custom route keys (not to `$connect`, `$disconnect`, `$default`). */
+  /**
+   * Prepended to the router's custom route keys (not to `$connect`, `$disconnect`, `$default`).
+   * It cannot start with `$` (route keys starting with `$` are API Gateway's), and the keys it
+   * makes cannot already be registered on the app or another included router (`TypeError`).
+   */
   prefix?: string;
 }
 

@@ -1,11 +1,19 @@
-import { WebSocketError } from '../errors/web-socket-error.js';
+import type { WebSocketError } from '../errors/web-socket-error.js';
+import { WsappError } from '../errors/wsapp-error.js';
 
-/** `instanceof WebSocketError` that never throws (a revoked Proxy answers false). */
+/**
+ * Whether `value` is a {@link WebSocketError} of any copy of the library (see `WsappError.is`)
+ * with a status it can answer. Never throws (a revoked Proxy answers false).
+ */
 export function isWebSocketError(value: unknown): value is WebSocketError {
+  if (!WsappError.is(value, 'WebSocketError')) return false;
   try {
-    return value instanceof WebSocketError;
+    const { statusCode, expose } = value as Partial<WebSocketError>;
+    return (
+      Number.isInteger(statusCode) && statusCode! >= 400 && statusCode! <= 599 && typeof expose === 'boolean'
+    );
   } catch {
-    return false; // a revoked Proxy
+    return false;
   }
 }
 

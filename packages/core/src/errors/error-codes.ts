@@ -29,4 +29,5 @@ export type WsappErrorCode =
   | 'MissingDependency'
   // @wsapp/forward
   | 'NotATask'
+  | 'TaskSignature'
   | 'EventRejected';

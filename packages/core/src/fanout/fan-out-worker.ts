@@ -1,7 +1,7 @@
+import { WsappError } from '../errors/wsapp-error.js';
 import type { LambdaContext } from '../events/event-types.js';
 import type { Logger } from '../logging/logger.js';
 import { decodeBroadcastCursor, encodeBroadcastCursor } from '../messaging/broadcast-cursor.js';
-import { DeadlineExceededError } from '../messaging/messaging-errors.js';
 import type { Messenger } from '../messaging/messenger.js';
 import type { BroadcastReport } from '../messaging/messenger-types.js';
 import { type MetricsSink, recordMetric } from '../metrics/metrics-sink.js';
@@ -124,7 +124,7 @@ export function fanOutWorker(
     /** Adds a page's counts; answers the connections the deadline cut off (sent again later, not lost). */
     const count = (page: BroadcastReport): string[] => {
       const late = page.failed
-        .filter((f) => f.error instanceof DeadlineExceededError)
+        .filter((f) => WsappError.is(f.error, 'DeadlineExceeded'))
         .map((f) => f.connectionId);
       report.attempted += page.attempted - late.length;
       report.delivered += page.delivered;

@@ -13,6 +13,22 @@ export interface ValidationIssue {
 type Output<TSchema extends StandardSchemaV1> = StandardSchemaV1.InferOutput<TSchema>;
 
 /**
+ * How much of a schema's verdict a 400 answers. A 128 KB body can fail on every element (tens of
+ * thousands of issues, megabytes of JSON: past Lambda's 6 MB response limit, far past API
+ * Gateway's 128 KB message), and schema messages may quote the input. So at most
+ * `issues` issues, each `message` cut to `message` characters, each path to `pathSegments`
+ * segments of at most `segment` characters, and the whole `issues` list to `bytes` bytes of JSON;
+ * what is left out is counted in `omittedIssues`.
+ */
+export const ANSWERED_ISSUES = Object.freeze({
+  issues: 10,
+  message: 200,
+  pathSegments: 8,
+  segment: 64,
+  bytes: 8192,
+});
+
+/**
  * Validates a parsed body with any Standard Schema (zod, valibot, arktype, …) and returns the
  * schema's output. Throws a 400 {@link WebSocketError} listing the issues when it does not match.
  * Synchronous schemas answer synchronously (no promise on the hot path); an async schema's
@@ -41,9 +57,7 @@ export function validateConnectInput<TSchema extends StandardSchemaV1>(
   const refuse = (result: StandardSchemaV1.Result<unknown>): Output<TSchema> => {
     if (result.issues === undefined) return result.value as Output<TSchema>;
     if (part === 'headers') throw new WebSocketError(401, 'Unauthorized');
-    throw new WebSocketError(400, 'Invalid query string', {
-      details: { issues: result.issues.map(toIssue) },
-    });
+    throw new WebSocketError(400, 'Invalid query string', { details: answeredIssues(result.issues) });
   };
   const result = schema['~standard'].validate(value);
   return result instanceof Promise ? result.then(refuse) : refuse(result);
@@ -53,16 +67,44 @@ function outcome<TSchema extends StandardSchemaV1>(
   result: StandardSchemaV1.Result<unknown>,
 ): Output<TSchema> {
   if (result.issues === undefined) return result.value as Output<TSchema>;
-  throw new WebSocketError(400, 'Invalid message body', {
-    details: { issues: result.issues.map(toIssue) },
-  });
+  throw new WebSocketError(400, 'Invalid message body', { details: answeredIssues(result.issues) });
+}
+
+/** The bounded part of a schema's issues a 400 carries (see {@link ANSWERED_ISSUES}). */
+function answeredIssues(all: readonly StandardSchemaV1.Issue[]): {
+  issues: ValidationIssue[];
+  omittedIssues?: number;
+} {
+  const issues: ValidationIssue[] = [];
+  let bytes = 2; // []
+  for (const issue of all) {
+    if (issues.length === ANSWERED_ISSUES.issues) break;
+    const answered = toIssue(issue);
+    const size = Buffer.byteLength(JSON.stringify(answered)) + 1;
+    if (bytes + size > ANSWERED_ISSUES.bytes) break;
+    bytes += size;
+    issues.push(answered);
+  }
+  const omitted = all.length - issues.length;
+  return omitted > 0 ? { issues, omittedIssues: omitted } : { issues };
 }
 
 function toIssue(issue: StandardSchemaV1.Issue): ValidationIssue {
-  if (issue.path === undefined || issue.path.length === 0) return { message: issue.message };
-  const path = issue.path.map((segment) => {
+  const message = cut(String(issue.message), ANSWERED_ISSUES.message);
+  if (issue.path === undefined || issue.path.length === 0) return { message };
+  const path = issue.path.slice(0, ANSWERED_ISSUES.pathSegments).map((segment) => {
     const key = typeof segment === 'object' ? segment.key : segment;
-    return typeof key === 'number' ? key : String(key);
+    return typeof key === 'number' ? key : cut(String(key), ANSWERED_ISSUES.segment);
   });
-  return { message: issue.message, path };
+  if (issue.path.length > ANSWERED_ISSUES.pathSegments) path.push('…');
+  return { message, path };
+}
+
+/** `text` cut to `max` characters, the last one `…`, never splitting a surrogate pair. */
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
 }

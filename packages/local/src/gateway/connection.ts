@@ -44,7 +44,8 @@ export class LocalConnection implements EventSource {
     this.connectedAt = source.connectedAt;
     this.sourceIp = source.sourceIp;
     this.userAgent = source.userAgent;
-    this.authorizer = source.authorizer;
+    // Set by the connect flow from the authorizer's verdict (string values, see authorizer.ts).
+    this.authorizer = source.authorizer as AuthorizerContext | undefined;
     this.lastActiveAt = Date.now();
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
   }

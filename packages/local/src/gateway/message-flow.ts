@@ -1,3 +1,4 @@
+import { MAX_PAYLOAD_BYTES } from '@wsapp/core';
 import type { RawData } from 'ws';
 import { gatewayId } from '../events/ids.js';
 import { InvocationError } from '../lambda/invoker.js';
@@ -40,8 +41,25 @@ export function onMessage(
     try {
       const response = await deps.invoke(event);
       if (response.body === undefined || response.body.length === 0) return;
-      if (deps.twoWayRoutes.has(routeKey)) await sendQuietly(connection, response.body);
-      else deps.warnDropped(routeKey);
+      if (!deps.twoWayRoutes.has(routeKey)) {
+        deps.warnDropped(routeKey);
+        return;
+      }
+      const bytes = Buffer.byteLength(response.body);
+      if (bytes > MAX_PAYLOAD_BYTES) {
+        // No message over 128 KB reaches a client; AWS does not document this case, so the
+        // emulator makes it loud: logged, and the client gets the failed-integration frame.
+        deps.logger.error(
+          `wsapp-local: ${routeKey} answered ${bytes} bytes, over API Gateway's ${MAX_PAYLOAD_BYTES}-byte message limit; not sent`,
+          { connectionId: connection.connectionId, requestId },
+        );
+        await sendQuietly(
+          connection,
+          errorFrame('Internal server error', connection.connectionId, requestId),
+        );
+        return;
+      }
+      await sendQuietly(connection, response.body);
     } catch (error) {
       // A failed invocation is answered by API Gateway itself, on one-way routes too.
       const timedOut = error instanceof InvocationError && error.kind === 'timeout';

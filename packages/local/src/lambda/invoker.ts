@@ -1,6 +1,7 @@
 import type { WebSocketEvent } from '@wsapp/core';
 import type { AppOrHandler, LambdaHandlerLike } from './handler-types.js';
 import { createLambdaContext } from './lambda-context.js';
+import { checkResponseSize } from './response-limit.js';
 
 /** An integration response after normalization. */
 export interface IntegrationResponse {
@@ -34,6 +35,7 @@ export function createInvoker(target: AppOrHandler, functionName: string, timeou
     });
     try {
       const result = await Promise.race([callHandler(handler, event, context), timeout]);
+      checkResponseSize(result);
       return normalize(result);
     } catch (error) {
       throw error instanceof InvocationError ? error : new InvocationError('error', error);
