@@ -26,6 +26,7 @@ export type {
 } from './app/types.js';
 export { WebSocketApp } from './app/web-socket-app.js';
 export { WebSocketRouter } from './app/web-socket-router.js';
+export { type AwsPartition, awsPartition } from './aws/partitions.js';
 export type { ChannelArgs } from './context/connection-ops.js';
 export type { DefaultAuthorizer, DefaultState, WebSocketContext } from './context/web-socket-context.js';
 export { CORRELATION_FIELD, correlationId } from './correlation/correlation-id.js';

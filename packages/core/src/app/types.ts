@@ -125,7 +125,7 @@ export interface WebSocketAppOptions<
   /** Set `false` to manage the store yourself instead of automatic `$connect`/`$disconnect` tracking. */
   autoTrack?: boolean;
   /**
-   * The management API endpoint (`https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`, or
+   * The management API endpoint (`https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`, `.com.cn` in China, or
    * your custom domain with its base path). Needed with custom domains; recorded with each connection.
    */
   endpoint?: string;

@@ -22,7 +22,7 @@ export class ManagementApiForbiddenError extends WsappError {
       'ManagementApiForbidden',
       `The management API at ${endpoint} answered 403 Forbidden. Check the endpoint (with a custom ` +
         'domain, pass the API mapping: new WebSocketApp({ endpoint })) and that the function may ' +
-        'call execute-api:ManageConnections on arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/POST/@connections/*.',
+        'call execute-api:ManageConnections on arn:{partition}:execute-api:{region}:{account}:{apiId}/{stage}/POST/@connections/*.',
       { cause },
     );
     this.endpoint = endpoint;
@@ -58,7 +58,7 @@ export class EndpointUnknownError extends WsappError {
     super(
       'EndpointUnknown',
       `No management endpoint is known for connection ${connectionId}: pass { endpoint } to the ` +
-        'WebSocketApp or Messenger (https://{apiId}.execute-api.{region}.amazonaws.com/{stage}, or your custom domain mapping)',
+        'WebSocketApp or Messenger (https://{apiId}.execute-api.{region}.amazonaws.com/{stage}, another suffix in other partitions, or your custom domain mapping)',
     );
   }
 }

@@ -15,7 +15,8 @@ export interface MessengerOptions {
   /** Where channel members are read, and where gone connections are removed. */
   store?: ConnectionStore;
   /**
-   * The management endpoint (`https://{apiId}.execute-api.{region}.amazonaws.com/{stage}` or your
+   * The management endpoint (`https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`, the
+   * partition's suffix elsewhere, e.g. `amazonaws.com.cn`, or your
    * custom domain mapping). Without it, each connection's endpoint recorded at `$connect` is used.
    */
   endpoint?: string;

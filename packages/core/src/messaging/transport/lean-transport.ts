@@ -1,4 +1,5 @@
 import type * as Http from 'node:http';
+import { executeApiRegion } from '../../aws/partitions.js';
 import type { ConnectionInfo } from '../management-api.js';
 import { type AwsCredentials, CredentialSource, type CredentialsOption } from './credentials.js';
 import type { EncodedPayload } from './encoded-payload.js';
@@ -62,7 +63,6 @@ interface Net {
   httpsAgent: import('node:https').Agent;
 }
 
-const REGION = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 const MAX_ERROR_BODY = 64 * 1024;
 
@@ -296,7 +296,7 @@ export class LeanTransport implements ManagementTransport {
         connectionsPath: `${url.pathname.replace(/\/+$/, '')}/@connections/`,
         canonicalConnectionsPath: `${canonicalPath(`${url.pathname.replace(/\/+$/, '')}/@connections`)}/`,
         // An execute-api host names its region; custom domains and emulators need the option or AWS_REGION.
-        region: REGION.exec(url.hostname)?.[1] ?? this.#region ?? process.env.AWS_REGION ?? 'us-east-1',
+        region: executeApiRegion(url.hostname) ?? this.#region ?? process.env.AWS_REGION ?? 'us-east-1',
         loopback: LOOPBACK.test(url.hostname),
       };
       this.#targets.set(endpoint, target);

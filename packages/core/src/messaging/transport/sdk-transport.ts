@@ -2,6 +2,7 @@ import type {
   ApiGatewayManagementApiClient,
   ApiGatewayManagementApiClientConfig,
 } from '@aws-sdk/client-apigatewaymanagementapi';
+import { executeApiRegion } from '../../aws/partitions.js';
 import { lazySdk } from '../../lazy-sdk.js';
 import type { ConnectionInfo } from '../management-api.js';
 import type { EncodedPayload } from './encoded-payload.js';
@@ -17,7 +18,6 @@ const loadSdk = lazySdk<Sdk>(
 );
 
 const LOOPBACK = /^https?:\/\/(localhost|127(?:\.\d{1,3}){3}|\[::1\])(:\d+)?(\/|$)/;
-const REGION = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com/;
 
 /**
  * The three `@connections` calls through the AWS SDK: the given client, or one client per endpoint
@@ -86,7 +86,7 @@ export class SdkTransport implements ManagementTransport {
     const agent = { keepAlive: true, maxSockets: this.#maxSockets };
     const local = LOOPBACK.test(endpoint);
     const config: ApiGatewayManagementApiClientConfig = {
-      region: REGION.exec(endpoint)?.[1] ?? process.env.AWS_REGION ?? 'us-east-1',
+      region: regionOf(endpoint) ?? process.env.AWS_REGION ?? 'us-east-1',
       maxAttempts: 1,
       requestHandler: {
         httpAgent: new http.Agent(agent),
@@ -103,5 +103,14 @@ export class SdkTransport implements ManagementTransport {
       endpoint,
     };
     return new sdk.ApiGatewayManagementApiClient(config);
+  }
+}
+
+/** The region an execute-api endpoint names (any partition), else `undefined`. */
+function regionOf(endpoint: string): string | undefined {
+  try {
+    return executeApiRegion(new URL(endpoint).hostname);
+  } catch {
+    return undefined;
   }
 }
