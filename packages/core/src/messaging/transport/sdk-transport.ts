@@ -47,23 +47,25 @@ export class SdkTransport implements ManagementTransport {
     signal?: AbortSignal,
   ): Promise<void> {
     const [sdk, client] = await Promise.all([loadSdk(), this.#client(endpoint)]);
-    await client.send(new sdk.PostToConnectionCommand({ ConnectionId: connectionId, Data: payload.bytes }), {
-      abortSignal: signal,
-    });
+    await skewRetried(signal, () =>
+      client.send(new sdk.PostToConnectionCommand({ ConnectionId: connectionId, Data: payload.bytes }), {
+        abortSignal: signal,
+      }),
+    );
   }
 
   async delete(endpoint: string, connectionId: string, signal?: AbortSignal): Promise<void> {
     const [sdk, client] = await Promise.all([loadSdk(), this.#client(endpoint)]);
-    await client.send(new sdk.DeleteConnectionCommand({ ConnectionId: connectionId }), {
-      abortSignal: signal,
-    });
+    await skewRetried(signal, () =>
+      client.send(new sdk.DeleteConnectionCommand({ ConnectionId: connectionId }), { abortSignal: signal }),
+    );
   }
 
   async get(endpoint: string, connectionId: string, signal?: AbortSignal): Promise<ConnectionInfo> {
     const [sdk, client] = await Promise.all([loadSdk(), this.#client(endpoint)]);
-    const out = await client.send(new sdk.GetConnectionCommand({ ConnectionId: connectionId }), {
-      abortSignal: signal,
-    });
+    const out = await skewRetried(signal, () =>
+      client.send(new sdk.GetConnectionCommand({ ConnectionId: connectionId }), { abortSignal: signal }),
+    );
     return {
       connectedAt: out.ConnectedAt,
       lastActiveAt: out.LastActiveAt,
@@ -112,5 +114,22 @@ function regionOf(endpoint: string): string | undefined {
     return executeApiRegion(new URL(endpoint).hostname);
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Sends once more a call the SDK refused for a skewed clock and has just corrected its clock for
+ * (`$metadata.clockSkewCorrected`, set by its signer from the answer's `Date`): the SDK's own retry
+ * strategy does the same, but wsapp's clients run with `maxAttempts: 1` (the Messenger retries),
+ * and the Messenger takes a 403 for a wrong endpoint or permission.
+ */
+async function skewRetried<T>(signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const corrected = (error as { $metadata?: { clockSkewCorrected?: boolean } } | undefined)?.$metadata
+      ?.clockSkewCorrected;
+    if (corrected !== true || signal?.aborted) throw error;
+    return call();
   }
 }
