@@ -27,6 +27,7 @@ import {
   storeClient,
 } from './redis-store-options.js';
 import { assertJoined, counted, toStrings } from './script-args.js';
+import { ScriptDialect } from './script-dialect.js';
 import { ScriptRunner } from './script-runner.js';
 import { planSlices, querySlice } from './slices.js';
 
@@ -80,8 +81,9 @@ export class RedisConnectionStore extends BaseConnectionStore {
     this.#ownsClient = owned;
     this.#cluster = client.isCluster;
     this.#luaPrefix = clientPrefix + this.keys.prefix;
-    this.#scripts = new ScriptRunner(this.client);
-    this.#history = new RedisHistoryLog(this.client, this.keys.prefix, this.expirySlackSeconds);
+    const dialect = new ScriptDialect(options.scriptFlags);
+    this.#scripts = new ScriptRunner(this.client, undefined, dialect);
+    this.#history = new RedisHistoryLog(this.client, this.keys.prefix, this.expirySlackSeconds, dialect);
     const logger: Pick<Logger, 'warn'> = options.logger ?? console;
     this.#checkedEviction = evictionCheckOnce(this.client, options.allowEviction ?? false, (m) =>
       logger.warn(m),
@@ -151,7 +153,7 @@ export class RedisConnectionStore extends BaseConnectionStore {
       // One wave: the connection and every new membership in parallel (members() shows a
       // membership only once its connection is live and lists the channel, so order is free);
       // a second wave only to drop memberships of a previous registration of the same id.
-      const [previous] = await Promise.all([
+      const wave = await Promise.allSettled([
         this.#scripts.run(
           'connPut',
           [conn.record, conn.channels],
@@ -159,6 +161,14 @@ export class RedisConnectionStore extends BaseConnectionStore {
         ),
         ...record.channels.map((ch) => this.#chan('chanAdd', ch, [id, exp, slack, now])),
       ]);
+      const refused = wave.find((r) => r.status === 'rejected');
+      if (refused !== undefined) {
+        // A slot refused its part (out of memory, down): remove what the others wrote, so a failed
+        // register leaves nothing behind (removals run under OOM too); the id ends unregistered.
+        await this.#undoRegister(id, record.channels, wave);
+        throw refused.reason;
+      }
+      const previous = (wave[0] as PromiseFulfilledResult<unknown>).value;
       const keep = new Set(record.channels);
       const stale = toStrings(previous).filter((ch) => !keep.has(ch));
       await Promise.all(stale.map((ch) => this.#chan('chanRemove', ch, [id, slack])));
@@ -219,17 +229,43 @@ export class RedisConnectionStore extends BaseConnectionStore {
       assertJoined(connectionId, ok, max);
       return;
     }
-    // Connection first (checks it is live and the channel limit, answers its expiry), then the
-    // channel indexes.
-    const exp = await this.#scripts.run(
+    // Connection first (checks it is live and the channel limit, answers its expiry and which
+    // channels are new), then the channel indexes.
+    const reply = await this.#scripts.run(
       'connJoin',
       [conn.record, conn.channels],
       [now, slack, max, ...counted(channels)],
     );
-    assertJoined(connectionId, exp, max);
-    await Promise.all(
+    assertJoined(connectionId, reply, max);
+    const [exp, fresh] = reply as [number, unknown];
+    const wave = await Promise.allSettled(
       channels.map((ch) => this.#chan('chanAdd', ch, [connectionId, Number(exp), slack, now])),
     );
+    const refused = wave.find((r) => r.status === 'rejected');
+    if (refused !== undefined) {
+      // A channel slot refused (out of memory, down): take the new channels back out of the index
+      // and then the set (the lock is still held), so a failed join joins nothing.
+      const added = toStrings(fresh);
+      await Promise.allSettled(added.map((ch) => this.#chan('chanRemove', ch, [connectionId, slack])));
+      await this.#scripts
+        .run('connLeave', [conn.record, conn.channels], [now, ...counted(added)])
+        .catch(() => {});
+      throw refused.reason;
+    }
+  }
+
+  /** Cluster: removes what a refused register's wave wrote (its record, its new index entries). */
+  async #undoRegister(id: string, channels: string[], wave: PromiseSettledResult<unknown>[]): Promise<void> {
+    const conn = this.keys.connection(id);
+    const slack = this.expirySlackSeconds;
+    await Promise.allSettled([
+      ...(wave[0]?.status === 'fulfilled'
+        ? [this.#scripts.run('connDelete', [conn.record, conn.channels], [])]
+        : []),
+      ...channels.flatMap((ch, i) =>
+        wave[i + 1]?.status === 'fulfilled' ? [this.#chan('chanRemove', ch, [id, slack])] : [],
+      ),
+    ]);
   }
 
   protected _removeMemberships(connectionId: string, channels: string[], now: number): Promise<void> {

@@ -195,13 +195,20 @@ end
 redis.call('DEL', KEYS[1], KEYS[2])
 return r`,
 
-  // KEYS rk sk | ARGV now slack max chans… → expiresAt, nil when not live, -1 when the connection
-  // would belong to more than max channels (nothing written in both cases)
+  // KEYS rk sk | ARGV now slack max chans… → {expiresAt, channels not in the set before}, nil when
+  // not live, -1 when the connection would belong to more than max channels (nothing written in
+  // both cases)
   connJoin: `
 local now = tonumber(arg()) local slack = tonumber(arg()) local max = tonumber(arg())
-local exp = conn_join(KEYS[1], KEYS[2], now, slack, max, list())
+local chans = list()
+local fresh = {}
+for _, c in ipairs(chans) do
+  if redis.call('SISMEMBER', KEYS[2], c) == 0 then fresh[#fresh + 1] = c end
+end
+local exp = conn_join(KEYS[1], KEYS[2], now, slack, max, chans)
 if not exp then return false end
-return exp`,
+if exp == -1 then return -1 end
+return { exp, fresh }`,
 
   // KEYS rk sk (lk xk)… | ARGV id now slack max chans… → 1, nil when not live, -1 over max
   // channels (nothing written in both cases)
