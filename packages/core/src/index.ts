@@ -91,6 +91,7 @@ export type { Logger } from './logging/logger.js';
 export { endpointFromEvent } from './messaging/endpoint-from-event.js';
 export type { ConnectionInfo as ManagementConnectionInfo } from './messaging/management-api.js';
 export {
+  ConnectionPendingError,
   DeadlineExceededError,
   EndpointUnknownError,
   ManagementApiForbiddenError,
@@ -169,6 +170,7 @@ export {
 } from './store/opaque-cursor.js';
 /** Connection data helpers for store authors (`__proto__`-safe); import them from `@wsapp/core/store`. */
 export { mergeData, setOwn } from './store/plain-data.js';
+export { assertMinAge, type UnregisterStaleResult } from './store/stale-unregister.js';
 export {
   ConnectionNotFoundError,
   InvalidChannelError,

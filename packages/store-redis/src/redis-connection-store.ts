@@ -8,6 +8,7 @@ import {
   type Logger,
   type MembersPage,
   type QueryMembersArgs,
+  type UnregisterStaleResult,
 } from '@wsapp/core';
 import { withConnectionLock } from './connection-lock.js';
 import { decodeCursor, decodeSlice, encodeCursor, encodeSlice, isSliceCursor } from './cursor.js';
@@ -30,6 +31,8 @@ import { assertJoined, counted, toStrings } from './script-args.js';
 import { ScriptDialect } from './script-dialect.js';
 import { ScriptRunner } from './script-runner.js';
 import { planSlices, querySlice } from './slices.js';
+import { deleteStale } from './stale-removal.js';
+import { STALE_SCRIPTS } from './stale-scripts.js';
 
 /**
  * A {@link @wsapp/core!ConnectionStore | ConnectionStore} in Redis (ioredis), standalone or Cluster.
@@ -58,6 +61,7 @@ export class RedisConnectionStore extends BaseConnectionStore {
   readonly #cluster: boolean;
   readonly #scripts: ScriptRunner;
   readonly #history: RedisHistoryLog;
+  readonly #staleScripts: ScriptRunner<keyof typeof STALE_SCRIPTS>;
   /** Prefix the Lua scripts use to derive channel keys: the client's own `keyPrefix` + ours. */
   readonly #luaPrefix: string;
   /** The first operation's `maxmemory-policy` check; kept once it reached a verdict. */
@@ -84,6 +88,7 @@ export class RedisConnectionStore extends BaseConnectionStore {
     const dialect = new ScriptDialect(options.scriptFlags);
     this.#scripts = new ScriptRunner(this.client, undefined, dialect);
     this.#history = new RedisHistoryLog(this.client, this.keys.prefix, this.expirySlackSeconds, dialect);
+    this.#staleScripts = new ScriptRunner(this.client, STALE_SCRIPTS, dialect);
     const logger: Pick<Logger, 'warn'> = options.logger ?? console;
     this.#checkedEviction = evictionCheckOnce(this.client, options.allowEviction ?? false, (m) =>
       logger.warn(m),
@@ -102,7 +107,7 @@ export class RedisConnectionStore extends BaseConnectionStore {
    */
   loadScripts(): Promise<void> {
     return this.#guard('script load', async () => {
-      await Promise.all([this.#scripts.loadAll(), this.#history.loadScripts()]);
+      await Promise.all([this.#scripts.loadAll(), this.#history.loadScripts(), this.#staleScripts.loadAll()]);
     });
   }
 
@@ -205,6 +210,29 @@ export class RedisConnectionStore extends BaseConnectionStore {
       }
       return record !== undefined && record.expiresAt > now ? record : undefined;
     });
+  }
+
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._deleteStale} One script decides and removes. */
+  protected override _deleteStale(
+    connectionId: string,
+    connectedBefore: number,
+    nowMs: number,
+  ): Promise<UnregisterStaleResult> {
+    return this.#guard('unregisterStale', () =>
+      deleteStale(
+        {
+          scripts: this.#staleScripts,
+          keys: this.keys,
+          luaPrefix: this.#luaPrefix,
+          slack: this.expirySlackSeconds,
+          cluster: this.#cluster,
+          removeMembership: (ch, id) => this.#chan('chanRemove', ch, [id, this.expirySlackSeconds]),
+        },
+        connectionId,
+        connectedBefore,
+        nowMs,
+      ),
+    );
   }
 
   protected _addMemberships(connectionId: string, channels: string[], now: number): Promise<void> {

@@ -37,6 +37,8 @@ export const SCRIPT_MEMORY: Readonly<Record<string, ScriptMemory>> = {
   chanTouch: 'shrinks',
   members: 'shrinks',
   historyRead: 'shrinks',
+  deleteStaleAll: 'shrinks',
+  connDeleteStale: 'shrinks',
 };
 
 /**

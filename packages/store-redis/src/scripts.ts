@@ -13,7 +13,8 @@
  * a "not found" answer is `false` (nil reply).
  */
 
-const LIB = `
+/** The functions every store script starts with (exported for the scripts kept in other files). */
+export const LIB = `
 local pos = 0
 local function arg() pos = pos + 1 return ARGV[pos] end
 local function list()

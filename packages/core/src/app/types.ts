@@ -161,6 +161,13 @@ export interface WebSocketAppOptions<
   /** Messaging settings for `ctx.send`, `ctx.broadcast` and `app.broadcast`. */
   messaging?: Pick<
     MessengerOptions,
-    'client' | 'clientConfig' | 'credentials' | 'region' | 'concurrency' | 'retry' | 'deadlineMarginMs'
+    | 'client'
+    | 'clientConfig'
+    | 'credentials'
+    | 'region'
+    | 'concurrency'
+    | 'retry'
+    | 'deadlineMarginMs'
+    | 'connectGraceMs'
   >;
 }

@@ -213,10 +213,16 @@ export class RequestContext<
     return this.#services.history(channel, options);
   }
 
-  #callOptions(endpoint: string | undefined): { endpoint?: string; lambdaContext?: LambdaContext } {
+  #callOptions(endpoint: string | undefined): {
+    endpoint?: string;
+    lambdaContext?: LambdaContext;
+    waitForConnecting?: false;
+  } {
     return {
       ...(endpoint === undefined ? {} : { endpoint }),
       ...(this.lambdaContext === undefined ? {} : { lambdaContext: this.lambdaContext }),
+      // A $connect waiting for another connection's acceptance could wait for one waiting for it.
+      ...(this.eventType === 'CONNECT' ? { waitForConnecting: false as const } : {}),
     };
   }
 }

@@ -65,7 +65,32 @@ export class EndpointUnknownError extends WsappError {
 
 /** The messaging deadline (derived from the Lambda's remaining time) passed before the call could complete. */
 export class DeadlineExceededError extends WsappError {
-  constructor(connectionId: string) {
-    super('DeadlineExceeded', `Gave up on ${connectionId}: the invocation's deadline was reached`);
+  /** `detail` says what was still awaited (e.g. a connection whose `$connect` was not accepted yet). */
+  constructor(connectionId: string, detail?: string) {
+    super(
+      'DeadlineExceeded',
+      `Gave up on ${connectionId}: the invocation's deadline was reached${detail === undefined ? '' : ` (${detail})`}`,
+    );
+  }
+}
+
+/**
+ * API Gateway answered 410 for a connection whose record is younger than the connect grace: its
+ * `$connect` is not accepted yet (or has just been). Its record is kept. Raised instead of waiting
+ * for the acceptance when the call asked not to wait (`waitForConnecting: false`, as `ctx.broadcast`
+ * inside `$connect` does).
+ */
+export class ConnectionPendingError extends WsappError {
+  /** The connection that was not reached. */
+  readonly connectionId: string;
+  /** Its record's age by the store's clock when the 410 came, ms. */
+  readonly ageMs: number;
+  constructor(connectionId: string, ageMs: number) {
+    super(
+      'ConnectionPending',
+      `${connectionId} answered 410 while its record was ${ageMs} ms old: its $connect is not accepted yet; its record is kept`,
+    );
+    this.connectionId = connectionId;
+    this.ageMs = ageMs;
   }
 }
