@@ -18,7 +18,7 @@ import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { connectionIdLike } from '@wsapp/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { busyChannelWhileConnecting } from './connect-window-load.js';
-import { connect, silentLogger, start } from './helpers.js';
+import { connect, silentLogger, sockets, start } from './helpers.js';
 import { transports } from './transports.js';
 
 /** A promise with its resolve, to hold a `$connect` open until the test lets it return. */
@@ -180,6 +180,29 @@ describe.each(transports)(
       expect(took).toBeGreaterThanOrEqual(1100);
       expect(await store.get(ghost)).toBeUndefined();
       expect(server.stats.count({ method: 'POST', status: 410 })).toBeGreaterThanOrEqual(2);
+    });
+
+    it('a connection that leaves during $connect: its $disconnect removes the record, the retries stop', async () => {
+      const store = new MemoryConnectionStore();
+      const held = await heldConnect(store);
+      held.opening.catch(() => undefined);
+      const started = Date.now();
+      const broadcasting = messengerOf(store, held.server.endpoint, options).broadcast(
+        { channels: ['room'] },
+        'x',
+      );
+      await vi.waitFor(() =>
+        expect(held.server.stats.count({ method: 'POST', status: 410 })).toBeGreaterThanOrEqual(1),
+      );
+      // The client gives up during the handshake; $connect then returns, and the emulator (like
+      // API Gateway) reports the end with $disconnect, which unregisters the record.
+      for (const ws of sockets) ws.terminate();
+      held.release();
+      const report = await broadcasting;
+      expect(report).toMatchObject({ attempted: 1, delivered: 0, gone: 1, failed: [], notRemoved: [] });
+      expect(await store.get(held.id)).toBeUndefined();
+      // Stopped on the first 410 after the record went, not at the end of the 35 s grace.
+      expect(Date.now() - started).toBeLessThan(5000);
     });
 
     it('connectGraceMs: 0 removes on the first 410, as before issue 26', async () => {

@@ -42,8 +42,6 @@ interface Waiting {
   task: Promise<void>;
   /** Its outcome is in the report. */
   counted: boolean;
-  /** Counted gone, its removal still running. */
-  removing: boolean;
 }
 
 /** Per-broadcast state shared by its delivery tasks. */
@@ -169,8 +167,10 @@ export class Messenger {
     if (verdict?.kind !== 'kept') return false;
     if (options.waitForConnecting === false) throw new ConnectionPendingError(connectionId, verdict.ageMs);
     const left = this.#connectGraceMs - verdict.ageMs;
-    if ((await untilAccepted(connectionId, left, again, deadline)) === 'ok') return true;
-    await this.#removeStale(connectionId, deadline, true);
+    const recheck = () => this.#removeStale(connectionId, deadline);
+    const final = await untilAccepted(connectionId, left, again, recheck, deadline);
+    if (final === 'ok') return true;
+    this.#keptAfterGrace(connectionId, final);
     return false;
   }
 
@@ -399,24 +399,22 @@ export class Messenger {
       run.report.failed.push({ connectionId, error: new ConnectionPendingError(connectionId, ageMs) });
       return;
     }
-    const waiting: Waiting = { task: Promise.resolve(), counted: false, removing: false };
+    const waiting: Waiting = { task: Promise.resolve(), counted: false };
     waiting.task = (async () => {
       try {
         const left = this.#connectGraceMs - ageMs;
-        const final = await untilAccepted(connectionId, left, again, run.deadline, run.stop.signal);
+        const recheck = () => this.#removeStale(connectionId, run.deadline);
+        const final = await untilAccepted(connectionId, left, again, recheck, run.deadline, run.stop.signal);
         if (run.closed) return;
         waiting.counted = true;
         if (final === 'ok') {
           run.report.delivered++;
           return;
         }
+        // Gone: removed or absent (closed meanwhile), else its removal unconfirmed (or refused: young).
         run.report.gone++;
-        waiting.removing = true;
-        const verdict = await this.#removeStale(connectionId, run.deadline, true);
-        waiting.removing = false;
-        if (!run.closed && verdict?.kind !== 'removed' && verdict?.kind !== 'absent') {
-          run.report.notRemoved.push(connectionId);
-        }
+        this.#keptAfterGrace(connectionId, final);
+        if (final?.kind !== 'removed' && final?.kind !== 'absent') run.report.notRemoved.push(connectionId);
       } catch (error) {
         if (run.closed || waiting.counted) return;
         waiting.counted = true;
@@ -424,6 +422,15 @@ export class Messenger {
       }
     })();
     run.waiting.set(connectionId, waiting);
+  }
+
+  /** Logs a record still young by its store's clock after the grace has passed here (clocks disagree). */
+  #keptAfterGrace(connectionId: string, verdict: StaleVerdict | undefined): void {
+    if (verdict?.kind !== 'kept') return;
+    this.#logger.warn('wsapp: a connection still answers 410 after the connect grace; its record is kept', {
+      connectionId,
+      ageMs: verdict.ageMs,
+    });
   }
 
   /** Waits for the connections called again (they end by the deadline); the report is then final. */
@@ -437,7 +444,7 @@ export class Messenger {
           connectionId,
           error: new DeadlineExceededError(connectionId, PENDING_CONNECT),
         });
-      } else if (waiting.removing) run.report.notRemoved.push(connectionId);
+      }
     }
   }
 
@@ -516,32 +523,16 @@ export class Messenger {
   /**
    * Removes a connection API Gateway answered 410 for, unless its record is younger than the
    * connect grace (`kept`); `undefined` when the store failed or did not answer by the deadline
-   * (logged). A record kept after the grace has passed here is logged too: its store's clock says
-   * it is younger than this one does.
+   * (logged).
    */
-  async #removeStale(
-    connectionId: string,
-    deadline: number,
-    afterGrace = false,
-  ): Promise<StaleVerdict | undefined> {
+  async #removeStale(connectionId: string, deadline: number): Promise<StaleVerdict | undefined> {
     if (this.store === undefined) return { kind: 'absent' };
     try {
       const verdict = await beforeDeadline(
         removeIfStale(this.store, connectionId, this.#connectGraceMs),
         deadline,
       );
-      if (verdict !== TIMED_OUT) {
-        if (afterGrace && verdict.kind === 'kept') {
-          this.#logger.warn(
-            'wsapp: a connection still answers 410 after the connect grace; its record is kept',
-            {
-              connectionId,
-              ageMs: verdict.ageMs,
-            },
-          );
-        }
-        return verdict;
-      }
+      if (verdict !== TIMED_OUT) return verdict;
       this.#logger.warn('wsapp: a gone connection was not removed before the deadline', { connectionId });
     } catch (error) {
       this.#logger.warn('wsapp: could not unregister a gone connection', { connectionId, error });

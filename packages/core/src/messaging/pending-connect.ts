@@ -1,6 +1,7 @@
 import { beforeDeadline, sleep, TIMED_OUT } from './deadline.js';
 import { DeadlineExceededError, SendFailedError } from './messaging-errors.js';
 import { backoffDelay } from './retry-policy.js';
+import type { StaleVerdict } from './stale-removal.js';
 
 /**
  * How long after its record was written a connection answering 410 is taken for one whose
@@ -21,18 +22,22 @@ export const PENDING_CONNECT =
 /**
  * Calls again a connection that answered 410 while its record was younger than the grace (its
  * `$connect` may still run, or have just returned: API Gateway answers 410 until it accepts the
- * connection). Retries with backoff until a call is accepted (`'ok'`), or until the grace left
- * has passed with 410 still coming back (`'gone'`; the caller then removes the record, if it is
- * old enough by the store's clock). Throws `DeadlineExceededError` when the deadline comes first,
- * `SendFailedError` when the broadcast is stopped, and whatever `attempt` throws.
+ * connection). After each 410 the store is asked again (`recheck`: gone-cleanup's conditional
+ * removal), so a connection that closed meanwhile — its `$disconnect` removed the record — stops
+ * at once, and one whose record has aged past the grace is removed then. Answers `'ok'` once a call
+ * is accepted, else the last verdict (`removed`, `absent`, `undefined` when the store failed, or
+ * `kept` when the store still finds the record young after the grace has passed here: its clock
+ * disagrees). Throws `DeadlineExceededError` when the deadline comes first, `SendFailedError`
+ * when the broadcast is stopped, and whatever `attempt` throws.
  */
 export async function untilAccepted(
   connectionId: string,
   graceLeftMs: number,
   attempt: () => Promise<'ok' | 'gone'>,
+  recheck: () => Promise<StaleVerdict | undefined>,
   deadline: number,
   stop?: AbortSignal,
-): Promise<'ok' | 'gone'> {
+): Promise<'ok' | StaleVerdict | undefined> {
   const until = Date.now() + graceLeftMs;
   for (let n = 1; ; n++) {
     const wait = backoffDelay(FIRST_RETRY_MS, MAX_RETRY_MS, n);
@@ -42,6 +47,7 @@ export async function untilAccepted(
     const outcome = await beforeDeadline(attempt(), deadline);
     if (outcome === TIMED_OUT) throw new DeadlineExceededError(connectionId, PENDING_CONNECT);
     if (outcome === 'ok') return 'ok';
-    if (Date.now() >= until) return 'gone';
+    const verdict = await recheck();
+    if (verdict?.kind !== 'kept' || Date.now() >= until) return verdict;
   }
 }

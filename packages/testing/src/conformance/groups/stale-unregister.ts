@@ -1,8 +1,4 @@
-import {
-  type ConnectionStore,
-  InvalidConnectionIdError,
-  type UnregisterStaleResult,
-} from '@wsapp/core';
+import { type ConnectionStore, InvalidConnectionIdError, type UnregisterStaleResult } from '@wsapp/core';
 import { describe, expect, it } from 'vitest';
 import type { SuiteContext } from '../suite-context.js';
 
