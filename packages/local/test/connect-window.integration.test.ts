@@ -17,31 +17,39 @@ afterAll(async () => {
 });
 const prefix = () => `connect-window-${randomBytes(4).toString('hex')}:`;
 
-describe('a busy channel broadcasting while clients connect, on every store', { timeout: 240_000 }, () => {
-  it('Redis standalone: no record of an accepted connection lost', async () => {
-    const store = new RedisConnectionStore({
-      url: inject('wsappRedisUrl'),
-      keyPrefix: prefix(),
-      commandTimeoutMs: 15_000,
-    });
-    cleanups.push(() => store.close());
-    const figures = await busyChannelWhileConnecting({ label: 'Redis', store, clients: 100, batch: 20 });
-    expect(figures.lost).toBe(0);
-    expect(figures.answered410).toBeGreaterThan(0);
-  });
+/** Each backend: a fresh store, the clients it connects, in waves of `batch`. */
+const backends = [
+  {
+    name: 'Redis standalone',
+    clients: 100,
+    batch: 20,
+    make: () =>
+      new RedisConnectionStore({
+        url: inject('wsappRedisUrl'),
+        keyPrefix: prefix(),
+        commandTimeoutMs: 15_000,
+      }),
+    close: (store: RedisConnectionStore) => store.close(),
+  },
+  {
+    name: 'Redis Cluster',
+    clients: 100,
+    batch: 20,
+    make: () => {
+      const client = new Cluster(inject('wsappRedisClusterNodes'), {
+        redisOptions: { maxRetriesPerRequest: 1 },
+      });
+      return new RedisConnectionStore({ client, keyPrefix: prefix(), commandTimeoutMs: 15_000 });
+    },
+    close: async (store: RedisConnectionStore) => store.client.disconnect(),
+  },
+];
 
-  it('Redis Cluster: no record of an accepted connection lost', async () => {
-    const client = new Cluster(inject('wsappRedisClusterNodes'), {
-      redisOptions: { maxRetriesPerRequest: 1 },
-    });
-    cleanups.push(async () => client.disconnect());
-    const store = new RedisConnectionStore({ client, keyPrefix: prefix(), commandTimeoutMs: 15_000 });
-    const figures = await busyChannelWhileConnecting({
-      label: 'Redis Cluster',
-      store,
-      clients: 100,
-      batch: 20,
-    });
+describe('a busy channel broadcasting while clients connect, on every store', { timeout: 240_000 }, () => {
+  it.each(backends)('$name: no record of an accepted connection lost', async (backend) => {
+    const store = backend.make();
+    cleanups.push(() => backend.close(store));
+    const figures = await busyChannelWhileConnecting({ label: backend.name, store, ...backend });
     expect(figures.lost).toBe(0);
     expect(figures.answered410).toBeGreaterThan(0);
   });

@@ -220,6 +220,39 @@ describe.each(transports)(
   },
 );
 
+describe('handlers of $connect and $disconnect do not wait for each other', () => {
+  it('two connections leaving together, each announcing it to the other in $disconnect: both gone at once', async () => {
+    const store = new MemoryConnectionStore();
+    const left: Array<{ failed: number; pending: number }> = [];
+    const app = new WebSocketApp({ store, logger: silentLogger() })
+      .onConnect((ctx) => ctx.join('room'))
+      .onDisconnect(async (ctx) => {
+        const report = await ctx.broadcast(
+          { channels: ['room'], except: ctx.connectionId },
+          { left: ctx.connectionId },
+        );
+        left.push({
+          failed: report.failed.length,
+          pending: report.failed.filter((f) => f.error instanceof ConnectionPendingError).length,
+        });
+      });
+    const server = await start(app);
+    const [a, b] = await Promise.all([connect(server.url), connect(server.url)]);
+    const started = Date.now();
+    a?.ws.close();
+    b?.ws.close();
+    // Each $disconnect meets the other connection closed but its record still there (young, and
+    // removed only once the other $disconnect returns): waiting for it would hold both until the
+    // deadline (28 s); they report it pending instead.
+    await vi.waitFor(async () => expect((await store.members('room')).connectionIds).toEqual([]), {
+      timeout: 10_000,
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(left).toHaveLength(2);
+    for (const report of left) expect(report.failed).toBe(report.pending);
+  });
+});
+
 describe('a busy channel broadcasting while clients connect (memory store)', () => {
   it('never loses the record of an accepted connection', { timeout: 120_000 }, async () => {
     const figures = await busyChannelWhileConnecting({

@@ -124,6 +124,16 @@ end
 local function conn_read(rk, sk)
   return { redis.call('HGETALL', rk), redis.call('SMEMBERS', sk) }
 end
+-- Standalone: reads and deletes the connection and every membership (channel keys derived).
+local function conn_delete_all(rk, sk, prefix, id, slack)
+  local r = conn_read(rk, sk)
+  for _, c in ipairs(r[2]) do
+    local lk, xk = chan_keys(prefix, c)
+    chan_remove(lk, xk, id, slack)
+  end
+  redis.call('DEL', rk, sk)
+  return r
+end
 local function conn_put(rk, sk, exp, slack, fields, chans)
   local old = redis.call('SMEMBERS', sk)
   redis.call('DEL', rk, sk)
@@ -188,13 +198,7 @@ return r`,
   // KEYS rk sk | ARGV prefix id slack → like connDelete, and removes every membership
   deleteAll: `
 local prefix = arg() local id = arg() local slack = tonumber(arg())
-local r = conn_read(KEYS[1], KEYS[2])
-for _, c in ipairs(r[2]) do
-  local lk, xk = chan_keys(prefix, c)
-  chan_remove(lk, xk, id, slack)
-end
-redis.call('DEL', KEYS[1], KEYS[2])
-return r`,
+return conn_delete_all(KEYS[1], KEYS[2], prefix, id, slack)`,
 
   // KEYS rk sk | ARGV now slack max chans… → {expiresAt, channels not in the set before}, nil when
   // not live, -1 when the connection would belong to more than max channels (nothing written in

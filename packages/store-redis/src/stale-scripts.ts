@@ -25,12 +25,7 @@ local prefix = arg() local id = arg() local cutoff = tonumber(arg())
 local nowms = tonumber(arg()) local slack = tonumber(arg())
 local young, live = stale_check(KEYS[1], cutoff, nowms)
 if young then return {1, live} end
-local r = conn_read(KEYS[1], KEYS[2])
-for _, c in ipairs(r[2]) do
-  local lk, xk = chan_keys(prefix, c)
-  chan_remove(lk, xk, id, slack)
-end
-redis.call('DEL', KEYS[1], KEYS[2])
+local r = conn_delete_all(KEYS[1], KEYS[2], prefix, id, slack)
 if live then return {2, r[1], r[2]} end
 return {0, r[1], r[2]}`,
 

@@ -221,8 +221,9 @@ export class RequestContext<
     return {
       ...(endpoint === undefined ? {} : { endpoint }),
       ...(this.lambdaContext === undefined ? {} : { lambdaContext: this.lambdaContext }),
-      // A $connect waiting for another connection's acceptance could wait for one waiting for it.
-      ...(this.eventType === 'CONNECT' ? { waitForConnecting: false as const } : {}),
+      // A $connect waiting for another connection's acceptance could wait for one waiting for it;
+      // a $disconnect (whose record goes once it returns) for one waiting for its record to go.
+      ...(this.eventType === 'MESSAGE' ? {} : { waitForConnecting: false as const }),
     };
   }
 }

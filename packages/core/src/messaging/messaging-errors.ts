@@ -76,9 +76,9 @@ export class DeadlineExceededError extends WsappError {
 
 /**
  * API Gateway answered 410 for a connection whose record is younger than the connect grace: its
- * `$connect` is not accepted yet (or has just been). Its record is kept. Raised instead of waiting
- * for the acceptance when the call asked not to wait (`waitForConnecting: false`, as `ctx.broadcast`
- * inside `$connect` does).
+ * `$connect` is not accepted yet — or it has just closed, and its `$disconnect` will remove it. Its
+ * record is kept. Raised instead of calling again until it is accepted when the call asked not to
+ * wait (`waitForConnecting: false`, as `ctx.broadcast` inside `$connect` and `$disconnect` does).
  */
 export class ConnectionPendingError extends WsappError {
   /** The connection that was not reached. */
@@ -88,7 +88,7 @@ export class ConnectionPendingError extends WsappError {
   constructor(connectionId: string, ageMs: number) {
     super(
       'ConnectionPending',
-      `${connectionId} answered 410 while its record was ${ageMs} ms old: its $connect is not accepted yet; its record is kept`,
+      `${connectionId} answered 410 while its record was ${ageMs} ms old: its $connect is not accepted yet (or it has just closed); its record is kept`,
     );
     this.connectionId = connectionId;
     this.ageMs = ageMs;

@@ -74,8 +74,9 @@ export interface CallOptions {
    * Call again a connection that answered 410 while its record is younger than `connectGraceMs`
    * (its `$connect` is not accepted yet) until it is accepted — default `true`. With `false` it is
    * reported at once with a `ConnectionPendingError` (its record kept). `ctx.broadcast` and
-   * `ctx.send` inside `$connect` use `false`: two `$connect`s waiting for each other's acceptance
-   * would hold each other until the deadline.
+   * `ctx.send` inside `$connect` and `$disconnect` use `false`: two `$connect`s waiting for each
+   * other's acceptance, or two `$disconnect`s each waiting for the other's record to go (it goes
+   * once its `$disconnect` returns), would hold each other until the deadline.
    */
   waitForConnecting?: boolean;
 }
