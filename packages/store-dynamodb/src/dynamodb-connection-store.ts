@@ -196,8 +196,8 @@ export class DynamoDBConnectionStore extends BaseConnectionStore {
   }
 
   /**
-   * {@inheritDoc @wsapp/core!BaseConnectionStore._deleteStale} The item is deleted under a condition
-   * on its revision and its `connectedAt` (see `deleteStaleConnection`); a failed condition reads again.
+   * `_deleteStale` on DynamoDB: the item is deleted under a condition on its revision and its
+   * `connectedAt` (see `deleteStaleConnection`); a failed condition reads again.
    */
   protected override _deleteStale(
     connectionId: string,

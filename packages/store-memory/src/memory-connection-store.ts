@@ -138,7 +138,7 @@ export class MemoryConnectionStore extends BaseConnectionStore {
     return entry.record.expiresAt > now ? copy(entry.record, entry.channels) : undefined;
   }
 
-  /** {@inheritDoc @wsapp/core!BaseConnectionStore._deleteStale} One synchronous step: atomic. */
+  /** `_deleteStale` in memory: one synchronous step, so atomic. */
   protected override async _deleteStale(
     connectionId: string,
     connectedBefore: number,

@@ -212,7 +212,7 @@ export class RedisConnectionStore extends BaseConnectionStore {
     });
   }
 
-  /** {@inheritDoc @wsapp/core!BaseConnectionStore._deleteStale} One script decides and removes. */
+  /** `_deleteStale` on Redis: one script decides and removes (see `stale-removal.ts`). */
   protected override _deleteStale(
     connectionId: string,
     connectedBefore: number,

@@ -37,7 +37,7 @@ export interface ConnectionStore {
    * call runs is never removed. For gone-cleanup: API Gateway answers 410 also for a connection
    * whose `$connect` has not been accepted yet, although `$connect` has written its record. Optional
    * for stores written against earlier versions (`BaseConnectionStore` implements it; its adapters
-   * make it atomic, see {@link BaseConnectionStore._deleteStale}).
+   * make it atomic: see its protected `_deleteStale`).
    */
   unregisterStale?(connectionId: string, minAgeMs: number): Promise<UnregisterStaleResult>;
   /** The connection's record, or `undefined` when unknown or expired. */
