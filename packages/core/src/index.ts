@@ -26,6 +26,7 @@ export type {
 } from './app/types.js';
 export { WebSocketApp } from './app/web-socket-app.js';
 export { WebSocketRouter } from './app/web-socket-router.js';
+export { type AwsPartition, awsPartition } from './aws/partitions.js';
 export type { ChannelArgs } from './context/connection-ops.js';
 export type { DefaultAuthorizer, DefaultState, WebSocketContext } from './context/web-socket-context.js';
 export { CORRELATION_FIELD, correlationId } from './correlation/correlation-id.js';
@@ -90,6 +91,7 @@ export type { Logger } from './logging/logger.js';
 export { endpointFromEvent } from './messaging/endpoint-from-event.js';
 export type { ConnectionInfo as ManagementConnectionInfo } from './messaging/management-api.js';
 export {
+  ConnectionPendingError,
   DeadlineExceededError,
   EndpointUnknownError,
   ManagementApiForbiddenError,
@@ -168,6 +170,7 @@ export {
 } from './store/opaque-cursor.js';
 /** Connection data helpers for store authors (`__proto__`-safe); import them from `@wsapp/core/store`. */
 export { mergeData, setOwn } from './store/plain-data.js';
+export { assertMinAge, type UnregisterStaleResult } from './store/stale-unregister.js';
 export {
   ConnectionNotFoundError,
   InvalidChannelError,

@@ -14,6 +14,7 @@ export {
   assertChannel,
   assertConnectionId,
   assertHistoryAppend,
+  assertMinAge,
   assertRetention,
   assertTtl,
   BaseConnectionStore,
@@ -60,6 +61,7 @@ export {
   sealCursor,
   setOwn,
   TooManyChannelsError,
+  type UnregisterStaleResult,
   WsappError,
   type WsappErrorCode,
 } from '@wsapp/core';

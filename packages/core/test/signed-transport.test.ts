@@ -5,13 +5,12 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManagementApiError, Messenger, SendFailedError } from '../src/index.js';
 import { classifyError } from '../src/messaging/classify-error.js';
 import { EncodedPayload } from '../src/messaging/transport/encoded-payload.js';
 import { LeanTransport } from '../src/messaging/transport/lean-transport.js';
-import { NodeSha256 } from './node-sha256.js';
+import { verifySigV4 } from './sigv4-verify.js';
 
 /** Secrets the server knows, by access key id (what IAM would look up). */
 const secrets = new Map<string, string>();
@@ -24,44 +23,8 @@ async function verify(
   req: IncomingMessage,
   body: Buffer,
 ): Promise<{ accessKeyId: string; verified: boolean }> {
-  const auth = String(req.headers.authorization ?? '');
-  const [, accessKeyId = '', date = '', region = ''] =
-    /Credential=([^/]+)\/(\d{8})\/([^/]+)\//.exec(auth) ?? [];
-  const names = /SignedHeaders=([^,]+)/.exec(auth)?.[1]?.split(';') ?? [];
-  const secret = secrets.get(accessKeyId);
-  if (secret === undefined || names.length === 0) return { accessKeyId, verified: false };
-  const headers: Record<string, string> = {};
-  for (const name of names)
-    if (name !== 'x-amz-date' && name !== 'x-amz-security-token') headers[name] = String(req.headers[name]);
-  const amzDate = String(req.headers['x-amz-date']);
-  const signingDate = new Date(
-    `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
-  );
-  const token = req.headers['x-amz-security-token'];
-  const signer = new SignatureV4({
-    service: 'execute-api',
-    region,
-    sha256: NodeSha256,
-    applyChecksum: false,
-    credentials: {
-      accessKeyId,
-      secretAccessKey: secret,
-      ...(typeof token === 'string' ? { sessionToken: token } : {}),
-    },
-  });
-  const signed = await signer.sign(
-    {
-      method: req.method ?? '',
-      protocol: 'http:',
-      hostname: '127.0.0.1',
-      path: req.url ?? '',
-      query: {},
-      headers,
-      ...(body.length > 0 ? { body } : {}),
-    },
-    { signingDate },
-  );
-  return { accessKeyId, verified: date === amzDate.slice(0, 8) && signed.headers.authorization === auth };
+  const { accessKeyId, verified } = await verifySigV4(req, body, secrets);
+  return { accessKeyId, verified };
 }
 
 let server: Server;

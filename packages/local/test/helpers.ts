@@ -1,8 +1,31 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { WebSocketApp, type WebSocketEvent } from '@wsapp/core';
 import { type AppOrHandler, type LocalServer, type ServeOptions, serve } from '@wsapp/local';
+import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { afterEach, vi } from 'vitest';
 import { type ClientOptions, WebSocket } from 'ws';
+
+/**
+ * A memory store that dates what it writes a minute back: its records are older than the
+ * Messenger's connect grace (35 s), like those of connections that lived a while before going
+ * away, so a 410 removes them at once. (A record written a moment ago is protected: its
+ * `$connect` may not be accepted yet — see `connect-window.test.ts`.)
+ */
+export function settledStore(): MemoryConnectionStore {
+  let back = 0;
+  class Settled extends MemoryConnectionStore {
+    // `register` reads the clock synchronously, before its first await: only its date moves back.
+    override register(...args: Parameters<MemoryConnectionStore['register']>) {
+      back = 60_000;
+      try {
+        return super.register(...args);
+      } finally {
+        back = 0;
+      }
+    }
+  }
+  return new Settled({ clock: () => Date.now() - back });
+}
 
 /** A logger that records instead of printing. */
 export function silentLogger() {

@@ -8,7 +8,7 @@ import {
 import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { connectionIdLike } from '@wsapp/testing';
 import { describe, expect, it } from 'vitest';
-import { countFrames, openClients as open, silentLogger, start } from './helpers.js';
+import { countFrames, openClients as open, settledStore, silentLogger, start } from './helpers.js';
 import { transports } from './transports.js';
 
 /** An app where every connection joins the channels named in `?channels=a,b` on $connect. */
@@ -29,7 +29,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
 // Hundreds of real sockets per test: allow for a busy 2-core machine.
 describe.each(transports)('Messenger against the emulator ($name)', { timeout: 60_000 }, ({ options }) => {
   it('broadcasts to 1,000 connections of which 100 are gone: 900 delivered, 100 gone and removed', async () => {
-    const store = new MemoryConnectionStore();
+    const store = settledStore();
     const server = await start(channelApp(store, silentLogger(), options));
     const clients = await openClients(server.url, 900);
     // 100 connections whose $disconnect never arrived: still in the store, unknown to API Gateway.

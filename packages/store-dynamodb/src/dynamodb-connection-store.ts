@@ -11,6 +11,7 @@ import {
   type MembersPage,
   type QueryMembersArgs,
   TooManyChannelsError,
+  type UnregisterStaleResult,
 } from '@wsapp/core';
 import { type ResolvedRetry, type RetryOptions, resolveRetry } from './backoff.js';
 import { type ChannelShards, shardResolver } from './channel-shards.js';
@@ -34,6 +35,7 @@ import { queryMembers } from './members-query.js';
 import { applyChannelChange } from './membership-writes.js';
 import { DEFAULT_OPERATION_TIMEOUT_MS, type Operation, readConnection, withDeadline } from './operation.js';
 import { planSlices, querySlice } from './slices.js';
+import { deleteStaleConnection } from './stale-delete.js';
 import { TableLayout } from './table-layout.js';
 import type { ConditionFailure } from './transact.js';
 
@@ -189,6 +191,41 @@ export class DynamoDBConnectionStore extends BaseConnectionStore {
         if (failed !== undefined) return CONFLICT;
         this.#expiry.forget(connectionId);
         return stored.record.expiresAt > now ? stored.record : undefined;
+      }),
+    );
+  }
+
+  /**
+   * `_deleteStale` on DynamoDB: the item is deleted under a condition on its revision and its
+   * `connectedAt` (see `deleteStaleConnection`); a failed condition reads again.
+   */
+  protected override _deleteStale(
+    connectionId: string,
+    connectedBefore: number,
+    nowMs: number,
+  ): Promise<UnregisterStaleResult> {
+    const now = Math.floor(nowMs / 1000);
+    return this.#run('unregisterStale', (op) =>
+      untilSettled(this.#retry, `unregisterStale of ${JSON.stringify(connectionId)}`, async () => {
+        const stored = await this.#read(op, connectionId);
+        if (stored === undefined) return { outcome: 'absent' } as const;
+        const { record, rev } = stored;
+        const live = record.expiresAt > now;
+        if (live && record.connectedAt > connectedBefore) {
+          return { outcome: 'kept', ageMs: nowMs - record.connectedAt } as const;
+        }
+        const failed = await applyChannelChange(op, {
+          connectionId,
+          connection: live
+            ? deleteStaleConnection(this.#layout, connectionId, rev, connectedBefore)
+            : deleteConnection(this.#layout, connectionId, rev),
+          deletes: record.channels,
+          puts: [],
+          expiresAt: record.expiresAt,
+        });
+        if (failed !== undefined) return CONFLICT;
+        this.#expiry.forget(connectionId);
+        return live ? ({ outcome: 'removed', record } as const) : ({ outcome: 'absent' } as const);
       }),
     );
   }

@@ -10,6 +10,7 @@ import {
   mergeData,
   type QueryMembersArgs,
   TooManyChannelsError,
+  type UnregisterStaleResult,
 } from '@wsapp/core';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { HistoryLogs, type RawHistoryEntry } from './history-log.js';
@@ -135,6 +136,22 @@ export class MemoryConnectionStore extends BaseConnectionStore {
     if (entry === undefined) return undefined;
     this.#drop(connectionId, entry);
     return entry.record.expiresAt > now ? copy(entry.record, entry.channels) : undefined;
+  }
+
+  /** `_deleteStale` in memory: one synchronous step, so atomic. */
+  protected override async _deleteStale(
+    connectionId: string,
+    connectedBefore: number,
+    nowMs: number,
+  ): Promise<UnregisterStaleResult> {
+    const entry = this.#connections.get(connectionId);
+    if (entry === undefined) return { outcome: 'absent' };
+    const live = entry.record.expiresAt > Math.floor(nowMs / 1000);
+    if (live && entry.record.connectedAt > connectedBefore) {
+      return { outcome: 'kept', ageMs: nowMs - entry.record.connectedAt };
+    }
+    this.#drop(connectionId, entry);
+    return live ? { outcome: 'removed', record: copy(entry.record, entry.channels) } : { outcome: 'absent' };
   }
 
   /** {@inheritDoc @wsapp/core!BaseConnectionStore._addMemberships} */

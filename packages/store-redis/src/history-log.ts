@@ -8,6 +8,7 @@ import {
 import type { Cluster, Redis } from 'ioredis';
 import { HISTORY_SCRIPTS } from './history-scripts.js';
 import { escapeName } from './key-layout.js';
+import type { ScriptDialect } from './script-dialect.js';
 import { ScriptRunner } from './script-runner.js';
 
 /** The two keys of one channel's history (one Cluster slot: they share the hash tag). */
@@ -34,9 +35,9 @@ export class RedisHistoryLog {
   readonly #prefix: string;
   readonly #slackSeconds: number;
 
-  /** `prefix` is the store's key prefix; `slackSeconds` is added to every `EXPIREAT`. */
-  constructor(client: Redis | Cluster, prefix: string, slackSeconds: number) {
-    this.#scripts = new ScriptRunner(client, HISTORY_SCRIPTS);
+  /** `prefix` is the store's key prefix; `slackSeconds` is added to every `EXPIREAT`; `dialect` the store's. */
+  constructor(client: Redis | Cluster, prefix: string, slackSeconds: number, dialect?: ScriptDialect) {
+    this.#scripts = new ScriptRunner(client, HISTORY_SCRIPTS, dialect);
     this.#prefix = prefix;
     this.#slackSeconds = slackSeconds;
   }

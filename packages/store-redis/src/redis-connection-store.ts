@@ -8,6 +8,7 @@ import {
   type Logger,
   type MembersPage,
   type QueryMembersArgs,
+  type UnregisterStaleResult,
 } from '@wsapp/core';
 import { withConnectionLock } from './connection-lock.js';
 import { decodeCursor, decodeSlice, encodeCursor, encodeSlice, isSliceCursor } from './cursor.js';
@@ -27,8 +28,11 @@ import {
   storeClient,
 } from './redis-store-options.js';
 import { assertJoined, counted, toStrings } from './script-args.js';
+import { ScriptDialect } from './script-dialect.js';
 import { ScriptRunner } from './script-runner.js';
 import { planSlices, querySlice } from './slices.js';
+import { deleteStale } from './stale-removal.js';
+import { STALE_SCRIPTS } from './stale-scripts.js';
 
 /**
  * A {@link @wsapp/core!ConnectionStore | ConnectionStore} in Redis (ioredis), standalone or Cluster.
@@ -57,6 +61,7 @@ export class RedisConnectionStore extends BaseConnectionStore {
   readonly #cluster: boolean;
   readonly #scripts: ScriptRunner;
   readonly #history: RedisHistoryLog;
+  readonly #staleScripts: ScriptRunner<keyof typeof STALE_SCRIPTS>;
   /** Prefix the Lua scripts use to derive channel keys: the client's own `keyPrefix` + ours. */
   readonly #luaPrefix: string;
   /** The first operation's `maxmemory-policy` check; kept once it reached a verdict. */
@@ -80,8 +85,10 @@ export class RedisConnectionStore extends BaseConnectionStore {
     this.#ownsClient = owned;
     this.#cluster = client.isCluster;
     this.#luaPrefix = clientPrefix + this.keys.prefix;
-    this.#scripts = new ScriptRunner(this.client);
-    this.#history = new RedisHistoryLog(this.client, this.keys.prefix, this.expirySlackSeconds);
+    const dialect = new ScriptDialect(options.scriptFlags);
+    this.#scripts = new ScriptRunner(this.client, undefined, dialect);
+    this.#history = new RedisHistoryLog(this.client, this.keys.prefix, this.expirySlackSeconds, dialect);
+    this.#staleScripts = new ScriptRunner(this.client, STALE_SCRIPTS, dialect);
     const logger: Pick<Logger, 'warn'> = options.logger ?? console;
     this.#checkedEviction = evictionCheckOnce(this.client, options.allowEviction ?? false, (m) =>
       logger.warn(m),
@@ -100,7 +107,7 @@ export class RedisConnectionStore extends BaseConnectionStore {
    */
   loadScripts(): Promise<void> {
     return this.#guard('script load', async () => {
-      await Promise.all([this.#scripts.loadAll(), this.#history.loadScripts()]);
+      await Promise.all([this.#scripts.loadAll(), this.#history.loadScripts(), this.#staleScripts.loadAll()]);
     });
   }
 
@@ -151,7 +158,7 @@ export class RedisConnectionStore extends BaseConnectionStore {
       // One wave: the connection and every new membership in parallel (members() shows a
       // membership only once its connection is live and lists the channel, so order is free);
       // a second wave only to drop memberships of a previous registration of the same id.
-      const [previous] = await Promise.all([
+      const wave = await Promise.allSettled([
         this.#scripts.run(
           'connPut',
           [conn.record, conn.channels],
@@ -159,6 +166,14 @@ export class RedisConnectionStore extends BaseConnectionStore {
         ),
         ...record.channels.map((ch) => this.#chan('chanAdd', ch, [id, exp, slack, now])),
       ]);
+      const refused = wave.find((r) => r.status === 'rejected');
+      if (refused !== undefined) {
+        // A slot refused its part (out of memory, down): remove what the others wrote, so a failed
+        // register leaves nothing behind (removals run under OOM too); the id ends unregistered.
+        await this.#undoRegister(id, record.channels, wave);
+        throw refused.reason;
+      }
+      const previous = (wave[0] as PromiseFulfilledResult<unknown>).value;
       const keep = new Set(record.channels);
       const stale = toStrings(previous).filter((ch) => !keep.has(ch));
       await Promise.all(stale.map((ch) => this.#chan('chanRemove', ch, [id, slack])));
@@ -197,6 +212,29 @@ export class RedisConnectionStore extends BaseConnectionStore {
     });
   }
 
+  /** `_deleteStale` on Redis: one script decides and removes (see `stale-removal.ts`). */
+  protected override _deleteStale(
+    connectionId: string,
+    connectedBefore: number,
+    nowMs: number,
+  ): Promise<UnregisterStaleResult> {
+    return this.#guard('unregisterStale', () =>
+      deleteStale(
+        {
+          scripts: this.#staleScripts,
+          keys: this.keys,
+          luaPrefix: this.#luaPrefix,
+          slack: this.expirySlackSeconds,
+          cluster: this.#cluster,
+          removeMembership: (ch, id) => this.#chan('chanRemove', ch, [id, this.expirySlackSeconds]),
+        },
+        connectionId,
+        connectedBefore,
+        nowMs,
+      ),
+    );
+  }
+
   protected _addMemberships(connectionId: string, channels: string[], now: number): Promise<void> {
     return this.#guard('join', () =>
       this.#serial(connectionId, () => this.#join(connectionId, channels, now)),
@@ -219,17 +257,43 @@ export class RedisConnectionStore extends BaseConnectionStore {
       assertJoined(connectionId, ok, max);
       return;
     }
-    // Connection first (checks it is live and the channel limit, answers its expiry), then the
-    // channel indexes.
-    const exp = await this.#scripts.run(
+    // Connection first (checks it is live and the channel limit, answers its expiry and which
+    // channels are new), then the channel indexes.
+    const reply = await this.#scripts.run(
       'connJoin',
       [conn.record, conn.channels],
       [now, slack, max, ...counted(channels)],
     );
-    assertJoined(connectionId, exp, max);
-    await Promise.all(
+    assertJoined(connectionId, reply, max);
+    const [exp, fresh] = reply as [number, unknown];
+    const wave = await Promise.allSettled(
       channels.map((ch) => this.#chan('chanAdd', ch, [connectionId, Number(exp), slack, now])),
     );
+    const refused = wave.find((r) => r.status === 'rejected');
+    if (refused !== undefined) {
+      // A channel slot refused (out of memory, down): take the new channels back out of the index
+      // and then the set (the lock is still held), so a failed join joins nothing.
+      const added = toStrings(fresh);
+      await Promise.allSettled(added.map((ch) => this.#chan('chanRemove', ch, [connectionId, slack])));
+      await this.#scripts
+        .run('connLeave', [conn.record, conn.channels], [now, ...counted(added)])
+        .catch(() => {});
+      throw refused.reason;
+    }
+  }
+
+  /** Cluster: removes what a refused register's wave wrote (its record, its new index entries). */
+  async #undoRegister(id: string, channels: string[], wave: PromiseSettledResult<unknown>[]): Promise<void> {
+    const conn = this.keys.connection(id);
+    const slack = this.expirySlackSeconds;
+    await Promise.allSettled([
+      ...(wave[0]?.status === 'fulfilled'
+        ? [this.#scripts.run('connDelete', [conn.record, conn.channels], [])]
+        : []),
+      ...channels.flatMap((ch, i) =>
+        wave[i + 1]?.status === 'fulfilled' ? [this.#chan('chanRemove', ch, [id, slack])] : [],
+      ),
+    ]);
   }
 
   protected _removeMemberships(connectionId: string, channels: string[], now: number): Promise<void> {

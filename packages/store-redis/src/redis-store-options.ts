@@ -28,6 +28,13 @@ export interface RedisStoreCommonOptions extends BaseConnectionStoreOptions {
   allowEviction?: boolean;
   /** Where the store's warnings go (default `console`). */
   logger?: Pick<Logger, 'warn'>;
+  /**
+   * Whether the servers take `#!lua` script flags (Redis 7.0+). Default: found out from the first
+   * script they compile (a server before 7.0 refuses the shebang, and the store then runs its
+   * scripts without it, with a first write Redis checks against `maxmemory`). Set it to skip the
+   * detection; either way a script that may grow memory is refused once the server is out of it.
+   */
+  scriptFlags?: boolean;
 }
 
 /** Options of {@link RedisConnectionStore}: either a `client` you own or a `url` the store connects to. */

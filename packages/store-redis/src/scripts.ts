@@ -13,7 +13,8 @@
  * a "not found" answer is `false` (nil reply).
  */
 
-const LIB = `
+/** The functions every store script starts with (exported for the scripts kept in other files). */
+export const LIB = `
 local pos = 0
 local function arg() pos = pos + 1 return ARGV[pos] end
 local function list()
@@ -123,6 +124,16 @@ end
 local function conn_read(rk, sk)
   return { redis.call('HGETALL', rk), redis.call('SMEMBERS', sk) }
 end
+-- Standalone: reads and deletes the connection and every membership (channel keys derived).
+local function conn_delete_all(rk, sk, prefix, id, slack)
+  local r = conn_read(rk, sk)
+  for _, c in ipairs(r[2]) do
+    local lk, xk = chan_keys(prefix, c)
+    chan_remove(lk, xk, id, slack)
+  end
+  redis.call('DEL', rk, sk)
+  return r
+end
 local function conn_put(rk, sk, exp, slack, fields, chans)
   local old = redis.call('SMEMBERS', sk)
   redis.call('DEL', rk, sk)
@@ -187,21 +198,22 @@ return r`,
   // KEYS rk sk | ARGV prefix id slack → like connDelete, and removes every membership
   deleteAll: `
 local prefix = arg() local id = arg() local slack = tonumber(arg())
-local r = conn_read(KEYS[1], KEYS[2])
-for _, c in ipairs(r[2]) do
-  local lk, xk = chan_keys(prefix, c)
-  chan_remove(lk, xk, id, slack)
-end
-redis.call('DEL', KEYS[1], KEYS[2])
-return r`,
+return conn_delete_all(KEYS[1], KEYS[2], prefix, id, slack)`,
 
-  // KEYS rk sk | ARGV now slack max chans… → expiresAt, nil when not live, -1 when the connection
-  // would belong to more than max channels (nothing written in both cases)
+  // KEYS rk sk | ARGV now slack max chans… → {expiresAt, channels not in the set before}, nil when
+  // not live, -1 when the connection would belong to more than max channels (nothing written in
+  // both cases)
   connJoin: `
 local now = tonumber(arg()) local slack = tonumber(arg()) local max = tonumber(arg())
-local exp = conn_join(KEYS[1], KEYS[2], now, slack, max, list())
+local chans = list()
+local fresh = {}
+for _, c in ipairs(chans) do
+  if redis.call('SISMEMBER', KEYS[2], c) == 0 then fresh[#fresh + 1] = c end
+end
+local exp = conn_join(KEYS[1], KEYS[2], now, slack, max, chans)
 if not exp then return false end
-return exp`,
+if exp == -1 then return -1 end
+return { exp, fresh }`,
 
   // KEYS rk sk (lk xk)… | ARGV id now slack max chans… → 1, nil when not live, -1 over max
   // channels (nothing written in both cases)

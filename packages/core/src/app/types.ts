@@ -129,7 +129,7 @@ export interface WebSocketAppOptions<
   /** Set `false` to manage the store yourself instead of automatic `$connect`/`$disconnect` tracking. */
   autoTrack?: boolean;
   /**
-   * The management API endpoint (`https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`, or
+   * The management API endpoint (`https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`, `.com.cn` in China, or
    * your custom domain with its base path). Needed with custom domains; recorded with each connection.
    */
   endpoint?: string;
@@ -165,6 +165,13 @@ export interface WebSocketAppOptions<
   /** Messaging settings for `ctx.send`, `ctx.broadcast` and `app.broadcast`. */
   messaging?: Pick<
     MessengerOptions,
-    'client' | 'clientConfig' | 'credentials' | 'region' | 'concurrency' | 'retry' | 'deadlineMarginMs'
+    | 'client'
+    | 'clientConfig'
+    | 'credentials'
+    | 'region'
+    | 'concurrency'
+    | 'retry'
+    | 'deadlineMarginMs'
+    | 'connectGraceMs'
   >;
 }

@@ -213,10 +213,17 @@ export class RequestContext<
     return this.#services.history(channel, options);
   }
 
-  #callOptions(endpoint: string | undefined): { endpoint?: string; lambdaContext?: LambdaContext } {
+  #callOptions(endpoint: string | undefined): {
+    endpoint?: string;
+    lambdaContext?: LambdaContext;
+    waitForConnecting?: false;
+  } {
     return {
       ...(endpoint === undefined ? {} : { endpoint }),
       ...(this.lambdaContext === undefined ? {} : { lambdaContext: this.lambdaContext }),
+      // A $connect waiting for another connection's acceptance could wait for one waiting for it;
+      // a $disconnect (whose record goes once it returns) for one waiting for its record to go.
+      ...(this.eventType === 'MESSAGE' ? {} : { waitForConnecting: false as const }),
     };
   }
 }

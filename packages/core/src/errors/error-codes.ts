@@ -26,6 +26,7 @@ export type WsappErrorCode =
   | 'SendFailed'
   | 'EndpointUnknown'
   | 'DeadlineExceeded'
+  | 'ConnectionPending'
   | 'MissingDependency'
   // @wsapp/forward
   | 'NotATask'

@@ -31,7 +31,7 @@ export interface WebSocketRequestContext {
   requestTimeEpoch?: number;
   /** API Gateway's id of this request, for logs and support. */
   requestId: string;
-  /** The host the client connected to: `{apiId}.execute-api.{region}.amazonaws.com` or a custom domain. */
+  /** The host the client connected to: `{apiId}.execute-api.{region}.amazonaws.com` (the partition's suffix elsewhere, e.g. `amazonaws.com.cn`) or a custom domain. */
   domainName: string;
   /** The WebSocket API's id. */
   apiId: string;

@@ -1,3 +1,5 @@
+import { awsPartition } from '../aws/partitions.js';
+
 /** One record of an SQS event as Lambda delivers it (the fields the fan-out worker reads). */
 export interface SqsRecord {
   /** The message id: what `batchItemFailures` names. */
@@ -30,9 +32,16 @@ export interface SqsBatchResponse {
   }>;
 }
 
-/** The queue URL of an SQS ARN (`arn:aws:sqs:us-east-1:123456789012:q` → `https://sqs.us-east-1.amazonaws.com/123456789012/q`). */
+/**
+ * The queue URL of an SQS ARN, on the host of the ARN's partition (`arn:aws:sqs:us-east-1:123:q` →
+ * `https://sqs.us-east-1.amazonaws.com/123/q`, `arn:aws-cn:sqs:cn-north-1:123:q` →
+ * `https://sqs.cn-north-1.amazonaws.com.cn/123/q`); `undefined` when it is not an SQS ARN or its
+ * partition is unknown.
+ */
 export function queueUrlFromArn(arn: string | undefined): string | undefined {
   const parts = arn?.split(':');
-  if (parts === undefined || parts.length !== 6 || parts[2] !== 'sqs') return undefined;
-  return `https://sqs.${parts[3]}.amazonaws.com/${parts[4]}/${parts[5]}`;
+  if (parts === undefined || parts.length !== 6 || parts[0] !== 'arn' || parts[2] !== 'sqs') return undefined;
+  const [, partition, , region, account, queue] = parts as [string, string, string, string, string, string];
+  const suffix = awsPartition(region, partition)?.dnsSuffix;
+  return suffix === undefined ? undefined : `https://sqs.${region}.${suffix}/${account}/${queue}`;
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '../logging/logger.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 import { beforeDeadline } from './deadline.js';
+import { removeIfStale } from './stale-removal.js';
 
 /** Removals in flight at once, so a burst of 410s does not flood the store. */
 const CONCURRENCY = 25;
@@ -12,25 +13,30 @@ const BATCH_WINDOW_MS = 50;
  * Unregisters connections API Gateway reported gone (410) in small batches soon after they are
  * found, a few at a time, while the broadcast keeps sending. Never throws and never waits past the deadline: what
  * was not confirmed removed by then (the store failed, or is slow or frozen) is answered by
- * `flush`, and the record expires with its TTL anyway.
+ * `flush`, and the record expires with its TTL anyway. A record younger than `minAgeMs` is kept
+ * (`unregisterStale`): its `$connect` may not be accepted yet, and `onKept` hears of it.
  */
 export class GoneCleaner {
   readonly #store: ConnectionStore | undefined;
   readonly #logger: Logger;
+  readonly #minAgeMs: number;
   readonly #queue: string[] = [];
+  readonly #onKept = new Map<string, (ageMs: number) => void>();
   /** Removals started and not confirmed yet. */
   readonly #pending = new Set<string>();
   readonly #failed: string[] = [];
   #idle: (() => void) | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(store: ConnectionStore | undefined, logger: Logger) {
+  constructor(store: ConnectionStore | undefined, logger: Logger, minAgeMs: number) {
     this.#store = store;
     this.#logger = logger;
+    this.#minAgeMs = minAgeMs;
   }
 
-  add(connectionId: string): void {
+  add(connectionId: string, onKept?: (ageMs: number) => void): void {
     if (this.#store === undefined) return;
+    if (onKept !== undefined) this.#onKept.set(connectionId, onKept);
     this.#queue.push(connectionId);
     // Grouped rather than one by one between deliveries (measured: one-by-one removals during a
     // 1,000-call broadcast on a loaded machine made some calls miss the SDK's 10 s timeout).
@@ -54,13 +60,16 @@ export class GoneCleaner {
     while (this.#pending.size < CONCURRENCY && this.#queue.length > 0) {
       const id = this.#queue.shift() as string;
       this.#pending.add(id);
-      store
-        .unregister(id)
+      removeIfStale(store, id, this.#minAgeMs)
+        .then((verdict) => {
+          if (verdict.kind === 'kept') this.#onKept.get(id)?.(verdict.ageMs);
+        })
         .catch((error: unknown) => {
           this.#failed.push(id);
           this.#logger.warn('wsapp: could not unregister a gone connection', { connectionId: id, error });
         })
         .finally(() => {
+          this.#onKept.delete(id);
           this.#pending.delete(id);
           this.#pump();
           if (this.#pending.size === 0 && this.#queue.length === 0) this.#idle?.();

@@ -22,7 +22,7 @@ export class ManagementApiForbiddenError extends WsappError {
       'ManagementApiForbidden',
       `The management API at ${endpoint} answered 403 Forbidden. Check the endpoint (with a custom ` +
         'domain, pass the API mapping: new WebSocketApp({ endpoint })) and that the function may ' +
-        'call execute-api:ManageConnections on arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/POST/@connections/*.',
+        'call execute-api:ManageConnections on arn:{partition}:execute-api:{region}:{account}:{apiId}/{stage}/POST/@connections/*.',
       { cause },
     );
     this.endpoint = endpoint;
@@ -58,14 +58,39 @@ export class EndpointUnknownError extends WsappError {
     super(
       'EndpointUnknown',
       `No management endpoint is known for connection ${connectionId}: pass { endpoint } to the ` +
-        'WebSocketApp or Messenger (https://{apiId}.execute-api.{region}.amazonaws.com/{stage}, or your custom domain mapping)',
+        'WebSocketApp or Messenger (https://{apiId}.execute-api.{region}.amazonaws.com/{stage}, another suffix in other partitions, or your custom domain mapping)',
     );
   }
 }
 
 /** The messaging deadline (derived from the Lambda's remaining time) passed before the call could complete. */
 export class DeadlineExceededError extends WsappError {
-  constructor(connectionId: string) {
-    super('DeadlineExceeded', `Gave up on ${connectionId}: the invocation's deadline was reached`);
+  /** `detail` says what was still awaited (e.g. a connection whose `$connect` was not accepted yet). */
+  constructor(connectionId: string, detail?: string) {
+    super(
+      'DeadlineExceeded',
+      `Gave up on ${connectionId}: the invocation's deadline was reached${detail === undefined ? '' : ` (${detail})`}`,
+    );
+  }
+}
+
+/**
+ * API Gateway answered 410 for a connection whose record is younger than the connect grace: its
+ * `$connect` is not accepted yet — or it has just closed, and its `$disconnect` will remove it. Its
+ * record is kept. Raised instead of calling again until it is accepted when the call asked not to
+ * wait (`waitForConnecting: false`, as `ctx.broadcast` inside `$connect` and `$disconnect` does).
+ */
+export class ConnectionPendingError extends WsappError {
+  /** The connection that was not reached. */
+  readonly connectionId: string;
+  /** Its record's age by the store's clock when the 410 came, ms. */
+  readonly ageMs: number;
+  constructor(connectionId: string, ageMs: number) {
+    super(
+      'ConnectionPending',
+      `${connectionId} answered 410 while its record was ${ageMs} ms old: its $connect is not accepted yet (or it has just closed); its record is kept`,
+    );
+    this.connectionId = connectionId;
+    this.ageMs = ageMs;
   }
 }

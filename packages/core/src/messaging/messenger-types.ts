@@ -15,7 +15,8 @@ export interface MessengerOptions {
   /** Where channel members are read, and where gone connections are removed. */
   store?: ConnectionStore;
   /**
-   * The management endpoint (`https://{apiId}.execute-api.{region}.amazonaws.com/{stage}` or your
+   * The management endpoint (`https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`, the
+   * partition's suffix elsewhere, e.g. `amazonaws.com.cn`, or your
    * custom domain mapping). Without it, each connection's endpoint recorded at `$connect` is used.
    */
   endpoint?: string;
@@ -44,6 +45,16 @@ export interface MessengerOptions {
   /** Time kept free before the Lambda's end when a deadline is derived from it (default 1000 ms). */
   deadlineMarginMs?: number;
   /**
+   * How long after `register` a record is protected from gone-cleanup, ms (default 35,000: API
+   * Gateway's 29 s `$connect` integration timeout, plus the acceptance after `$connect` returns and
+   * clock differences between Lambdas). API Gateway answers 410 also for a connection whose
+   * `$connect` has not been accepted yet, although `$connect` already wrote its record: a 410 for
+   * a record younger than this removes nothing, and the call is made again (backoff from 100 ms to
+   * 1 s) until the connection is accepted, the record is older than this, or the deadline comes.
+   * `0` removes on every 410 (the behaviour before issue 26).
+   */
+  connectGraceMs?: number;
+  /**
    * Channels whose broadcasts are kept in the store's channel history (see {@link HistoryOptions}):
    * each broadcast to them is appended once per channel before anything is sent, and every frame
    * carries `$mid` and `$seq`. `WebSocketApp` passes its own `history` option.
@@ -59,6 +70,15 @@ export interface CallOptions {
   lambdaContext?: LambdaContext;
   /** Absolute deadline, epoch ms (overrides the one derived from `lambdaContext`). */
   deadline?: number;
+  /**
+   * Call again a connection that answered 410 while its record is younger than `connectGraceMs`
+   * (its `$connect` is not accepted yet) until it is accepted — default `true`. With `false` it is
+   * reported at once with a `ConnectionPendingError` (its record kept). `ctx.broadcast` and
+   * `ctx.send` inside `$connect` and `$disconnect` use `false`: two `$connect`s waiting for each
+   * other's acceptance, or two `$disconnect`s each waiting for the other's record to go (it goes
+   * once its `$disconnect` returns), would hold each other until the deadline.
+   */
+  waitForConnecting?: boolean;
 }
 
 /**

@@ -15,6 +15,7 @@ import { inEarlierChannels } from './earlier-sources.js';
 import { GoneCleaner } from './gone-cleaner.js';
 import { type ConnectionInfo, ManagementApi } from './management-api.js';
 import {
+  ConnectionPendingError,
   DeadlineExceededError,
   EndpointUnknownError,
   ManagementApiForbiddenError,
@@ -28,21 +29,46 @@ import type {
   MessengerOptions,
 } from './messenger-types.js';
 import { encodePayload, type MessageData } from './payload.js';
+import { DEFAULT_CONNECT_GRACE_MS, PENDING_CONNECT, untilAccepted } from './pending-connect.js';
 import { type RetryPolicy, retryPolicy } from './retry-policy.js';
+import { removeIfStale, type StaleVerdict } from './stale-removal.js';
 import { TaskPool } from './task-pool.js';
 import { EncodedPayload } from './transport/encoded-payload.js';
 
 type Outcome = 'ok' | 'gone';
 
+/** A connection whose `$connect` was not accepted yet, being called again (see `untilAccepted`). */
+interface Waiting {
+  task: Promise<void>;
+  /** Its outcome is in the report. */
+  counted: boolean;
+}
+
 /** Per-broadcast state shared by its delivery tasks. */
 interface Run {
   report: BroadcastReport;
   cleaner: GoneCleaner;
+  pool: TaskPool;
   deadline: number;
   succeeded: boolean;
   forbidden: ManagementApiForbiddenError | undefined;
   /** Aborted when the broadcast stops early (403, store failure): no new attempt, no retry. */
   stop: AbortController;
+  /** Connections answering 410 while their record is young, called again until accepted. */
+  waiting: Map<string, Waiting>;
+  /** `waitForConnecting`: call young connections again, or report them pending at once. */
+  waitForConnecting: boolean;
+  /** Set once gone-cleanup's verdicts are in the report: a later one changes nothing. */
+  verdictsClosed: boolean;
+  /** Set once the report is final: waiting connections no longer touch it. */
+  closed: boolean;
+}
+
+/** Runs `work` in a slot of `pool` and answers its result (the slot is held only while it runs). */
+function inSlot<T>(pool: TaskPool, work: () => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    void pool.run(() => work().then(resolve, reject));
+  });
 }
 
 /**
@@ -69,6 +95,7 @@ export class Messenger {
   readonly #margin: number;
   readonly #metrics: MetricsSink | undefined;
   readonly #history: HistoryPolicy | undefined;
+  readonly #connectGraceMs: number;
 
   constructor(options: MessengerOptions = {}) {
     this.store = options.store;
@@ -80,6 +107,10 @@ export class Messenger {
     this.#retry = retryPolicy(options.retry);
     this.#logger = options.logger ?? console;
     this.#margin = options.deadlineMarginMs ?? 1000;
+    this.#connectGraceMs = options.connectGraceMs ?? DEFAULT_CONNECT_GRACE_MS;
+    if (!Number.isFinite(this.#connectGraceMs) || this.#connectGraceMs < 0) {
+      throw new RangeError(`connectGraceMs must be a finite number >= 0, got ${this.#connectGraceMs}`);
+    }
     this.#metrics = options.metrics;
     this.#history = options.history && historyPolicy(options.history, this.store);
     this.#api = new ManagementApi({
@@ -99,21 +130,48 @@ export class Messenger {
   async send(connectionId: string, data: MessageData, options: CallOptions = {}): Promise<'sent' | 'gone'> {
     const payload = new EncodedPayload(encodePayload(data));
     const deadline = this.#deadline(options);
-    const outcome = await this.#call(connectionId, options, deadline, (endpoint, signal) =>
-      this.#api.post(endpoint, connectionId, payload, signal),
-    );
-    if (outcome === 'gone') await this.#forget(connectionId, deadline);
-    return outcome === 'ok' ? 'sent' : 'gone';
+    const post = () =>
+      this.#call(connectionId, options, deadline, (endpoint, signal) =>
+        this.#api.post(endpoint, connectionId, payload, signal),
+      );
+    const outcome = await post();
+    if (outcome === 'ok') return 'sent';
+    return (await this.#afterGone(connectionId, deadline, post, options)) ? 'sent' : 'gone';
   }
 
   /** Closes a connection (API Gateway then sends `$disconnect`). `'gone'` if it was already closed. */
   async disconnect(connectionId: string, options: CallOptions = {}): Promise<'disconnected' | 'gone'> {
     const deadline = this.#deadline(options);
-    const outcome = await this.#call(connectionId, options, deadline, (endpoint, signal) =>
-      this.#api.delete(endpoint, connectionId, signal),
-    );
-    if (outcome === 'gone') await this.#forget(connectionId, deadline);
-    return outcome === 'ok' ? 'disconnected' : 'gone';
+    const close = () =>
+      this.#call(connectionId, options, deadline, (endpoint, signal) =>
+        this.#api.delete(endpoint, connectionId, signal),
+      );
+    const outcome = await close();
+    if (outcome === 'ok') return 'disconnected';
+    return (await this.#afterGone(connectionId, deadline, close, options)) ? 'disconnected' : 'gone';
+  }
+
+  /**
+   * After a 410: removes the record unless it is younger than the connect grace; a young one is
+   * called again until API Gateway accepts the connection (answers `true`), or the grace passes
+   * (then removed if old enough by the store's clock). Throws `DeadlineExceededError` when the
+   * deadline comes first, `ConnectionPendingError` at once when asked not to wait.
+   */
+  async #afterGone(
+    connectionId: string,
+    deadline: number,
+    again: () => Promise<'ok' | 'gone'>,
+    options: CallOptions,
+  ): Promise<boolean> {
+    const verdict = await this.#removeStale(connectionId, deadline);
+    if (verdict?.kind !== 'kept') return false;
+    if (options.waitForConnecting === false) throw new ConnectionPendingError(connectionId, verdict.ageMs);
+    const left = this.#connectGraceMs - verdict.ageMs;
+    const recheck = () => this.#removeStale(connectionId, deadline);
+    const final = await untilAccepted(connectionId, left, again, recheck, deadline);
+    if (final === 'ok') return true;
+    this.#keptAfterGrace(connectionId, final);
+    return false;
   }
 
   /** When the connection opened and was last active, and its client's identity; `undefined` if gone. */
@@ -161,17 +219,22 @@ export class Messenger {
     // History channels: appended once, by the first invocation; later ones reuse its numbers.
     const framed = await frameFor(this.store, this.#history, channels, messageId, data, options, resumed);
     const payload = new EncodedPayload(encodePayload(framed.data));
+    const pool = new TaskPool(this.concurrency);
     const run: Run = {
       report: { attempted: 0, delivered: 0, gone: 0, failed: [], notRemoved: [], messageId, durationMs: 0 },
-      cleaner: new GoneCleaner(this.store, this.#logger),
+      cleaner: new GoneCleaner(this.store, this.#logger, this.#connectGraceMs),
+      pool,
       deadline: this.#deadline(options),
       succeeded: false,
       forbidden: undefined,
       stop: stopController(),
+      waiting: new Map(),
+      waitForConnecting: options.waitForConnecting !== false,
+      verdictsClosed: false,
+      closed: false,
     };
     // Reached in this invocation; earlier invocations are covered by `inEarlierChannels`.
     const seen = new Set<string>();
-    const pool = new TaskPool(this.concurrency);
     const dispatch = async (connectionId: string) => {
       if (except.has(connectionId) || seen.has(connectionId)) return;
       seen.add(connectionId);
@@ -198,6 +261,8 @@ export class Messenger {
     }
     await pool.drain();
     run.report.notRemoved = await run.cleaner.flush(run.deadline);
+    run.verdictsClosed = true;
+    await this.#settleWaiting(run);
     if (pagingError !== undefined) {
       if (run.report.notRemoved.length > 0) {
         this.#logger.warn('wsapp: broadcast stopped by a store failure; gone connections not removed', {
@@ -285,8 +350,8 @@ export class Messenger {
   ): Promise<void> {
     // Waited for a slot while the broadcast was stopped (403, store failure): make no more calls.
     if (run.stop.signal.aborted) return;
-    try {
-      const outcome = await this.#call(
+    const post = () =>
+      this.#call(
         connectionId,
         { endpoint },
         run.deadline,
@@ -296,20 +361,90 @@ export class Messenger {
         },
         run,
       );
+    try {
+      const outcome = await post();
       if (outcome === 'ok') run.report.delivered++;
       else {
         run.report.gone++;
-        run.cleaner.add(connectionId);
+        // Removed unless its record is young: then called again, outside this slot, until accepted.
+        run.cleaner.add(connectionId, (ageMs) =>
+          this.#awaitAccepted(run, connectionId, ageMs, () => inSlot(run.pool, post)),
+        );
       }
     } catch (error) {
-      if (error instanceof ManagementApiForbiddenError && !run.succeeded) {
-        run.forbidden ??= error;
-        run.stop.abort();
-      } else
+      this.#failedDelivery(run, connectionId, error);
+    }
+  }
+
+  #failedDelivery(run: Run, connectionId: string, error: unknown): void {
+    if (error instanceof ManagementApiForbiddenError && !run.succeeded) {
+      run.forbidden ??= error;
+      run.stop.abort();
+    } else
+      run.report.failed.push({
+        connectionId,
+        error: error instanceof Error ? error : new Error(String(error)),
+      });
+  }
+
+  /**
+   * A connection answered 410 and gone-cleanup kept its record (younger than the connect grace):
+   * it is no longer counted gone, and is called again (`untilAccepted`) until it is delivered, gone
+   * (the grace passed; removed if old enough), or failed (deadline, broadcast stopped).
+   */
+  #awaitAccepted(run: Run, connectionId: string, ageMs: number, again: () => Promise<'ok' | 'gone'>): void {
+    if (run.verdictsClosed) return; // the report already counts it gone, its removal unconfirmed
+    run.report.gone--;
+    if (!run.waitForConnecting) {
+      run.report.failed.push({ connectionId, error: new ConnectionPendingError(connectionId, ageMs) });
+      return;
+    }
+    const waiting: Waiting = { task: Promise.resolve(), counted: false };
+    waiting.task = (async () => {
+      try {
+        const left = this.#connectGraceMs - ageMs;
+        const recheck = () => this.#removeStale(connectionId, run.deadline);
+        const final = await untilAccepted(connectionId, left, again, recheck, run.deadline, run.stop.signal);
+        if (run.closed) return;
+        waiting.counted = true;
+        if (final === 'ok') {
+          run.report.delivered++;
+          return;
+        }
+        // Gone: removed or absent (closed meanwhile), else its removal unconfirmed (or refused: young).
+        run.report.gone++;
+        this.#keptAfterGrace(connectionId, final);
+        if (final?.kind !== 'removed' && final?.kind !== 'absent') run.report.notRemoved.push(connectionId);
+      } catch (error) {
+        if (run.closed || waiting.counted) return;
+        waiting.counted = true;
+        this.#failedDelivery(run, connectionId, error);
+      }
+    })();
+    run.waiting.set(connectionId, waiting);
+  }
+
+  /** Logs a record still young by its store's clock after the grace has passed here (clocks disagree). */
+  #keptAfterGrace(connectionId: string, verdict: StaleVerdict | undefined): void {
+    if (verdict?.kind !== 'kept') return;
+    this.#logger.warn('wsapp: a connection still answers 410 after the connect grace; its record is kept', {
+      connectionId,
+      ageMs: verdict.ageMs,
+    });
+  }
+
+  /** Waits for the connections called again (they end by the deadline); the report is then final. */
+  async #settleWaiting(run: Run): Promise<void> {
+    const tasks = [...run.waiting.values()].map((w) => w.task);
+    if (tasks.length > 0) await beforeDeadline(Promise.allSettled(tasks), run.deadline);
+    run.closed = true;
+    for (const [connectionId, waiting] of run.waiting) {
+      if (!waiting.counted) {
         run.report.failed.push({
           connectionId,
-          error: error instanceof Error ? error : new Error(String(error)),
+          error: new DeadlineExceededError(connectionId, PENDING_CONNECT),
         });
+      }
     }
   }
 
@@ -385,14 +520,23 @@ export class Messenger {
     return remaining === undefined ? Number.POSITIVE_INFINITY : Date.now() + remaining - this.#margin;
   }
 
-  async #forget(connectionId: string, deadline: number): Promise<void> {
-    if (this.store === undefined) return;
+  /**
+   * Removes a connection API Gateway answered 410 for, unless its record is younger than the
+   * connect grace (`kept`); `undefined` when the store failed or did not answer by the deadline
+   * (logged).
+   */
+  async #removeStale(connectionId: string, deadline: number): Promise<StaleVerdict | undefined> {
+    if (this.store === undefined) return { kind: 'absent' };
     try {
-      if ((await beforeDeadline(this.store.unregister(connectionId), deadline)) === TIMED_OUT) {
-        this.#logger.warn('wsapp: a gone connection was not removed before the deadline', { connectionId });
-      }
+      const verdict = await beforeDeadline(
+        removeIfStale(this.store, connectionId, this.#connectGraceMs),
+        deadline,
+      );
+      if (verdict !== TIMED_OUT) return verdict;
+      this.#logger.warn('wsapp: a gone connection was not removed before the deadline', { connectionId });
     } catch (error) {
       this.#logger.warn('wsapp: could not unregister a gone connection', { connectionId, error });
     }
+    return undefined;
   }
 }

@@ -13,6 +13,7 @@ import {
 import type { ConnectionRecord, MembersOptions, MembersPage, RegisterInit } from './connection-record.js';
 import type { ConnectionStore } from './connection-store.js';
 import { assertSliceCount, WHOLE_CHANNEL_SLICE } from './member-slices.js';
+import { assertMinAge, type UnregisterStaleResult } from './stale-unregister.js';
 import { ConnectionNotFoundError, TooManyChannelsError } from './store-errors.js';
 import {
   assertChannel,
@@ -171,6 +172,34 @@ export abstract class BaseConnectionStore implements ConnectionStore {
   async unregister(connectionId: string): Promise<ConnectionRecord | undefined> {
     assertConnectionId(connectionId);
     return this._delete(connectionId, this.nowSeconds());
+  }
+
+  async unregisterStale(connectionId: string, minAgeMs: number): Promise<UnregisterStaleResult> {
+    assertConnectionId(connectionId);
+    assertMinAge(minAgeMs);
+    const nowMs = this.clock();
+    return this._deleteStale(connectionId, nowMs - minAgeMs, nowMs);
+  }
+
+  /**
+   * Removes the live record and every membership when its `connectedAt <= connectedBefore` (epoch
+   * ms): `removed`; keeps a live younger one untouched: `kept`, with `ageMs = nowMs - connectedAt`;
+   * no live record: `absent` (an expired one is deleted like `_delete` does). Adapters override it
+   * with one atomic step (a script, a conditional delete). This default reads, then deletes: not
+   * atomic against a registration of the same id in between.
+   */
+  protected async _deleteStale(
+    connectionId: string,
+    connectedBefore: number,
+    nowMs: number,
+  ): Promise<UnregisterStaleResult> {
+    const now = Math.floor(nowMs / 1000);
+    const record = await this._get(connectionId, now);
+    if (record !== undefined && record.expiresAt > now && record.connectedAt > connectedBefore) {
+      return { outcome: 'kept', ageMs: nowMs - record.connectedAt };
+    }
+    const removed = await this._delete(connectionId, now);
+    return removed === undefined ? { outcome: 'absent' } : { outcome: 'removed', record: removed };
   }
 
   async get(connectionId: string): Promise<ConnectionRecord | undefined> {

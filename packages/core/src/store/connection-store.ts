@@ -7,6 +7,7 @@ import type {
   ReadHistoryOptions,
 } from './channel-history.js';
 import type { ConnectionRecord, MembersOptions, MembersPage, RegisterInit } from './connection-record.js';
+import type { UnregisterStaleResult } from './stale-unregister.js';
 
 /**
  * A registry of open connections and the channels each belongs to. `WebSocketApp` keeps it up to
@@ -29,6 +30,16 @@ export interface ConnectionStore {
   register(connectionId: string, init?: RegisterInit): Promise<ConnectionRecord>;
   /** Removes the connection and every membership; answers what was removed, `undefined` if nothing. */
   unregister(connectionId: string): Promise<ConnectionRecord | undefined>;
+  /**
+   * Removes the connection as `unregister` does, but only when its record is at least `minAgeMs`
+   * old by the store's clock (`connectedAt`), or expired; a younger record is kept untouched. The
+   * check and the removal are one atomic step: a record registered (or registered again) while the
+   * call runs is never removed. For gone-cleanup: API Gateway answers 410 also for a connection
+   * whose `$connect` has not been accepted yet, although `$connect` has written its record. Optional
+   * for stores written against earlier versions (`BaseConnectionStore` implements it; its adapters
+   * make it atomic: see its protected `_deleteStale`).
+   */
+  unregisterStale?(connectionId: string, minAgeMs: number): Promise<UnregisterStaleResult>;
   /** The connection's record, or `undefined` when unknown or expired. */
   get(connectionId: string): Promise<ConnectionRecord | undefined>;
   /**

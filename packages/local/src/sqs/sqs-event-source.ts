@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
-import type { LambdaContext, SqsBatchResponse, SqsEvent, SqsRecord } from '@wsapp/core';
+import {
+  awsPartition,
+  type LambdaContext,
+  type SqsBatchResponse,
+  type SqsEvent,
+  type SqsRecord,
+} from '@wsapp/core';
 
 /**
  * A function an SQS event source invokes, like a Lambda handler for SQS events; an answer shaped
@@ -32,7 +38,7 @@ export interface SqsEventSourceOptions {
   reportBatchItemFailures?: boolean;
   /** Long-poll wait per receive, seconds (default 1). */
   waitTimeSeconds?: number;
-  /** `arn:aws:sqs:…` put in each record's `eventSourceARN` (default derived from the queue URL). */
+  /** `arn:{partition}:sqs:…` put in each record's `eventSourceARN` (default derived from the queue URL and its region's partition). */
   eventSourceArn?: string;
 }
 
@@ -64,7 +70,7 @@ function arnOf(queueUrl: string): string {
   const url = new URL(queueUrl);
   const [, account = '000000000000', name = 'queue'] = url.pathname.split('/');
   const region = /sqs\.([a-z0-9-]+)\./.exec(url.hostname)?.[1] ?? 'us-east-1';
-  return `arn:aws:sqs:${region}:${account}:${name}`;
+  return `arn:${awsPartition(region)?.id ?? 'aws'}:sqs:${region}:${account}:${name}`;
 }
 
 function toRecord(message: Message, arn: string): SqsRecord & Record<string, unknown> {

@@ -13,7 +13,7 @@ import type { Socket } from 'node:net';
 import { type BroadcastReport, DeadlineExceededError, Messenger, SendFailedError } from '@wsapp/core';
 import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../helpers.js';
+import { settledStore, silentLogger } from '../helpers.js';
 import { awsError, httpEndpoint, rawEndpoint, type TestEndpoint } from './management-servers.js';
 
 const N = 12;
@@ -95,7 +95,7 @@ function mixed(): HttpAnswer {
 
 async function run(endpoint: TestEndpoint) {
   endpoints.push(endpoint);
-  const store = new MemoryConnectionStore();
+  const store = settledStore();
   for (const id of ids) await store.register(id, { channels: ['room'] });
   const messenger = new Messenger({
     store,

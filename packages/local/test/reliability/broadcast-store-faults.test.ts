@@ -7,7 +7,7 @@
  */
 import { DeadlineExceededError, Messenger, StoreUnavailableError } from '@wsapp/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../helpers.js';
+import { settledStore, silentLogger } from '../helpers.js';
 import { FaultyStore } from './faulty-store.js';
 import { awsError, httpEndpoint, type TestEndpoint } from './management-servers.js';
 
@@ -30,7 +30,7 @@ async function setup(n: number, gone: number, throttled = 0, delayMs = 0) {
     }, delayMs);
   });
   endpoints.push(server);
-  const store = new FaultyStore();
+  const store = new FaultyStore(settledStore());
   for (const id of ids) await store.register(id, { channels: ['room'], endpoint: server.endpoint });
   return { ids, goneIds: [...goneIds], store, server };
 }

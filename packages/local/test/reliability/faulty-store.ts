@@ -9,6 +9,7 @@ import type {
   MembersOptions,
   MembersPage,
   RegisterInit,
+  UnregisterStaleResult,
 } from '@wsapp/core';
 import { StoreUnavailableError } from '@wsapp/core';
 import { MemoryConnectionStore } from '@wsapp/store-memory';
@@ -61,6 +62,10 @@ export class FaultyStore implements ConnectionStore {
   }
   unregister(id: string): Promise<ConnectionRecord | undefined> {
     return this.#through('unregister', () => this.inner.unregister(id));
+  }
+  /** Gone-cleanup's removal: faulted (and counted) as `unregister`. */
+  unregisterStale(id: string, minAgeMs: number): Promise<UnregisterStaleResult> {
+    return this.#through('unregister', () => this.inner.unregisterStale(id, minAgeMs));
   }
   get(id: string): Promise<ConnectionRecord | undefined> {
     return this.#through('get', () => this.inner.get(id));

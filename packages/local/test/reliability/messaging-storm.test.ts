@@ -8,7 +8,7 @@ import { Messenger, WebSocketApp } from '@wsapp/core';
 import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { connectionIdLike, TestClock } from '@wsapp/testing';
 import { describe, expect, it } from 'vitest';
-import { type Client, connect, silentLogger, start } from '../helpers.js';
+import { type Client, connect, settledStore, silentLogger, start } from '../helpers.js';
 import { transports } from '../transports.js';
 
 function channelApp(store: MemoryConnectionStore) {
@@ -39,7 +39,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
 
 describe.each(transports)('mixed management-endpoint storm ($name)', { timeout: 60_000 }, ({ options }) => {
   it('429 storm + persistent 500s + 410 for a share + lost $disconnects: exact report against the emulator, nothing retried forever', async () => {
-    const store = new MemoryConnectionStore();
+    const store = settledStore();
     const server = await start(channelApp(store));
     const clients = await openClients(server.url, 400);
     const ids = clients.map((c) => c.id);
@@ -139,6 +139,8 @@ describe.each(transports)('mixed management-endpoint storm ($name)', { timeout: 
     }
     expect(lostRecord).toBeDefined();
     const messenger = new Messenger({ ...options, store, endpoint: server.endpoint });
+    // The connection lived a minute before its process died: past the connect grace.
+    clock.advance(60_000);
 
     // First contact: the gateway answers 410, the record is removed, the report says gone.
     server.stats.reset();

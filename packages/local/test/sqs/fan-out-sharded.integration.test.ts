@@ -8,10 +8,9 @@ import {
   storeCheckpoints,
 } from '@wsapp/core';
 import { type SqsEventSource, sqsEventSource } from '@wsapp/local';
-import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { connectionIdLike } from '@wsapp/testing';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { silentLogger } from '../helpers.js';
+import { settledStore, silentLogger } from '../helpers.js';
 import { queues } from './queues.js';
 import { type Shards, startShards } from './shards/index.js';
 
@@ -56,7 +55,8 @@ describe('fan-out over SQS (fauxqs) to real sockets in child processes', () => {
   it(`${SOCKETS} sockets + ${GHOSTS} gone, ${SLICES} slices, ${WORKERS} workers, one killed mid-slice: each socket exactly once, gone removed`, {
     timeout: 60_000,
   }, async () => {
-    const store = new MemoryConnectionStore();
+    // Records dated a minute back: ghosts that lived before they went away (past the connect grace).
+    const store = settledStore();
     const ghosts = Array.from({ length: GHOSTS }, () => connectionIdLike());
     // Gone connections interleaved with the live ones (members are sliced in join order), so
     // several slices meet some, the killed one included.

@@ -12,7 +12,7 @@ import { type SqsEventSource, sqsEventSource } from '@wsapp/local';
 import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { connectionIdLike } from '@wsapp/testing';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
-import { countFrames, openClients, silentLogger, start } from '../helpers.js';
+import { countFrames, openClients, settledStore, silentLogger, start } from '../helpers.js';
 import { queues } from './queues.js';
 
 // The app's own path ($connect joins the channel) with every socket in this process: each holds two
@@ -53,7 +53,8 @@ afterEach(async () => {
 
 /** Everything one fan-out run needs: emulator, sockets, ghosts, queue, and the workers' reports. */
 async function setup(sockets = SOCKETS, visibility = 4) {
-  const store = new MemoryConnectionStore();
+  // Ghosts dated a minute back: connections that lived before they went away (past the connect grace).
+  const store = settledStore();
   const app = tickerApp(store);
   const server = await start(app);
   const opened = performance.now();

@@ -28,6 +28,7 @@ import { modelConcurrencyGroup } from './groups/model-concurrency.js';
 import { pagingGroup } from './groups/paging.js';
 import { recordsGroup } from './groups/records.js';
 import { memberSlicesGroup } from './groups/slices.js';
+import { staleUnregisterGroup } from './groups/stale-unregister.js';
 import { stormGroup } from './groups/storm.js';
 import { updateGroup } from './groups/update.js';
 import { validationGroup } from './groups/validation.js';
@@ -55,6 +56,7 @@ const GROUPS: readonly ConformanceGroup[] = [
   historyExpiryGroup,
   historyValidationGroup,
   historyConcurrencyGroup,
+  staleUnregisterGroup,
 ];
 
 /**

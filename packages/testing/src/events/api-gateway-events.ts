@@ -1,4 +1,4 @@
-import type { WebSocketEvent } from '@wsapp/core';
+import { awsPartition, type WebSocketEvent } from '@wsapp/core';
 import { EventBuilder, type EventSource, type EventStamp, gatewayId } from '@wsapp/local';
 
 /** Fields common to every factory; each defaults to a realistic value. */
@@ -11,7 +11,7 @@ export interface EventOptions {
   apiId?: string;
   /** `requestContext.stage`; default `prod`. */
   stage?: string;
-  /** Defaults to `{apiId}.execute-api.{region}.amazonaws.com`. */
+  /** Defaults to `{apiId}.execute-api.{region}.{dnsSuffix}` (the region's partition's: `amazonaws.com`, `amazonaws.com.cn`, …). */
   domainName?: string;
   /** Region used in the default `domainName`; default `us-east-1`. */
   region?: string;
@@ -61,7 +61,9 @@ function parts(
   eventType: 'CONNECT' | 'MESSAGE' | 'DISCONNECT',
 ): { builder: EventBuilder; source: EventSource; stamp: EventStamp; domainName: string } {
   const apiId = o.apiId ?? 'a1b2c3d4e5';
-  const domainName = o.domainName ?? `${apiId}.execute-api.${o.region ?? 'us-east-1'}.amazonaws.com`;
+  const region = o.region ?? 'us-east-1';
+  const domainName =
+    o.domainName ?? `${apiId}.execute-api.${region}.${awsPartition(region)?.dnsSuffix ?? 'amazonaws.com'}`;
   const now = o.requestTimeEpoch ?? Date.now();
   const builder = new EventBuilder({ apiId, stage: o.stage ?? 'prod', domainName });
   const source: EventSource = {

@@ -24,17 +24,18 @@ const OLDEST_NODE_MAJOR = 22;
 const BUILT_IN_ROUTES = ['$connect', '$disconnect', '$default'];
 /** `${name}` as a `Fn::Sub` variable. */
 const v = (name: string) => `$\{${name}}`;
-const ACCOUNT_ARN = `arn:aws:execute-api:${v('AWS::Region')}:${v('AWS::AccountId')}`;
-const PARTITION = `arn:${v('AWS::Partition')}:`;
+// ARNs and hosts are built from the stack's partition (`arn:aws-cn:…`, `amazonaws.com.cn` in China,
+// and so on): a literal `arn:aws:` or `amazonaws.com` is refused.
+const ACCOUNT_ARN = `arn:${v('AWS::Partition')}:execute-api:${v('AWS::Region')}:${v('AWS::AccountId')}`;
 
-/** A `Fn::Sub` ARN template with `arn:${AWS::Partition}:` read as `arn:aws:`, so both spellings pass. */
+/** A `Fn::Sub` ARN template as written. */
 function arnTemplate(value: unknown): string | undefined {
-  return subTemplate(value)?.replaceAll(PARTITION, 'arn:aws:');
+  return subTemplate(value);
 }
 const manageConnectionsArn = (api: string) =>
   `${ACCOUNT_ARN}:${v(api)}/${v('StageName')}/POST/@connections/*`;
 const endpointUrl = (api: string) =>
-  `https://${v(api)}.execute-api.${v('AWS::Region')}.amazonaws.com/${v('StageName')}`;
+  `https://${v(api)}.execute-api.${v('AWS::Region')}.${v('AWS::URLSuffix')}/${v('StageName')}`;
 
 type Problems = string[];
 
@@ -150,7 +151,7 @@ function integrationFunction(
   return lambdaInvocationTarget(t, integration, p.IntegrationUri, problems);
 }
 
-/** `arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${F.Arn}/invocations` → F. */
+/** `arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${F.Arn}/invocations` → F. */
 function lambdaInvocationTarget(
   t: Template,
   id: string,
@@ -159,7 +160,7 @@ function lambdaInvocationTarget(
 ): string | undefined {
   const text = arnTemplate(uri) ?? '';
   const fn = text.match(
-    /^arn:aws:apigateway:\$\{AWS::Region\}:lambda:path\/2015-03-31\/functions\/\$\{([A-Za-z0-9]+)\.Arn\}\/invocations$/,
+    /^arn:\$\{AWS::Partition\}:apigateway:\$\{AWS::Region\}:lambda:path\/2015-03-31\/functions\/\$\{([A-Za-z0-9]+)\.Arn\}\/invocations$/,
   )?.[1];
   if (fn === undefined || t.Resources[fn]?.Type !== SERVERLESS_FUNCTION) {
     problems.push(
@@ -334,8 +335,7 @@ function checkMessagingFunction(t: Template, api: string, fn: string, problems: 
   const env = { ...globalEnv, ...ownEnv };
   if (!('TABLE_NAME' in env)) problems.push(`${fn}: environment variable TABLE_NAME missing`);
   const endpoint = endpointUrl(api);
-  if (subTemplate(env.WS_ENDPOINT)?.replace(v('AWS::URLSuffix'), 'amazonaws.com') !== endpoint)
-    problems.push(`${fn}: WS_ENDPOINT must be !Sub ${endpoint}`);
+  if (subTemplate(env.WS_ENDPOINT) !== endpoint) problems.push(`${fn}: WS_ENDPOINT must be !Sub ${endpoint}`);
 }
 
 /** The DynamoDB table every store adapter expects, and the Redis alternative. */

@@ -1,8 +1,10 @@
 import type * as Http from 'node:http';
+import { executeApiRegion } from '../../aws/partitions.js';
 import type { ConnectionInfo } from '../management-api.js';
+import { ServiceClock } from './clock-skew.js';
 import { type AwsCredentials, CredentialSource, type CredentialsOption } from './credentials.js';
 import type { EncodedPayload } from './encoded-payload.js';
-import { managementApiError } from './management-api-error.js';
+import { type ManagementApiError, managementApiError } from './management-api-error.js';
 import {
   amzDate,
   canonicalHeaderValue,
@@ -62,15 +64,24 @@ interface Net {
   httpsAgent: import('node:https').Agent;
 }
 
-const REGION = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 const MAX_ERROR_BODY = 64 * 1024;
+
+/** A refusal blamed on this machine's clock, which {@link ServiceClock.correct} has just corrected. */
+class ClockCorrected {
+  readonly error: ManagementApiError;
+  constructor(error: ManagementApiError) {
+    this.error = error;
+  }
+}
 
 /**
  * Sends `@connections` calls itself: SigV4-signed with `node:crypto` ({@link SigV4Signer}) over
  * keep-alive `http`/`https` agents, on any endpoint (execute-api, a custom domain with a base path,
  * a loopback emulator over http). Failed answers become {@link ManagementApiError}s shaped like
- * the AWS SDK's exceptions, so retry classification is the same for both transports.
+ * the AWS SDK's exceptions, so retry classification is the same for both transports. Requests are
+ * dated by the service's clock as learned from clock-skew refusals ({@link ServiceClock}); a call
+ * refused for its date is corrected and sent once more.
  */
 export class LeanTransport implements ManagementTransport {
   readonly #signer = new SigV4Signer('execute-api');
@@ -80,6 +91,7 @@ export class LeanTransport implements ManagementTransport {
   readonly #timeoutMs: number;
   readonly #targets = new Map<string, Target>();
   readonly #templates = new Map<string, Template>();
+  readonly #clock = new ServiceClock();
   #net: Net | undefined;
   #netLoading: Promise<Net> | undefined;
   #second = -1;
@@ -128,7 +140,7 @@ export class LeanTransport implements ManagementTransport {
     endpoint: string,
     connectionId: string,
     payload: EncodedPayload | undefined,
-    epochMs = Date.now(),
+    epochMs = this.#clock.now(),
   ): Promise<{ path: string; headers: Record<string, string> }> {
     const target = this.#target(endpoint);
     const credentials = await this.#credentials.get(target.loopback);
@@ -195,6 +207,11 @@ export class LeanTransport implements ManagementTransport {
     return t;
   }
 
+  /** The service's clock offset learned so far, ms (0 until a clock-skew refusal taught one). */
+  get clockOffsetMs(): number {
+    return this.#clock.offsetMs;
+  }
+
   async #call(
     method: 'POST' | 'GET' | 'DELETE',
     endpoint: string,
@@ -208,8 +225,42 @@ export class LeanTransport implements ManagementTransport {
     const net = this.#net ?? (await this.#loadNet());
     const found = this.#credentials.get(target.loopback);
     const credentials = 'then' in found ? await found : found;
-    const { path, headers } = this.#sign(method, target, connectionId, payload, credentials, this.#now());
+    const send = (retried: boolean) =>
+      this.#send(net, method, target, connectionId, payload, credentials, signal, wantBody, retried);
+    try {
+      return await send(false);
+    } catch (error) {
+      if (!(error instanceof ClockCorrected)) throw error;
+      // Refused for its date, and the clock is corrected now: once more, like the SDK's retry of
+      // clock-skew errors. A second refusal is final (the error as answered).
+      signal?.throwIfAborted();
+      return send(true);
+    }
+  }
+
+  /** One request; rejects with {@link ClockCorrected} when a first attempt was refused for its date. */
+  #send(
+    net: Net,
+    method: 'POST' | 'GET' | 'DELETE',
+    target: Target,
+    connectionId: string,
+    payload: EncodedPayload | undefined,
+    credentials: AwsCredentials,
+    signal: AbortSignal | undefined,
+    wantBody: boolean,
+    retried: boolean,
+  ): Promise<string> {
+    const signedAt = this.#clock.now();
+    const { path, headers } = this.#sign(
+      method,
+      target,
+      connectionId,
+      payload,
+      credentials,
+      this.#amzDate(signedAt),
+    );
     if (payload !== undefined) headers['content-length'] = String(payload.bytes.byteLength);
+    const sentAt = Date.now();
     return new Promise<string>((resolve, reject) => {
       let settled = false;
       const fail = (error: Error) => {
@@ -263,20 +314,23 @@ export class LeanTransport implements ManagementTransport {
         res.on('end', () => {
           if (settled) return;
           settled = true;
-          if (ok) resolve(body);
-          else reject(managementApiError(status, res.headers, body));
+          if (ok) return resolve(body);
+          const error = managementApiError(status, res.headers, body);
+          // The signed date counts, not the second it was formatted from: both are the same second.
+          const corrected = !retried && this.#clock.correct(error, res.headers, signedAt, sentAt);
+          reject(corrected ? new ClockCorrected(error) : error);
         });
       });
       req.end(payload?.bytes);
     });
   }
 
-  #now(): string {
-    const now = Date.now();
-    const second = Math.floor(now / 1000);
+  /** The `x-amz-date` of an instant, formatted once per second. */
+  #amzDate(epochMs: number): string {
+    const second = Math.floor(epochMs / 1000);
     if (second !== this.#second) {
       this.#second = second;
-      this.#date = amzDate(now);
+      this.#date = amzDate(epochMs);
     }
     return this.#date;
   }
@@ -296,7 +350,7 @@ export class LeanTransport implements ManagementTransport {
         connectionsPath: `${url.pathname.replace(/\/+$/, '')}/@connections/`,
         canonicalConnectionsPath: `${canonicalPath(`${url.pathname.replace(/\/+$/, '')}/@connections`)}/`,
         // An execute-api host names its region; custom domains and emulators need the option or AWS_REGION.
-        region: REGION.exec(url.hostname)?.[1] ?? this.#region ?? process.env.AWS_REGION ?? 'us-east-1',
+        region: executeApiRegion(url.hostname) ?? this.#region ?? process.env.AWS_REGION ?? 'us-east-1',
         loopback: LOOPBACK.test(url.hostname),
       };
       this.#targets.set(endpoint, target);

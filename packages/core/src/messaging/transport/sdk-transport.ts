@@ -2,6 +2,7 @@ import type {
   ApiGatewayManagementApiClient,
   ApiGatewayManagementApiClientConfig,
 } from '@aws-sdk/client-apigatewaymanagementapi';
+import { executeApiRegion } from '../../aws/partitions.js';
 import { lazySdk } from '../../lazy-sdk.js';
 import type { ConnectionInfo } from '../management-api.js';
 import type { EncodedPayload } from './encoded-payload.js';
@@ -17,7 +18,6 @@ const loadSdk = lazySdk<Sdk>(
 );
 
 const LOOPBACK = /^https?:\/\/(localhost|127(?:\.\d{1,3}){3}|\[::1\])(:\d+)?(\/|$)/;
-const REGION = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com/;
 
 /**
  * The three `@connections` calls through the AWS SDK: the given client, or one client per endpoint
@@ -47,23 +47,25 @@ export class SdkTransport implements ManagementTransport {
     signal?: AbortSignal,
   ): Promise<void> {
     const [sdk, client] = await Promise.all([loadSdk(), this.#client(endpoint)]);
-    await client.send(new sdk.PostToConnectionCommand({ ConnectionId: connectionId, Data: payload.bytes }), {
-      abortSignal: signal,
-    });
+    await skewRetried(signal, () =>
+      client.send(new sdk.PostToConnectionCommand({ ConnectionId: connectionId, Data: payload.bytes }), {
+        abortSignal: signal,
+      }),
+    );
   }
 
   async delete(endpoint: string, connectionId: string, signal?: AbortSignal): Promise<void> {
     const [sdk, client] = await Promise.all([loadSdk(), this.#client(endpoint)]);
-    await client.send(new sdk.DeleteConnectionCommand({ ConnectionId: connectionId }), {
-      abortSignal: signal,
-    });
+    await skewRetried(signal, () =>
+      client.send(new sdk.DeleteConnectionCommand({ ConnectionId: connectionId }), { abortSignal: signal }),
+    );
   }
 
   async get(endpoint: string, connectionId: string, signal?: AbortSignal): Promise<ConnectionInfo> {
     const [sdk, client] = await Promise.all([loadSdk(), this.#client(endpoint)]);
-    const out = await client.send(new sdk.GetConnectionCommand({ ConnectionId: connectionId }), {
-      abortSignal: signal,
-    });
+    const out = await skewRetried(signal, () =>
+      client.send(new sdk.GetConnectionCommand({ ConnectionId: connectionId }), { abortSignal: signal }),
+    );
     return {
       connectedAt: out.ConnectedAt,
       lastActiveAt: out.LastActiveAt,
@@ -86,7 +88,7 @@ export class SdkTransport implements ManagementTransport {
     const agent = { keepAlive: true, maxSockets: this.#maxSockets };
     const local = LOOPBACK.test(endpoint);
     const config: ApiGatewayManagementApiClientConfig = {
-      region: REGION.exec(endpoint)?.[1] ?? process.env.AWS_REGION ?? 'us-east-1',
+      region: regionOf(endpoint) ?? process.env.AWS_REGION ?? 'us-east-1',
       maxAttempts: 1,
       requestHandler: {
         httpAgent: new http.Agent(agent),
@@ -103,5 +105,31 @@ export class SdkTransport implements ManagementTransport {
       endpoint,
     };
     return new sdk.ApiGatewayManagementApiClient(config);
+  }
+}
+
+/** The region an execute-api endpoint names (any partition), else `undefined`. */
+function regionOf(endpoint: string): string | undefined {
+  try {
+    return executeApiRegion(new URL(endpoint).hostname);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Sends once more a call the SDK refused for a skewed clock and has just corrected its clock for
+ * (`$metadata.clockSkewCorrected`, set by its signer from the answer's `Date`): the SDK's own retry
+ * strategy does the same, but wsapp's clients run with `maxAttempts: 1` (the Messenger retries),
+ * and the Messenger takes a 403 for a wrong endpoint or permission.
+ */
+async function skewRetried<T>(signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const corrected = (error as { $metadata?: { clockSkewCorrected?: boolean } } | undefined)?.$metadata
+      ?.clockSkewCorrected;
+    if (corrected !== true || signal?.aborted) throw error;
+    return call();
   }
 }
