@@ -71,7 +71,8 @@ describe('built packages', () => {
     );
     expect(cjs.length).toBeGreaterThan(0);
     expect(esm).toBe(cjs);
-  });
+    // Two fresh Node processes per package; @wsapp/cdk loads aws-cdk-lib (~10 s on a loaded machine).
+  }, 60_000);
 
   it('@wsapp/core routes an event when required from CommonJS', () => {
     const out = run('core-app.cjs', resolveScript(`const { WebSocketApp } = require('@wsapp/core');`));
