@@ -143,6 +143,7 @@ export {
   historyGap,
   MAX_HISTORY_LENGTH,
   MAX_HISTORY_READ,
+  MAX_HISTORY_SCAN,
   MAX_HISTORY_TTL_SECONDS,
   normalizeReadHistory,
   type ReadHistoryOptions,
@@ -155,6 +156,17 @@ export type {
 } from './store/connection-record.js';
 export type { ConnectionStore } from './store/connection-store.js';
 export { evenStarts, MAX_SLICES, WHOLE_CHANNEL_SLICE } from './store/member-slices.js';
+/** Session primitives of the store contract (sessions); store authors import them from `@wsapp/core/store`. */
+export {
+  applySessionClose,
+  applySessionMarks,
+  assertSessionId,
+  type SessionClaim,
+  type SessionMarks,
+  type SessionRecord,
+  SessionsNotSupportedError,
+  UNKNOWN_START,
+} from './store/session-record.js';
 /** The opaque-cursor helper for store authors; import it from `@wsapp/core/store`. */
 export {
   type CursorField,

@@ -11,10 +11,13 @@
  */
 
 export {
+  applySessionClose,
+  applySessionMarks,
   assertChannel,
   assertConnectionId,
   assertHistoryAppend,
   assertRetention,
+  assertSessionId,
   assertTtl,
   BaseConnectionStore,
   type BaseConnectionStoreOptions,
@@ -43,6 +46,7 @@ export {
   MAX_CONNECTION_SECONDS,
   MAX_HISTORY_LENGTH,
   MAX_HISTORY_READ,
+  MAX_HISTORY_SCAN,
   MAX_HISTORY_TTL_SECONDS,
   type MembersOptions,
   type MembersPage,
@@ -55,11 +59,16 @@ export {
   type QueryMembersArgs,
   type ReadHistoryOptions,
   type RegisterInit,
+  type SessionClaim,
+  type SessionMarks,
+  type SessionRecord,
+  SessionsNotSupportedError,
   type StoreLimits,
   StoreUnavailableError,
   sealCursor,
   setOwn,
   TooManyChannelsError,
+  UNKNOWN_START,
   WsappError,
   type WsappErrorCode,
 } from '@wsapp/core';

@@ -120,7 +120,7 @@ export class DynamoDBConnectionStore extends BaseConnectionStore {
   }
 
   /** Most channels one connection may belong to: the option, or what a 400 KB item holds (at most 1,000). */
-  get maxChannelsPerConnection(): number {
+  override get maxChannelsPerConnection(): number {
     return this.limits.maxChannelsPerConnection;
   }
 
