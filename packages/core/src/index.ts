@@ -156,17 +156,6 @@ export type {
 } from './store/connection-record.js';
 export type { ConnectionStore } from './store/connection-store.js';
 export { evenStarts, MAX_SLICES, WHOLE_CHANNEL_SLICE } from './store/member-slices.js';
-/** Session primitives of the store contract (sessions); store authors import them from `@wsapp/core/store`. */
-export {
-  applySessionClose,
-  applySessionMarks,
-  assertSessionId,
-  type SessionClaim,
-  type SessionMarks,
-  type SessionRecord,
-  SessionsNotSupportedError,
-  UNKNOWN_START,
-} from './store/session-record.js';
 /** The opaque-cursor helper for store authors; import it from `@wsapp/core/store`. */
 export {
   type CursorField,
@@ -180,6 +169,17 @@ export {
 } from './store/opaque-cursor.js';
 /** Connection data helpers for store authors (`__proto__`-safe); import them from `@wsapp/core/store`. */
 export { mergeData, setOwn } from './store/plain-data.js';
+/** Session primitives of the store contract (sessions); store authors import them from `@wsapp/core/store`. */
+export {
+  applySessionClose,
+  applySessionMarks,
+  assertSessionId,
+  type SessionClaim,
+  type SessionMarks,
+  type SessionRecord,
+  SessionsNotSupportedError,
+  UNKNOWN_START,
+} from './store/session-record.js';
 export {
   ConnectionNotFoundError,
   InvalidChannelError,

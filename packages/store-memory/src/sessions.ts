@@ -26,7 +26,13 @@ export class SessionRecords {
   }
 
   /** See `BaseConnectionStore._claimSession`. */
-  claim(sessionId: string, from: string, to: string, expiresAt: number, now: number): SessionClaim | undefined {
+  claim(
+    sessionId: string,
+    from: string,
+    to: string,
+    expiresAt: number,
+    now: number,
+  ): SessionClaim | undefined {
     const session = this.#live(sessionId, now);
     if (session !== undefined && session.holder !== from) return undefined;
     const channels = session?.channels ?? {};
@@ -47,7 +53,13 @@ export class SessionRecords {
     if (session !== undefined && session.holder !== holder) return false;
     const channels = applySessionMarks(session?.channels ?? {}, add, remove);
     this.#fits(sessionId, channels);
-    this.#sessions.set(sessionId, { sessionId, holder, channels, closed: session?.closed ?? false, expiresAt });
+    this.#sessions.set(sessionId, {
+      sessionId,
+      holder,
+      channels,
+      closed: session?.closed ?? false,
+      expiresAt,
+    });
     return true;
   }
 

@@ -8,6 +8,8 @@ import {
   type Logger,
   type MembersPage,
   type QueryMembersArgs,
+  type SessionClaim,
+  type SessionRecord,
 } from '@wsapp/core';
 import { withConnectionLock } from './connection-lock.js';
 import { decodeCursor, decodeSlice, encodeCursor, encodeSlice, isSliceCursor } from './cursor.js';
@@ -28,6 +30,7 @@ import {
 } from './redis-store-options.js';
 import { assertJoined, counted, toStrings } from './script-args.js';
 import { ScriptRunner } from './script-runner.js';
+import { RedisSessions, type SessionKeys } from './sessions.js';
 import { planSlices, querySlice } from './slices.js';
 
 /**
@@ -57,6 +60,7 @@ export class RedisConnectionStore extends BaseConnectionStore {
   readonly #cluster: boolean;
   readonly #scripts: ScriptRunner;
   readonly #history: RedisHistoryLog;
+  readonly #sessions: RedisSessions;
   /** Prefix the Lua scripts use to derive channel keys: the client's own `keyPrefix` + ours. */
   readonly #luaPrefix: string;
   /** The first operation's `maxmemory-policy` check; kept once it reached a verdict. */
@@ -82,6 +86,7 @@ export class RedisConnectionStore extends BaseConnectionStore {
     this.#luaPrefix = clientPrefix + this.keys.prefix;
     this.#scripts = new ScriptRunner(this.client);
     this.#history = new RedisHistoryLog(this.client, this.keys.prefix, this.expirySlackSeconds);
+    this.#sessions = new RedisSessions(this.client, this.keys.prefix, this.expirySlackSeconds);
     const logger: Pick<Logger, 'warn'> = options.logger ?? console;
     this.#checkedEviction = evictionCheckOnce(this.client, options.allowEviction ?? false, (m) =>
       logger.warn(m),
@@ -100,7 +105,7 @@ export class RedisConnectionStore extends BaseConnectionStore {
    */
   loadScripts(): Promise<void> {
     return this.#guard('script load', async () => {
-      await Promise.all([this.#scripts.loadAll(), this.#history.loadScripts()]);
+      await Promise.all([this.#scripts.loadAll(), this.#history.loadScripts(), this.#sessions.loadScripts()]);
     });
   }
 
@@ -120,8 +125,58 @@ export class RedisConnectionStore extends BaseConnectionStore {
     since: number,
     limit: number,
     now: number,
+    payloads: boolean,
   ): Promise<HistoryPage> {
-    return this.#guard('readHistory', () => this.#history.read(ch, since, limit, now));
+    return this.#guard('readHistory', () => this.#history.read(ch, since, limit, now, payloads));
+  }
+
+  /** The keys of a session (a head hash and a channel hash; see the README), e.g. to inspect them. */
+  sessionKeys(sessionId: string): SessionKeys {
+    return this.#sessions.keys(sessionId);
+  }
+
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._claimSession} */
+  protected override _claimSession(
+    sessionId: string,
+    from: string,
+    to: string,
+    expiresAt: number,
+    now: number,
+  ): Promise<SessionClaim | undefined> {
+    return this.#guard('claimSession', () => this.#sessions.claim(sessionId, from, to, expiresAt, now));
+  }
+
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._markSession} */
+  protected override _markSession(
+    sessionId: string,
+    holder: string,
+    add: Array<[string, number]>,
+    remove: string[],
+    expiresAt: number,
+    now: number,
+  ): Promise<boolean> {
+    const max = this.limits.maxChannelsPerConnection;
+    return this.#guard('markSession', () =>
+      this.#sessions.mark(sessionId, holder, add, remove, expiresAt, now, max),
+    );
+  }
+
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._closeSession} */
+  protected override _closeSession(
+    sessionId: string,
+    holder: string,
+    channels: string[],
+    expiresAt: number,
+    now: number,
+  ): Promise<boolean> {
+    return this.#guard('closeSession', () =>
+      this.#sessions.close(sessionId, holder, channels, expiresAt, now),
+    );
+  }
+
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._readSession} */
+  protected override _readSession(sessionId: string, now: number): Promise<SessionRecord | undefined> {
+    return this.#guard('readSession', () => this.#sessions.read(sessionId, now));
   }
 
   /** Closes the client if the store created it from `url`; a client you passed is left open. */

@@ -7,7 +7,12 @@ import type {
   ReadHistoryOptions,
 } from './channel-history.js';
 import type { ConnectionRecord, MembersOptions, MembersPage, RegisterInit } from './connection-record.js';
-import type { SessionClaim, SessionMarks, SessionRecord, SessionsNotSupportedError } from './session-record.js';
+import type {
+  SessionClaim,
+  SessionMarks,
+  SessionRecord,
+  SessionsNotSupportedError,
+} from './session-record.js';
 
 /**
  * A registry of open connections and the channels each belongs to. `WebSocketApp` keeps it up to
@@ -83,7 +88,12 @@ export interface ConnectionStore {
    * without sessions throw {@link SessionsNotSupportedError} (`BaseConnectionStore`'s default) or
    * leave the session methods out.
    */
-  claimSession?(sessionId: string, from: string, to: string, ttlSeconds: number): Promise<SessionClaim | undefined>;
+  claimSession?(
+    sessionId: string,
+    from: string,
+    to: string,
+    ttlSeconds: number,
+  ): Promise<SessionClaim | undefined>;
   /**
    * Records (or forgets) channel starts of a session, if `holder` holds it (or it is absent:
    * then created, held by `holder`): answers whether it did.
@@ -93,7 +103,12 @@ export interface ConnectionStore {
    * The holder's snapshot at its disconnect: the session's channels become exactly `channels`
    * (starts kept), marked closed, expiring after `ttlSeconds`; answers whether `holder` held it.
    */
-  closeSession?(sessionId: string, holder: string, channels: readonly string[], ttlSeconds: number): Promise<boolean>;
+  closeSession?(
+    sessionId: string,
+    holder: string,
+    channels: readonly string[],
+    ttlSeconds: number,
+  ): Promise<boolean>;
   /** The session, `undefined` when absent or expired. */
   readSession?(sessionId: string): Promise<SessionRecord | undefined>;
 }

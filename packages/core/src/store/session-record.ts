@@ -94,7 +94,8 @@ export function normalizeSessionMarks(
   if (marks === null || typeof marks !== 'object') throw new TypeError('session marks must be an object');
   const add: Array<[string, number]> = [];
   const given = marks.add ?? {};
-  if (given === null || typeof given !== 'object') throw new TypeError('marks.add must map channels to starts');
+  if (given === null || typeof given !== 'object')
+    throw new TypeError('marks.add must map channels to starts');
   for (const [channel, start] of Object.entries(given)) {
     assertChannel(channel, limits);
     assertStart(channel, start);

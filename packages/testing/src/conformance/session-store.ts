@@ -12,7 +12,9 @@ export interface SessionMethods {
 export function sessionsOf(store: ConnectionStore): SessionMethods {
   const { claimSession, markSession, closeSession, readSession } = store;
   if (!claimSession || !markSession || !closeSession || !readSession) {
-    throw new Error('the store has no claimSession/markSession/closeSession/readSession; pass `sessions: false`');
+    throw new Error(
+      'the store has no claimSession/markSession/closeSession/readSession; pass `sessions: false`',
+    );
   }
   return {
     claim: (...args) => claimSession.apply(store, args),

@@ -137,7 +137,9 @@ export function historyValidationGroup(ctx: SuiteContext): void {
       // Without payloads a read scans the whole log at once: the same entries, payload ''.
       const scan = await h.read(channel(), { payloads: false });
       expect(scan.entries.length).toBe(MAX_HISTORY_READ + 5);
-      expect(scan.entries.slice(0, MAX_HISTORY_READ)).toEqual(page.entries.map((e) => ({ ...e, payload: '' })));
+      expect(scan.entries.slice(0, MAX_HISTORY_READ)).toEqual(
+        page.entries.map((e) => ({ ...e, payload: '' })),
+      );
       expect(scan.headSeq).toBe(MAX_HISTORY_READ + 5);
       expect(scan.oldestSeq).toBe(1);
       const tail = await h.read(channel(), { since: MAX_HISTORY_READ + 2, payloads: false, limit: 2 });

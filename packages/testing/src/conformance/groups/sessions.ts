@@ -30,7 +30,11 @@ export function sessionsGroup(ctx: SuiteContext): void {
     it('a claim creates an absent session; only a claim naming its holder takes it over, keeping its channels', async () => {
       const s = sessionsOf(ctx.store);
       expect(await s.read(sid())).toBeUndefined();
-      expect(await s.claim(sid(), ctx.id(0), ctx.id(1), TTL)).toEqual({ channels: {}, closed: false, created: true });
+      expect(await s.claim(sid(), ctx.id(0), ctx.id(1), TTL)).toEqual({
+        channels: {},
+        closed: false,
+        created: true,
+      });
       expect(await s.read(sid())).toEqual({
         sessionId: sid(),
         holder: ctx.id(1),
@@ -52,7 +56,8 @@ export function sessionsGroup(ctx: SuiteContext): void {
       for (let trial = 0; trial < TRIALS; trial++) {
         const id = sid(`t${trial}`);
         // Odd trials race on an existing session, even ones on an absent one.
-        if (trial % 2 === 1) await sessionsOf(stores[0]!).mark(id, ctx.id('old'), { add: { [ctx.channel()]: 3 } }, TTL);
+        if (trial % 2 === 1)
+          await sessionsOf(stores[0]!).mark(id, ctx.id('old'), { add: { [ctx.channel()]: 3 } }, TTL);
         const answers = await Promise.all(
           Array.from({ length: CLAIMANTS }, (_, k) =>
             sessionsOf(stores[k % stores.length]!).claim(id, ctx.id('old'), ctx.id(`new${k}`), TTL),
@@ -101,7 +106,9 @@ export function sessionsGroup(ctx: SuiteContext): void {
       const stores = await instances(3);
       const channels = Array.from({ length: 24 }, (_, k) => ctx.channel(`m${k}`));
       const results = await Promise.all(
-        channels.map((ch, k) => sessionsOf(stores[k % stores.length]!).mark(sid(), ctx.id(1), { add: { [ch]: k } }, TTL)),
+        channels.map((ch, k) =>
+          sessionsOf(stores[k % stores.length]!).mark(sid(), ctx.id(1), { add: { [ch]: k } }, TTL),
+        ),
       );
       expect(results.every(Boolean)).toBe(true);
       expect((await sessionsOf(ctx.store).read(sid()))?.channels).toEqual(
@@ -175,8 +182,12 @@ export function sessionsGroup(ctx: SuiteContext): void {
       await expect(s.claim('a b', ctx.id(0), ctx.id(1), TTL)).rejects.toThrow(RangeError);
       await expect(s.claim(sid(), 'has space', ctx.id(1), TTL)).rejects.toThrow();
       await expect(s.mark(sid(), ctx.id(1), { add: { '': 1 } }, TTL)).rejects.toThrow();
-      await expect(s.mark(sid(), ctx.id(1), { add: { [ctx.channel()]: -2 } }, TTL)).rejects.toThrow(RangeError);
-      await expect(s.mark(sid(), ctx.id(1), { add: { [ctx.channel()]: 1.5 } }, TTL)).rejects.toThrow(RangeError);
+      await expect(s.mark(sid(), ctx.id(1), { add: { [ctx.channel()]: -2 } }, TTL)).rejects.toThrow(
+        RangeError,
+      );
+      await expect(s.mark(sid(), ctx.id(1), { add: { [ctx.channel()]: 1.5 } }, TTL)).rejects.toThrow(
+        RangeError,
+      );
       await expect(s.close(sid(), ctx.id(1), [ctx.channel()], 0)).rejects.toThrow(RangeError);
       expect(await s.read(sid())).toBeUndefined();
     });
