@@ -82,7 +82,7 @@ export type { SqsOptions } from './fanout/sqs.js';
 export type { SqsBatchResponse, SqsEvent, SqsRecord } from './fanout/sqs-event.js';
 export { type ChannelSeqs, MESSAGE_ID_FIELD, REPLAY_FIELD, SEQ_FIELD } from './history/history-frame.js';
 export { type HistoryOptions, type HistoryPolicy, historyPolicy } from './history/history-options.js';
-export type { HistoryGap } from './history/replay.js';
+export type { GapReason, HistoryGap } from './history/replay-page.js';
 export { lazySdk } from './lazy-sdk.js';
 export { IDLE_TIMEOUT_SECONDS, MAX_CONNECTION_SECONDS, MAX_PAYLOAD_BYTES } from './limits.js';
 export { appendLogKeys, type KeyedLogger } from './logging/append-log-keys.js';
@@ -116,6 +116,7 @@ export { ManagementApiError } from './messaging/transport/management-api-error.j
 export type { MetricsSink, MetricUnit } from './metrics/metrics-sink.js';
 export type { Middleware, Next } from './routing/compose-middleware.js';
 export { compileRouteSelection, type RouteSelector } from './routing/route-selection.js';
+export type { ReplayPageReply } from './sessions/replay-route.js';
 export type { ResumeReply } from './sessions/resume-route.js';
 export { SESSION_QUERY } from './sessions/session-connect.js';
 export {
