@@ -13,7 +13,9 @@ describe('the client SHA-256 (channel ids of replay requests)', () => {
       const length = Math.floor(random() * 600);
       let text = '';
       for (let i = 0; i < length; i++) text += pick(random() < 0.8 ? 'abcXYZ019#:{}% ' : '聊天室🚀é\u0301غ');
-      expect(base64url(sha256(text)), text).toBe(createHash('sha256').update(text, 'utf8').digest('base64url'));
+      expect(base64url(sha256(text)), text).toBe(
+        createHash('sha256').update(text, 'utf8').digest('base64url'),
+      );
     }
   });
 

@@ -33,7 +33,8 @@ function options(store: Store, overrides: Partial<ReplayPageOptions> = {}): Repl
   };
 }
 
-const from0 = (...channels: string[]): ReplayChannel[] => channels.map((channel) => ({ channel, start: 0, held: [] }));
+const from0 = (...channels: string[]): ReplayChannel[] =>
+  channels.map((channel) => ({ channel, start: 0, held: [] }));
 
 /** Pages until done, holding what each page sent and covered, like a client; answers the ids in order. */
 async function drain(store: Store, channels: ReplayChannel[], overrides: Partial<ReplayPageOptions> = {}) {
@@ -116,7 +117,7 @@ describe('replay pages', () => {
     expect(pages).toBe(3);
   });
 
-  it('a broadcast to two channels beyond one channel\'s window is not sent twice (the other is scanned)', async () => {
+  it("a broadcast to two channels beyond one channel's window is not sent twice (the other is scanned)", async () => {
     const { store, append } = skewed();
     // Channel a: 1500 messages; the 1200th also went to b, after b's first.
     await append(999_000, 'b', 'b-first');
@@ -137,7 +138,13 @@ describe('replay pages', () => {
     const plan = await planReplayPage([{ channel: 'a', start: 40, held: [38, 40] }], options(store));
     expect(plan.messages.map((m) => m.messageId)).toEqual(['m1']);
     expect(plan.outcomes).toEqual([
-      { channel: 'a', covered: [1, 1], gap: { channel: 'a', since: 40, reason: 'reset' }, reset: true, fix: 0 },
+      {
+        channel: 'a',
+        covered: [1, 1],
+        gap: { channel: 'a', since: 40, reason: 'reset' },
+        reset: true,
+        fix: 0,
+      },
     ]);
   });
 
@@ -155,7 +162,11 @@ describe('replay pages', () => {
   it('trimmed entries are covered as a gap (reported once), the rest replayed', async () => {
     const { store } = skewed();
     for (let n = 1; n <= 8; n++)
-      await store.appendHistory('a', { messageId: `m${n}`, payload: '{}' }, { maxLength: 3, ttlSeconds: 900 });
+      await store.appendHistory(
+        'a',
+        { messageId: `m${n}`, payload: '{}' },
+        { maxLength: 3, ttlSeconds: 900 },
+      );
     const plan = await planReplayPage(from0('a'), options(store, { maxLength: 3 }));
     expect(plan.messages.map((m) => m.messageId)).toEqual(['m6', 'm7', 'm8']);
     expect(plan.outcomes).toEqual([
@@ -166,7 +177,11 @@ describe('replay pages', () => {
   it('a missing number just below a fresh entry is an append in flight: not covered, not a gap, yet done', async () => {
     const { store } = skewed();
     for (let n = 1; n <= 3; n++)
-      await store.appendHistory('a', { messageId: `m${n}`, payload: '{}' }, { maxLength: 2, ttlSeconds: 900 });
+      await store.appendHistory(
+        'a',
+        { messageId: `m${n}`, payload: '{}' },
+        { maxLength: 2, ttlSeconds: 900 },
+      );
     // The store keeps 2 and 3; with maxLength 3 assumed, 1 is not trimmed for sure and 2 is fresh.
     const fresh = await planReplayPage(from0('a'), options(store, { maxLength: 3, now: 1_000_001 }));
     expect(fresh.outcomes).toEqual([{ channel: 'a', covered: [2, 3] }]);
@@ -188,9 +203,21 @@ describe('replay pages', () => {
 describe('replay ranges', () => {
   it('merges touching and overlapping ranges', () => {
     const cases: Array<[SeqRanges, SeqRanges, SeqRanges]> = [
-      [[1, 3], [4, 6], [1, 6]],
-      [[1, 3], [5, 6], [1, 3, 5, 6]],
-      [[5, 9], [1, 6], [1, 9]],
+      [
+        [1, 3],
+        [4, 6],
+        [1, 6],
+      ],
+      [
+        [1, 3],
+        [5, 6],
+        [1, 3, 5, 6],
+      ],
+      [
+        [5, 9],
+        [1, 6],
+        [1, 9],
+      ],
       [[], [2, 2], [2, 2]],
     ];
     for (const [a, b, want] of cases) expect(unionRanges(a, b)).toEqual(want);

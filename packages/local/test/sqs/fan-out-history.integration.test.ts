@@ -86,7 +86,9 @@ describe('fan-out to a history channel', { timeout: 60_000 }, () => {
       const back = await open(server, { user: 'alice', token: reply.token });
       const { reply: again } = await resume(back);
       const replayed = await replay(back, again.key);
-      expect(replayed.frames).toEqual([{ n: 1, $mid: result.broadcastId, $seq: { 'room:a': 1 }, $replay: true }]);
+      expect(replayed.frames).toEqual([
+        { n: 1, $mid: result.broadcastId, $seq: { 'room:a': 1 }, $replay: true },
+      ]);
     },
   );
 });
