@@ -24,6 +24,9 @@ import {
 } from './socket.js';
 import { decode, encode, field, MAX_FRAME_BYTES, RID } from './wire.js';
 
+/** Least time between two hole-filling replays on one connection. */
+const SYNC_INTERVAL_MS = 5000;
+
 /** Replay pages one resume asks for at most (10,000 messages take about 10; oversized ones one each). */
 const MAX_REPLAY_PAGES = 20_000;
 
@@ -364,10 +367,15 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
     }
   }
 
-  /** Fills holes while connected: a replay run when a channel has many (no frames held meanwhile). */
+  /**
+   * Fills holes while connected: a replay run when a channel has many (no frames held meanwhile),
+   * at most one every {@link SYNC_INTERVAL_MS} per connection.
+   */
   #sync(conn: Conn, s: SessionState): void {
-    if (conn.syncing || conn.held !== undefined || !s.needsSync() || conn !== this.#primary) return;
+    if (conn.syncing || conn.held !== undefined || conn !== this.#primary) return;
+    if (Date.now() - conn.syncedAt < SYNC_INTERVAL_MS || !s.needsSync()) return;
     conn.syncing = true;
+    conn.syncedAt = Date.now();
     void this.#replay(conn, s).finally(() => {
       conn.syncing = false;
     });

@@ -18,6 +18,8 @@ export interface Conn {
   held: unknown[] | undefined;
   /** A replay that fills holes runs on it (one at a time). */
   syncing: boolean;
+  /** When the last one started, epoch ms. */
+  syncedAt: number;
   /** Live history frames were dropped while held (the replay must go on until it covers them). */
   overflowed: boolean;
 }
@@ -35,6 +37,7 @@ export function newConn(socket: SocketLike, token: string | undefined): Conn {
     token,
     held: undefined,
     syncing: false,
+    syncedAt: 0,
     overflowed: false,
   };
 }

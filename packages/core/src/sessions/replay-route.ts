@@ -14,7 +14,7 @@ import type { Logger } from '../logging/logger.js';
 import type { ConnectionRecord } from '../store/connection-record.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 import { UNKNOWN_START } from '../store/session-record.js';
-import { channelIdOf, type SeqRanges } from './replay-wire.js';
+import { CHANNEL_ID_LENGTH, channelIdOf, type SeqRanges } from './replay-wire.js';
 import { historyChannels } from './session-marks.js';
 import type { SessionStore } from './session-store.js';
 
@@ -37,9 +37,13 @@ export interface ReplayPageReply {
   done: boolean;
 }
 
-/** Bytes of replayed frames in one reply body, and of its per-channel reports (128 KB in all). */
+/**
+ * Bytes of one reply body (API Gateway's 128 KB message limit, with room for the envelope):
+ * replayed frames, per-channel reports, and ids to drop.
+ */
 const MESSAGE_BYTES = 96 * 1024;
-const REPORT_BYTES = 24 * 1024;
+const REPORT_BYTES = 16 * 1024;
+const DROP_BYTES = 8 * 1024;
 /** Entries read per channel with payloads, per page. */
 const WINDOW = 1000;
 /** Channels read at once. */
@@ -126,16 +130,19 @@ export async function replayPage(
       throw new WebSocketError(410, 'resume: the connection is gone');
     }
   }
+  const unknown = [...have.keys()].filter((id) => !ids.has(id));
+  const drop = unknown.slice(0, Math.floor(DROP_BYTES / (CHANNEL_ID_LENGTH + 3)));
   const reply: ReplayPageReply = {
     messages: plan.messages.flatMap((m) => {
       const frame = frames.get(m.messageId);
       return frame === null || frame === undefined ? [] : [frame];
     }),
     covered: [],
-    gaps: [],
+    // A stored message that cannot be replayed is lost: said, like a trimmed one.
+    gaps: unreplayable(plan.messages, plan.oversized, frames),
     reset: [],
-    drop: [...have.keys()].filter((id) => !ids.has(id)),
-    done: plan.done,
+    drop,
+    done: plan.done && drop.length === unknown.length,
   };
   let reported = 0;
   for (const outcome of plan.outcomes) {
@@ -151,6 +158,24 @@ export async function replayPage(
     if (outcome.gap !== undefined) reply.gaps.push(outcome.gap);
   }
   return reply;
+}
+
+/** Gaps for the messages whose frame could not be made (one per channel and message). */
+function unreplayable(
+  messages: readonly ReplayMessage[],
+  oversized: ReplayMessage | undefined,
+  frames: ReadonlyMap<string, Record<string, unknown> | null>,
+): HistoryGap[] {
+  return [...messages, ...(oversized === undefined ? [] : [oversized])]
+    .filter((m) => frames.get(m.messageId) === null)
+    .flatMap((m) =>
+      Object.entries(m.seqs).map(([channel, seq]) => ({
+        channel,
+        since: seq - 1,
+        oldestSeq: seq + 1,
+        reason: 'lost' as const,
+      })),
+    );
 }
 
 /** The replayed frame of a message, `null` (logged) when its stored payload is not a JSON object. */

@@ -1,6 +1,5 @@
 import type { WebSocketContext } from '../context/web-socket-context.js';
 import type { ConnectionStore } from '../store/connection-store.js';
-import { UNKNOWN_START } from '../store/session-record.js';
 import type { SessionConfig } from './session-options.js';
 import { RESUME_KEY, type ResumeOutcome, SESSION_KEY } from './session-state.js';
 import type { SessionStore } from './session-store.js';
@@ -15,7 +14,10 @@ export interface ConnectSession {
   sessionId: string;
   /** Channels to rejoin (already authorized when first joined). */
   channels: string[];
-  /** Starts the session already knows (channel → seq): rejoined channels keep theirs. */
+  /**
+   * The session's recorded channels (channel → start, -1 unknown) as the claim found them:
+   * rejoined channels keep theirs; the others are stale (left without `ctx.leave`).
+   */
   known: Record<string, number>;
   /** Data keys to write with the record. */
   data: Record<string, unknown>;
@@ -70,13 +72,10 @@ export async function connectSession(
   if (claim === undefined) return fresh('superseded');
   const channels = claim.closed ? Object.keys(claim.channels) : live?.channels;
   if (channels === undefined) return fresh('expired');
-  const known = Object.fromEntries(
-    Object.entries(claim.channels).filter(([, start]) => start > UNKNOWN_START),
-  );
   return {
     sessionId: claims.s,
     channels,
-    known,
+    known: claim.channels,
     data: { [SESSION_KEY]: claims.s, [RESUME_KEY]: { p, resumed: true } },
     claimedFrom: claims.c,
     ...(live === undefined ? {} : { retire: claims.c }),

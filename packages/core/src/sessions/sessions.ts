@@ -56,18 +56,16 @@ export class Sessions {
   async connect(ctx: AnyContext): Promise<ConnectSession> {
     const joined = ctx.pending === undefined ? [] : [...ctx.pending.channels];
     const session = await connectSession(ctx, this.#store, this.#sessions, this.config);
-    const fresh = historyChannels(this.#policy, joined).filter(
-      (channel) => !Object.hasOwn(session.known, channel),
-    );
-    if (fresh.length > 0) {
+    // Starts of channels the session is back in are kept; channels the handler joins anew start
+    // now; recorded ones the session is no longer in (left without ctx.leave) are forgotten.
+    const back = new Set(session.channels);
+    const fresh = historyChannels(this.#policy, joined).filter((channel) => !back.has(channel));
+    const stale = Object.keys(session.known).filter((channel) => !back.has(channel));
+    if (fresh.length > 0 || stale.length > 0) {
       try {
         const add = await readStarts(this.#store, fresh);
-        await this.#sessions.mark(
-          session.sessionId,
-          ctx.connectionId,
-          { add },
-          this.config.liveSessionSeconds,
-        );
+        const marks = { add, remove: [...new Set([...stale, ...fresh])] };
+        await this.#sessions.mark(session.sessionId, ctx.connectionId, marks, this.config.liveSessionSeconds);
       } catch (error) {
         await this.abandon(ctx, session);
         throw error;

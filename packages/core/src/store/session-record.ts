@@ -85,7 +85,7 @@ function assertStart(channel: string, start: unknown): asserts start is number {
 
 /**
  * Validates and copies `marks` (channel names against `limits`, starts as integers ≥ -1, at most
- * `maxChannelsPerConnection` channels on each side); answers plain copies.
+ * `maxChannelsPerConnection` channels added and twice that removed); answers plain copies.
  */
 export function normalizeSessionMarks(
   marks: SessionMarks,
@@ -104,7 +104,8 @@ export function normalizeSessionMarks(
   const remove = [...new Set(marks.remove ?? [])];
   for (const channel of remove) assertChannel(channel, limits);
   assertCount(add.length, limits);
-  assertCount(remove.length, limits);
+  // Removals may name every recorded channel and every channel added (overwritten) at once.
+  assertCount(remove.length, { ...limits, maxChannelsPerConnection: 2 * limits.maxChannelsPerConnection });
   return { add, remove };
 }
 
