@@ -117,6 +117,28 @@ describe('replay pages', () => {
     expect(pages).toBe(3);
   });
 
+  it('reads payloads only for what a page sends: 1,000 missed messages of 50 KB cost about one page, not 50 MB', async () => {
+    const { store } = skewed();
+    const big = JSON.stringify({ text: 'x'.repeat(50_000) });
+    for (let n = 1; n <= 1000; n++)
+      await store.appendHistory('a', { messageId: `m${n}`, payload: big }, retention);
+    let bytes = 0;
+    const read: ReplayPageOptions['read'] = async (channel, o) => {
+      const page = await store.readHistory(channel, o);
+      for (const e of page.entries) bytes += e.payload.length;
+      return page;
+    };
+    let size = 0;
+    const fits: ReplayPageOptions['fits'] = (m, accepted) => {
+      size += m.payload.length;
+      return size <= 96 * 1024 ? 'yes' : accepted === 0 ? 'alone' : 'no';
+    };
+    const plan = await planReplayPage(from0('a'), options(store, { read, fits }));
+    expect(plan.messages).toHaveLength(1);
+    expect(plan.done).toBe(false);
+    expect(bytes).toBeLessThan(2 * 1024 * 1024); // 16 payloads read, not 1,000
+  });
+
   it("a broadcast to two channels beyond one channel's window is not sent twice (the other is scanned)", async () => {
     const { store, append } = skewed();
     // Channel a: 1500 messages; the 1200th also went to b, after b's first.

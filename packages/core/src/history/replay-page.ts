@@ -81,7 +81,7 @@ export interface ReplayPageOptions {
   settleMs: number;
   /** Now, epoch ms. */
   now: number;
-  /** Entries read per channel with their payload (≤ 1000). */
+  /** Entries listed per channel (without payloads) by a page's planning read (≤ 10,000). */
   window: number;
   /**
    * Whether one more message fits the page (`accepted` messages are in already): `alone` when it
@@ -92,17 +92,12 @@ export interface ReplayPageOptions {
   concurrency: number;
 }
 
-interface Listed extends HistoryEntry {
-  /** Read without its payload (beyond the channel's window). */
-  bare?: true;
-}
-
 interface ChannelRead {
   channel: string;
   start: number;
   held: SeqRanges;
-  /** Entries the client misses, ascending (the window's with payloads, then a scan's without). */
-  missing: Listed[];
+  /** Entries the client misses, ascending, without payloads (the window's, then a scan's). */
+  missing: HistoryEntry[];
   /** The window stopped before the head. */
   truncated: boolean;
   /** Accounted for without a message: lost or never written. */
@@ -147,7 +142,9 @@ async function readChannel(c: ReplayChannel, o: ReplayPageOptions): Promise<Chan
   let reset = false;
   let gap: HistoryGap | undefined;
   let from = firstMissing(start, held);
-  let page = await o.read(c.channel, { since: from - 1, limit: o.window });
+  // Planning reads carry no payload (a window of 128 KB messages would be 128 MB): payloads are
+  // fetched for the messages a page sends, a few at a time (`payloadsOf`).
+  let page = await o.read(c.channel, { since: from - 1, limit: o.window, payloads: false });
   const head = page.headSeq;
   if (c.start === undefined) {
     // Unknown start (joined outside ctx.join, or before this version): from what the client holds.
@@ -167,13 +164,13 @@ async function readChannel(c: ReplayChannel, o: ReplayPageOptions): Promise<Chan
   const wanted = firstMissing(start, held);
   if (wanted !== from) {
     from = wanted;
-    page = await o.read(c.channel, { since: from - 1, limit: o.window });
+    page = await o.read(c.channel, { since: from - 1, limit: o.window, payloads: false });
   }
   const entries = page.entries;
   const last = entries.at(-1);
   const truncated = entries.length === o.window && last !== undefined && last.seq < page.headSeq;
   const lastRead = truncated ? (last as HistoryEntry).seq : page.headSeq;
-  const missing: Listed[] = entries.filter((e) => e.seq > start && !holds(held, e.seq));
+  const missing: HistoryEntry[] = entries.filter((e) => e.seq > start && !holds(held, e.seq));
   const settled = o.now - o.settleMs;
   // Below the oldest entry nothing is held: lost once the number is trimmed for sure, or once the
   // oldest entry is old enough that no append below it can still be in flight.
@@ -237,34 +234,38 @@ export async function planReplayPage(
   const reads = await mapLimited(channels, o.concurrency, (c) => readChannel(c, o));
   const withMissing = reads.filter((r) => r.missing.length > 0);
   if (withMissing.length > 1 && withMissing.some((r) => r.truncated)) {
-    // A broadcast to several of these channels must go once with all its seqs: list (without
-    // payloads) what lies beyond each window, so no copy is mistaken for a single-channel one.
+    // A broadcast to several of these channels must go once with all its seqs: list what lies
+    // beyond each window too, so no copy is mistaken for a single-channel one.
     await mapLimited(
       withMissing.filter((r) => r.truncated),
       o.concurrency,
       async (r) => {
         const after = (r.missing.at(-1) as HistoryEntry).seq;
         const scan = await o.read(r.channel, { since: after, limit: MAX_HISTORY_SCAN, payloads: false });
-        for (const e of scan.entries) if (!holds(r.held, e.seq)) r.missing.push({ ...e, bare: true });
+        for (const e of scan.entries) if (!holds(r.held, e.seq)) r.missing.push(e);
       },
     );
   }
-  const merged = inOrder(
-    reads.map((r) => r.channel),
-    reads.map((r) => r.missing),
-  );
+  const payloads = new PayloadReader(o);
   const messages: ReplayMessage[] = [];
+  const vanished: Array<{ channel: string; seq: number }> = [];
   let oversized: ReplayMessage | undefined;
   let stopped = false;
-  for (const m of merged) {
-    if (m.bare) {
-      stopped = true;
-      break;
+  for (const m of inOrder(
+    reads.map((r) => r.channel),
+    reads.map((r) => r.missing),
+  )) {
+    const payload = await payloads.of(m.seqs);
+    if (payload === undefined) {
+      // Trimmed or expired since it was listed: lost now, reported like any lost message.
+      for (const [channel, seq] of Object.entries(m.seqs)) vanished.push({ channel, seq });
+      continue;
     }
-    const verdict = o.fits(m.message, messages.length);
-    if (verdict === 'yes') messages.push(m.message);
+    const message = { ...m, payload };
+    const verdict = o.fits(message, messages.length);
+    if (verdict === 'yes') messages.push(message);
     else {
-      if (verdict === 'alone') oversized = m.message;
+      if (verdict === 'alone') oversized = message;
       stopped = true;
       break;
     }
@@ -274,13 +275,19 @@ export async function planReplayPage(
   let done = !stopped;
   for (const r of reads) {
     const seqs = sent.flatMap((m) => (Object.hasOwn(m.seqs, r.channel) ? [m.seqs[r.channel] as number] : []));
-    const covered = unionRanges(r.lost, rangesOf(seqs.sort((a, b) => a - b)));
-    if (r.truncated || seqs.length < r.missing.length) done = false;
-    if (covered.length === 0 && r.gap === undefined && !r.reset && r.fix === undefined) continue;
+    const gone = vanished.filter((v) => v.channel === r.channel).map((v) => v.seq);
+    const covered = unionRanges(r.lost, rangesOf([...seqs, ...gone].sort((a, b) => a - b)));
+    if (r.truncated || seqs.length + gone.length < r.missing.length) done = false;
+    const gap =
+      r.gap ??
+      (gone.length === 0
+        ? undefined
+        : { channel: r.channel, since: Math.min(...gone) - 1, reason: 'lost' as const });
+    if (covered.length === 0 && gap === undefined && !r.reset && r.fix === undefined) continue;
     outcomes.push({
       channel: r.channel,
       covered,
-      ...(r.gap === undefined ? {} : { gap: r.gap }),
+      ...(gap === undefined ? {} : { gap }),
       ...(r.reset ? { reset: true } : {}),
       ...(r.fix === undefined ? {} : { fix: r.fix }),
     });
@@ -288,56 +295,94 @@ export async function planReplayPage(
   return { messages, ...(oversized === undefined ? {} : { oversized }), outcomes, done };
 }
 
+/** Payload reads per page: a few entries at a time per channel, doubling (16, 32, … 256). */
+const FIRST_FETCH = 16;
+const LARGEST_FETCH = 256;
+
+/**
+ * Fetches the payloads of the messages a page sends, lazily: the planning read listed them
+ * without. Each read takes a run of entries from the seq asked for, so a page of N small messages
+ * costs about log2(N / 16) reads per channel, and a page of 128 KB ones reads few of them.
+ */
+class PayloadReader {
+  readonly #o: ReplayPageOptions;
+  /** channel → seq → payload (as read). */
+  readonly #cache = new Map<string, Map<number, string>>();
+  readonly #size = new Map<string, number>();
+
+  constructor(o: ReplayPageOptions) {
+    this.#o = o;
+  }
+
+  /** The payload of a message (the same in each of its channels), `undefined` when it is gone. */
+  async of(seqs: ChannelSeqs): Promise<string | undefined> {
+    const entries = Object.entries(seqs);
+    for (const [channel, seq] of entries) {
+      const hit = this.#cache.get(channel)?.get(seq);
+      if (hit !== undefined) return hit;
+    }
+    // Not read yet: from each of its channels in turn (one may have trimmed it, another not).
+    for (const [channel, seq] of entries) {
+      const size = this.#size.get(channel) ?? FIRST_FETCH;
+      this.#size.set(channel, Math.min(LARGEST_FETCH, size * 2));
+      const page = await this.#o.read(channel, { since: seq - 1, limit: size });
+      const cache = new Map<number, string>();
+      for (const entry of page.entries) cache.set(entry.seq, entry.payload);
+      this.#cache.set(channel, cache);
+      const payload = cache.get(seq);
+      if (payload !== undefined) return payload;
+    }
+    return undefined;
+  }
+}
+
 /**
  * Merges channels' entries into one message per broadcast. Each channel's order is kept (a client
  * drops a frame whose every seq it has passed); among the channels' next entries the oldest goes
  * first, and a broadcast logged in several channels goes once it is next in all of them (when
- * concurrent broadcasts interleaved differently in two channels, the oldest goes anyway). A
- * message listed only without its payload is `bare`.
+ * concurrent broadcasts interleaved differently in two channels, the oldest goes anyway).
  */
 function* inOrder(
   channels: readonly string[],
-  lists: readonly Listed[][],
-): Generator<{ message: ReplayMessage; bare: boolean }> {
+  lists: readonly HistoryEntry[][],
+): Generator<{ messageId: string; seqs: ChannelSeqs }> {
   // messageId → (channel index → its entry there)
-  const where = new Map<string, Map<number, Listed>>();
+  const where = new Map<string, Map<number, HistoryEntry>>();
   lists.forEach((list, i) => {
     for (const entry of list) {
-      const byChannel = where.get(entry.messageId) ?? new Map<number, Listed>();
+      const byChannel = where.get(entry.messageId) ?? new Map<number, HistoryEntry>();
       byChannel.set(i, entry);
       where.set(entry.messageId, byChannel);
     }
   });
   const next: number[] = lists.map(() => 0);
   const done = new Set<string>();
-  const older = (a: Listed, b: Listed) => a.at < b.at || (a.at === b.at && a.seq < b.seq);
-  const headOf = (i: number): Listed | undefined => {
-    const list = lists[i] as Listed[];
+  const older = (a: HistoryEntry, b: HistoryEntry) => a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  const headOf = (i: number): HistoryEntry | undefined => {
+    const list = lists[i] as HistoryEntry[];
     let n = next[i] as number;
-    while (n < list.length && done.has((list[n] as Listed).messageId)) n++;
+    while (n < list.length && done.has((list[n] as HistoryEntry).messageId)) n++;
     next[i] = n;
     return list[n];
   };
   for (;;) {
-    let best: Listed | undefined;
-    let bestReady: Listed | undefined;
+    let best: HistoryEntry | undefined;
+    let bestReady: HistoryEntry | undefined;
     for (let i = 0; i < lists.length; i++) {
       const head = headOf(i);
       if (head === undefined) continue;
       if (best === undefined || older(head, best)) best = head;
-      const byChannel = where.get(head.messageId) as Map<number, Listed>;
+      const byChannel = where.get(head.messageId) as Map<number, HistoryEntry>;
       const ready = [...byChannel].every(([j, entry]) => headOf(j) === entry);
       if (ready && (bestReady === undefined || older(head, bestReady))) bestReady = head;
     }
     const chosen = bestReady ?? best;
     if (chosen === undefined) return;
     done.add(chosen.messageId);
-    const byChannel = [...(where.get(chosen.messageId) as Map<number, Listed>)];
-    const seqs: ChannelSeqs = Object.fromEntries(byChannel.map(([j, entry]) => [channels[j], entry.seq]));
-    const withPayload = byChannel.find(([, entry]) => entry.bare !== true)?.[1];
+    const byChannel = [...(where.get(chosen.messageId) as Map<number, HistoryEntry>)];
     yield {
-      message: { messageId: chosen.messageId, payload: withPayload?.payload ?? '', seqs },
-      bare: withPayload === undefined,
+      messageId: chosen.messageId,
+      seqs: Object.fromEntries(byChannel.map(([j, entry]) => [channels[j], entry.seq])),
     };
   }
 }
