@@ -211,6 +211,36 @@ describe('sessions and history end to end (emulator, real sockets, memory store)
     expect((await resume(back)).reply.resumed).toBe(true);
   });
 
+  it('a resume whose register write fails gives the session back: the same token resumes next time', async () => {
+    const inner = new MemoryConnectionStore();
+    let failRegister = false;
+    const store = new Proxy(inner, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== 'register' || typeof value !== 'function')
+          return typeof value === 'function' ? value.bind(target) : value;
+        return (...args: unknown[]) => {
+          if (failRegister) {
+            failRegister = false;
+            return Promise.reject(new Error('the store is down'));
+          }
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const { app } = sessionApp(store);
+    const server = await start(app, { authorizer: userAuthorizer });
+    const { client, reply } = await first(server, 'alice', 'room:a');
+    await dropAndWait(inner, client, reply.token);
+    await app.broadcast({ channels: ['room:a'] }, { n: 1 }, { endpoint: server.endpoint });
+    failRegister = true;
+    await expect(open(server, { user: 'alice', token: reply.token })).rejects.toThrow();
+    const back = await open(server, { user: 'alice', token: reply.token });
+    const { reply: again } = await resume(back);
+    expect(again).toMatchObject({ resumed: true, channels: ['room:a'] });
+    expect((await replay(back, again.key)).frames.map((f) => f.n)).toEqual([1]);
+  });
+
   it('a token used twice: the second use is refused as superseded, before and after its successor closed', async () => {
     const { inner, server } = await setup();
     const { client, reply } = await first(server, 'alice', 'room:a');

@@ -21,8 +21,8 @@ export interface ConnectSession {
   known: Record<string, number>;
   /** Data keys to write with the record. */
   data: Record<string, unknown>;
-  /** The connection whose session was claimed (to give it back if the register fails). */
-  claimedFrom?: string;
+  /** The connection whose session was claimed, and what the claim found (to give it back if the register fails). */
+  claimedFrom?: { connectionId: string; closed: boolean };
   /** The old connection's record to remove once the new one is written (make-before-break). */
   retire?: string;
 }
@@ -77,7 +77,7 @@ export async function connectSession(
     channels,
     known: claim.channels,
     data: { [SESSION_KEY]: claims.s, [RESUME_KEY]: { p, resumed: true } },
-    claimedFrom: claims.c,
+    claimedFrom: { connectionId: claims.c, closed: claim.closed },
     ...(live === undefined ? {} : { retire: claims.c }),
   };
 }

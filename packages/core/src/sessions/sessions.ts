@@ -90,16 +90,29 @@ export class Sessions {
     }
   }
 
-  /** The `$connect` write failed: gives a claimed session back, so the token still resumes it. */
+  /**
+   * The `$connect` write failed: gives a claimed session back (closed again if it was), so the
+   * token still resumes it.
+   */
   async abandon(ctx: AnyContext, session: ConnectSession): Promise<void> {
-    if (session.claimedFrom === undefined) return;
+    const from = session.claimedFrom;
+    if (from === undefined) return;
     try {
-      await this.#sessions.claim(
-        session.sessionId,
+      const { sessionId } = session;
+      const back = await this.#sessions.claim(
+        sessionId,
         ctx.connectionId,
-        session.claimedFrom,
+        from.connectionId,
         this.config.liveSessionSeconds,
       );
+      if (back !== undefined && from.closed) {
+        await this.#sessions.close(
+          sessionId,
+          from.connectionId,
+          Object.keys(back.channels),
+          this.config.resumeWindowSeconds,
+        );
+      }
     } catch (error) {
       this.#logger.warn('wsapp: could not give back a claimed session', {
         connectionId: ctx.connectionId,
