@@ -338,17 +338,18 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
       }
       const replayed = s.apply(answer);
       for (const message of replayed) this.emit('message', message as PushOf<A>);
-      for (const gap of answer.gaps ?? []) {
+      for (const gap of Array.isArray(answer?.gaps) ? answer.gaps : []) {
         gaps.push(gap);
         this.emit('gap', gap);
       }
-      if (answer.done === true) {
+      if (answer?.done === true) {
         if (!conn.overflowed) break;
         conn.overflowed = false;
         continue;
       }
       // A page that brings nothing new three times running: stop (the next resume goes on).
-      const progress = replayed.length + (answer.covered?.length ?? 0) + (answer.reset?.length ?? 0);
+      const count = (list: unknown) => (Array.isArray(list) ? list.length : 0);
+      const progress = replayed.length + count(answer?.covered) + count(answer?.reset);
       idle = progress > 0 ? 0 : idle + 1;
       if (idle >= 3 || conn.closed || this.#state === 'closed') break;
     }

@@ -152,6 +152,8 @@ export class SessionState {
    * complete channel list forgets channels not in it (unless touched since `since`).
    */
   begin(reply: ResumeReply, since: number): void {
+    if (typeof reply !== 'object' || reply === null)
+      throw new TypeError('resume: the reply is not an object');
     if (typeof reply.key === 'string' && reply.key !== this.#key) {
       this.#key = reply.key;
       this.#ids.clear();
@@ -234,15 +236,19 @@ export class SessionState {
 
   /** Applies a replay page: forgets reset and dropped channels, adds what is covered; answers the replayed frames to emit. */
   apply(page: ReplayPageReply): unknown[] {
-    for (const channel of page.reset ?? []) this.#forget(channel);
-    if (page.drop !== undefined && page.drop.length > 0 && this.#key !== undefined) {
-      const dropped = new Set(page.drop);
+    // A malformed answer (not what the server sends) changes nothing it does not understand.
+    const list = <T>(value: readonly T[] | undefined): readonly T[] => (Array.isArray(value) ? value : []);
+    for (const channel of list(page?.reset)) if (typeof channel === 'string') this.#forget(channel);
+    const drop = list(page?.drop);
+    if (drop.length > 0 && this.#key !== undefined) {
+      const dropped = new Set(drop);
       for (const channel of [...this.#held.keys()]) {
         if (dropped.has(this.#id(this.#key, channel))) this.#forget(channel);
       }
     }
-    const emit = (page.messages ?? []).filter((m) => this.admit(m));
-    for (const entry of page.covered ?? []) {
+    const emit = list(page?.messages).filter((m) => this.admit(m));
+    for (const entry of list(page?.covered)) {
+      if (!Array.isArray(entry)) continue;
       const [channel, ...ranges] = entry;
       if (typeof channel !== 'string') continue;
       for (let i = 0; i + 1 < ranges.length; i += 2)
