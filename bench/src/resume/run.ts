@@ -81,7 +81,12 @@ async function measure(backend: string, store: ConnectionStore, count: number): 
   });
   try {
     let token: string | undefined;
-    const storage = { get: () => token, set: (t: string) => void (token = t) };
+    const storage = {
+      get: () => token,
+      set: (t: string) => {
+        token = t;
+      },
+    };
     const first = createClient(server.url, { session: { storage }, heartbeat: false });
     await first.ready();
     first.close();
