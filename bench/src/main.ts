@@ -15,6 +15,7 @@ import { benchEnv, plotFooter } from './lib/env.js';
 import { type Ran, writeResults } from './lib/results.js';
 import { childRunner, type Section } from './lib/section.js';
 import { fmt } from './lib/stats.js';
+import { resumeBenchSection } from './resume/section.js';
 import { scalingSection } from './scaling/section.js';
 import { storesSection } from './stores/section.js';
 import { transportSection } from './transport/section.js';
@@ -28,6 +29,7 @@ const sections: Section[] = [
   fanOutSection,
   transportSection,
   historyBenchSection,
+  resumeBenchSection,
 ];
 
 const quick = process.env.BENCH_QUICK === '1';

@@ -7,7 +7,14 @@ import { ClientError } from './errors.js';
 import type { ClientEvents, ClientState, RequestOptions } from './events.js';
 import type { ClientOptions, Session } from './options.js';
 import { PendingRequests } from './pending-requests.js';
-import { isTransient, type ResumedEvent, type ResumeReply, SessionState } from './session.js';
+import {
+  type GapEvent,
+  isTransient,
+  type ReplayPageReply,
+  type ResumedEvent,
+  type ResumeReply,
+  SessionState,
+} from './session.js';
 import {
   defaultSocket,
   handshakeStatus,
@@ -16,6 +23,12 @@ import {
   type SocketLike,
 } from './socket.js';
 import { decode, encode, field, MAX_FRAME_BYTES, RID } from './wire.js';
+
+/** Least time between two hole-filling replays on one connection. */
+const SYNC_INTERVAL_MS = 5000;
+
+/** Replay pages one resume asks for at most (10,000 messages take about 10; oversized ones one each). */
+const MAX_REPLAY_PAGES = 20_000;
 
 /**
  * A WebSocket client for wsapp servers: heartbeat under the idle timeout, planned replacement before
@@ -115,7 +128,9 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
     options: RequestOptions | undefined,
   ): Promise<unknown> {
     const rid = `${this.#prefix}${(this.#nextId++).toString(36)}`;
-    const reply = this.#pending.open(rid, action, options?.timeoutMs ?? this.#o.timeoutMs ?? 10_000);
+    const timeoutMs = options?.timeoutMs ?? this.#o.timeoutMs ?? 10_000;
+    // A request that times out while queued leaves the queue at once (its slot is free again).
+    const reply = this.#pending.open(rid, action, timeoutMs, () => this.#unqueue(rid));
     try {
       this.#deliver(conn, encode(action, body, rid), rid);
     } catch (error) {
@@ -138,6 +153,11 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
     if (this.#queue.length >= (this.#o.queueLimit ?? 100))
       throw new ClientError('QueueFull', 'send queue is full');
     this.#queue.push(rid === undefined ? { text } : { text, rid });
+  }
+
+  #unqueue(rid: string): void {
+    const index = this.#queue.findIndex((item) => item.rid === rid);
+    if (index >= 0) this.#queue.splice(index, 1);
   }
 
   #write(conn: Conn, text: string, rid: string | undefined): void {
@@ -193,27 +213,42 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
     };
   }
 
-  /** A new connection opened: resume it, switch to it, flush the queue, retire the old one. */
+  /**
+   * A new connection opened: resume its session, run the `resume` hook, switch to it, flush the
+   * queue, retire the old one. A failed session resume or replay page keeps the connection (its
+   * channels were rejoined at connect; what was not replayed is asked for at the next resume) and
+   * emits `error`; so does a hook that fails for good. A hook that times out replaces the
+   * connection, backing off like a failed attempt.
+   */
   async #activate(conn: Conn, rotating: boolean): Promise<void> {
     const reconnected = this.#everOpened && !rotating;
+    let resumed: ResumedEvent | undefined;
+    if (this.#s !== undefined) {
+      try {
+        resumed = await this.#resumeSession(conn, this.#s);
+      } catch (error) {
+        this.#release(conn, this.#s);
+        if (!conn.closed && this.#state !== 'closed') this.emit('error', { error, during: 'resume' });
+      }
+    }
     try {
-      const resumed = this.#s && (await this.#resumeSession(conn, this.#s));
       await this.#o.resume?.(this.#session(conn, resumed));
-    } catch {
-      conn.held = undefined; // not delivered: without the reply they would skip what was missed
-      // A failed resume leaves a connection without its memberships: replace it, backing off like
-      // a failed attempt (so a resume that keeps failing slows down instead of looping).
-      const handled = conn.closed;
-      this.#retire(conn, 4000, 'resume failed');
-      if (!rotating && !handled)
-        this.#lost(conn, {
-          code: 4000,
-          reason: 'resume failed',
-          opened: false,
-          everOpened: this.#everOpened,
-          networkError: true,
-        });
-      return;
+    } catch (error) {
+      if (!isTransient(error) || (error as { code?: string }).code !== 'Timeout') {
+        if (!conn.closed && this.#state !== 'closed') this.emit('error', { error, during: 'resume-hook' });
+      } else {
+        const handled = conn.closed;
+        this.#retire(conn, 4000, 'resume failed');
+        if (!rotating && !handled)
+          this.#lost(conn, {
+            code: 4000,
+            reason: 'resume failed',
+            opened: false,
+            everOpened: this.#everOpened,
+            networkError: true,
+          });
+        return;
+      }
     }
     if (this.#state === 'closed') {
       this.#retire(conn, 1000, '');
@@ -224,9 +259,14 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
     clearTimeout(this.#retryTimer); // a replacement that opened makes a pending retry pointless
     this.#primary = conn;
     this.#everOpened = true;
-    this.#failures = 0;
     this.#state = 'open';
     this.#startTimers(conn);
+    // Failures count again from zero only once the connection has proved stable.
+    conn.timers.push(
+      setTimeout(() => {
+        if (conn === this.#primary) this.#failures = 0;
+      }, this.#o.stableAfterMs ?? 5000),
+    );
     for (const item of this.#queue.splice(0)) {
       if (item.rid === undefined || this.#pending.has(item.rid)) this.#write(conn, item.text, item.rid);
     }
@@ -243,32 +283,103 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
   }
 
   /**
-   * Asks the server to resume the session on `conn`: missed messages arrive (`$replay`) before the
-   * reply and are emitted as they come; live history frames are held until the reply, then emitted
-   * (duplicates dropped). A timeout, 429 or 5xx is retried twice on the same connection.
+   * Resumes the session on `conn`: the resume request first (its answer, with the next token, is
+   * kept before anything is replayed), then replay pages until the server says `done`; replayed
+   * frames are emitted as they come, live history frames are held until the end, then emitted
+   * (duplicates dropped). A timeout, 429 or 5xx is retried on the same connection.
    */
   async #resumeSession(conn: Conn, s: SessionState): Promise<ResumedEvent> {
     conn.held = [];
-    let reply: ResumeReply;
+    const since = s.mark();
+    const reply = (await this.#retrying(conn, () =>
+      this.#request(conn, s.action, undefined, undefined),
+    )) as ResumeReply;
+    await s.keep(reply.token);
+    s.begin(reply, since);
+    const gaps = reply.replay === true ? await this.#replay(conn, s) : [];
+    const event: ResumedEvent = {
+      resumed: reply.resumed === true,
+      ...(reply.resumed === true ? {} : { reason: reply.reason ?? 'none' }),
+      channels: reply.channels ?? [],
+      ...(reply.channelCount === undefined ? {} : { channelCount: reply.channelCount }),
+      heads: s.heads(),
+      gaps,
+    };
+    const held = conn.held;
+    conn.held = undefined;
+    this.emit('resumed', event);
+    for (const message of (held ?? []).filter((m) => s.admit(m))) this.emit('message', message as PushOf<A>);
+    return event;
+  }
+
+  /** Emits the live frames held on `conn` (the replay stopped early). */
+  #release(conn: Conn, s: SessionState): void {
+    const held = conn.held ?? [];
+    conn.held = undefined;
+    for (const message of held.filter((m) => s.admit(m))) this.emit('message', message as PushOf<A>);
+  }
+
+  /**
+   * Asks for replay pages on `conn` until one is `done` (and covers every live frame dropped while
+   * held); a page that keeps failing stops the replay with an `error` event, the connection stays.
+   */
+  async #replay(conn: Conn, s: SessionState): Promise<GapEvent[]> {
+    const gaps: GapEvent[] = [];
+    let idle = 0;
+    for (let page = 0; page < MAX_REPLAY_PAGES; page++) {
+      let answer: ReplayPageReply;
+      try {
+        answer = (await this.#retrying(conn, () =>
+          this.#request(conn, s.action, { replay: { have: s.have() } }, undefined),
+        )) as ReplayPageReply;
+      } catch (error) {
+        if (!conn.closed && this.#state !== 'closed') this.emit('error', { error, during: 'replay' });
+        break;
+      }
+      const replayed = s.apply(answer);
+      for (const message of replayed) this.emit('message', message as PushOf<A>);
+      for (const gap of Array.isArray(answer?.gaps) ? answer.gaps : []) {
+        gaps.push(gap);
+        this.emit('gap', gap);
+      }
+      if (answer?.done === true) {
+        if (!conn.overflowed) break;
+        conn.overflowed = false;
+        continue;
+      }
+      // A page that brings nothing new three times running: stop (the next resume goes on).
+      const count = (list: unknown) => (Array.isArray(list) ? list.length : 0);
+      const progress = replayed.length + count(answer?.covered) + count(answer?.reset);
+      idle = progress > 0 ? 0 : idle + 1;
+      if (idle >= 3 || conn.closed || this.#state === 'closed') break;
+    }
+    return gaps;
+  }
+
+  /** Runs `request` on `conn`, retrying a timeout, 429 or 5xx twice with backoff. */
+  async #retrying(conn: Conn, request: () => Promise<unknown>): Promise<unknown> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const body = { token: conn.token, since: s.since() };
-        reply = (await this.#request(conn, s.action, body, undefined)) as ResumeReply;
-        break;
+        return await request();
       } catch (error) {
-        // Only this connection holds the session now (its token is in the reply): a transient
-        // failure is retried on it, since a new connection would present a used token.
         if (!isTransient(error) || attempt >= 3 || conn.closed || this.#state === 'closed') throw error;
         await new Promise((r) => setTimeout(r, backoffDelay(attempt, this.#o.backoff, this.#o.random)));
       }
     }
-    const { event, release } = s.settle(reply, conn.held);
-    conn.held = undefined;
-    this.emit('resumed', event);
-    for (const gap of event.gaps) this.emit('gap', gap);
-    for (const message of release) this.emit('message', message as PushOf<A>);
-    await s.keep(reply.token);
-    return event;
+  }
+
+  /**
+   * Fills holes while connected: a replay run when a channel has many (no frames held meanwhile),
+   * at most one every {@link SYNC_INTERVAL_MS} per connection.
+   */
+  #sync(conn: Conn, s: SessionState): void {
+    if (conn.syncing || conn.held !== undefined || conn !== this.#primary) return;
+    if (Date.now() - conn.syncedAt < SYNC_INTERVAL_MS || !s.needsSync()) return;
+    conn.syncing = true;
+    conn.syncedAt = Date.now();
+    void this.#replay(conn, s).finally(() => {
+      conn.syncing = false;
+    });
   }
 
   #startTimers(conn: Conn): void {
@@ -347,7 +458,9 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
     if (conn !== undefined) this.#rejectSentOn(conn);
     this.#primary = undefined;
     const retry = (this.#o.shouldReconnect ?? defaultShouldReconnect)(info);
-    this.#failures = info.opened ? 1 : this.#failures + 1;
+    // Reset to 0 only by a connection that stayed open `stableAfterMs`: one that opens and dies at
+    // once counts as a failed attempt, so a flapping server is backed off and bounded by maxRetries.
+    this.#failures++;
     if (!retry || this.#failures > (this.#o.maxRetries ?? Number.POSITIVE_INFINITY)) {
       this.#final(info);
       return;
@@ -371,8 +484,14 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
     const message = decode(data);
     const rid = field(message, RID);
     if (typeof rid !== 'string') {
-      const emitted = this.#s ? this.#s.receive(message, conn.held) : [message];
+      const s = this.#s;
+      const emitted = s
+        ? s.receive(message, conn.held, () => {
+            conn.overflowed = true;
+          })
+        : [message];
       for (const m of emitted) this.emit('message', m as PushOf<A>);
+      if (s !== undefined) this.#sync(conn, s);
       return;
     }
     this.#pending.answer(rid, message as { ok?: unknown });

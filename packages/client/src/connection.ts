@@ -14,8 +14,14 @@ export interface Conn {
   readonly timers: ReturnType<typeof setTimeout>[];
   /** The session token presented at connect. */
   readonly token: string | undefined;
-  /** Live history frames held back until the resume reply (`undefined`: none pending). */
+  /** Live history frames held back until the replay is done (`undefined`: none pending). */
   held: unknown[] | undefined;
+  /** A replay that fills holes runs on it (one at a time). */
+  syncing: boolean;
+  /** When the last one started, epoch ms. */
+  syncedAt: number;
+  /** Live history frames were dropped while held (the replay must go on until it covers them). */
+  overflowed: boolean;
 }
 
 /** A connection record for a socket just created. */
@@ -30,6 +36,9 @@ export function newConn(socket: SocketLike, token: string | undefined): Conn {
     timers: [],
     token,
     held: undefined,
+    syncing: false,
+    syncedAt: 0,
+    overflowed: false,
   };
 }
 

@@ -25,6 +25,18 @@ export interface ReconnectingEvent {
   readonly delayMs: number;
 }
 
+/** The `error` event: something failed that the client does not retry by reconnecting. */
+export interface ErrorEvent {
+  /** The error (a `ClientError` for a refused or timed-out request). */
+  readonly error: unknown;
+  /**
+   * What failed: the session's resume request (`resume`), a replay page (`replay`: the missed
+   * messages not fetched are asked for again at the next resume), or the `resume` option's hook
+   * (`resume-hook`). The connection stays up.
+   */
+  readonly during: 'resume' | 'replay' | 'resume-hook';
+}
+
 /** Events of {@link WebSocketClient}. */
 export interface ClientEvents<TPush> {
   /** A connection is ready (resumed, queue flushed): the first, a reconnect, or a planned replacement. */
@@ -39,12 +51,14 @@ export interface ClientEvents<TPush> {
    */
   message: TPush;
   /**
-   * With `session`: the server answered the resume request of a new connection (after its missed
-   * messages were emitted, before the live ones that arrived meanwhile).
+   * With `session`: a new connection's session is resumed (or started) and its missed messages
+   * were emitted, replay page by replay page; emitted before the live ones that arrived meanwhile.
    */
   resumed: ResumedEvent;
-  /** With `session`: a channel's history no longer holds everything missed (one event per channel). */
+  /** With `session`: a channel's history no longer holds everything missed (one event per channel and page). */
   gap: GapEvent;
+  /** A failure that does not close the connection (see {@link ErrorEvent}). */
+  error: ErrorEvent;
 }
 
 /** The client's state. */

@@ -28,6 +28,7 @@ export type {
   ClientEvents,
   ClientState,
   CloseEvent,
+  ErrorEvent,
   OpenEvent,
   ReconnectingEvent,
   RequestOptions,
@@ -35,6 +36,7 @@ export type {
 export type { AuthOptions, ClientOptions, HeartbeatSettings, Session } from './options.js';
 export type {
   GapEvent,
+  ReplayPageReply,
   ResumedEvent,
   ResumeReason,
   ResumeReply,

@@ -69,16 +69,22 @@ export interface ClientOptions {
   resume?: (session: Session) => unknown;
   /**
    * Server sessions (the server's `sessions` option): every connection presents the session token
-   * (`?wsapp_session=…`) and sends a resume request with the last sequence number seen per channel
-   * before anything else; the server re-joins the session's channels and replays what was missed,
-   * which is emitted before the live messages that arrived meanwhile, each once. `true`: the token
-   * is kept in memory. Runs before `resume`.
+   * (`?wsapp_session=…`) and sends a resume request before anything else (the answer carries the
+   * next token), then asks for replay pages naming what it holds; the server re-joins the session's
+   * channels at connect and replays what was missed, which is emitted before the live messages
+   * that arrived meanwhile, each once. `true`: the token is kept in memory. Runs before `resume`.
    */
   session?: boolean | SessionOptions;
   /** Reconnect delays. */
   backoff?: BackoffOptions;
-  /** Give up after this many failed attempts in a row. Default: never. */
+  /**
+   * Give up after this many failed attempts in a row. A connection that closes before it was open
+   * for `stableAfterMs` counts as a failed attempt (a server that accepts and closes at once is
+   * retried with backoff, and at most this many times). Default: never.
+   */
   maxRetries?: number;
+  /** How long a connection must stay open before the failure count starts again from zero, ms. Default 5000. */
+  stableAfterMs?: number;
   /** Replaces the reconnect decision (see `defaultShouldReconnect`). */
   shouldReconnect?: (info: CloseInfo) => boolean;
   /** Default `request()` timeout in ms. Default 10 s. */

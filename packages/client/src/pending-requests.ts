@@ -12,11 +12,15 @@ interface Pending<C> {
 export class PendingRequests<C> {
   readonly #map = new Map<string, Pending<C>>();
 
-  /** Registers request `rid`; the promise settles with its reply, or rejects on timeout or failure. */
-  open(rid: string, action: string, timeoutMs: number): Promise<unknown> {
+  /**
+   * Registers request `rid`; the promise settles with its reply, or rejects on timeout or failure.
+   * `onTimeout` runs when it times out (the client drops it from its send queue then).
+   */
+  open(rid: string, action: string, timeoutMs: number, onTimeout?: () => void): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#map.delete(rid);
+        onTimeout?.();
         reject(new ClientError('Timeout', `no reply to ${action} within ${timeoutMs} ms`));
       }, timeoutMs);
       this.#map.set(rid, { resolve, reject, timer, conn: undefined });

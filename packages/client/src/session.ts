@@ -1,3 +1,5 @@
+import { HeldRanges } from './held-ranges.js';
+import { base64url, sha256 } from './sha256.js';
 import { field } from './wire.js';
 
 /**
@@ -37,46 +39,92 @@ export type ResumeReason = 'forged' | 'foreign' | 'expired' | 'superseded' | 'no
 export interface GapEvent {
   /** The channel. */
   readonly channel: string;
-  /** The last sequence number the client had seen in it. */
+  /** Messages after this sequence number (and before `oldestSeq`, when given) may be lost. */
   readonly since: number;
   /** The oldest sequence number the history still holds (`undefined`: it holds none). */
   readonly oldestSeq?: number | undefined;
+  /** Why: `lost` (trimmed or expired), `reset` (the log restarted), `unknown-start` (joined outside `ctx.join`). */
+  readonly reason?: 'lost' | 'reset' | 'unknown-start' | undefined;
 }
 
-/** The `resumed` event: the resume route's answer for a new connection. */
+/** The `resumed` event: the server's answer for a new connection, once its replay is done. */
 export interface ResumedEvent {
   /** Whether the session's channels were re-joined. */
   readonly resumed: boolean;
   /** Why not, when not. */
   readonly reason?: ResumeReason | undefined;
-  /** The session's channels. */
+  /** The session's channels (the first ones, when `channelCount` says there are more). */
   readonly channels: readonly string[];
-  /** The head sequence number of each history channel of the session. */
+  /** How many channels the session has, when `channels` lists only some. */
+  readonly channelCount?: number | undefined;
+  /** The highest sequence number now held of each history channel the client has seen. */
   readonly heads: Readonly<Record<string, number>>;
   /** Channels whose missed messages are partly gone (also emitted one by one as `gap`). */
   readonly gaps: readonly GapEvent[];
 }
 
-/** What the resume route answers: the event plus the fresh token. */
-export interface ResumeReply extends ResumedEvent {
+/** What the resume route answers to a resume request. */
+export interface ResumeReply {
   /** The token of the current connection, to present at the next connect. */
   readonly token: string;
+  /** Whether the session's channels were re-joined. */
+  readonly resumed: boolean;
+  /** Why not, when not. */
+  readonly reason?: ResumeReason | undefined;
+  /** The connection's channels (the first ones, when `channelCount` says there are more). */
+  readonly channels?: readonly string[];
+  /** How many channels, when `channels` lists only some. */
+  readonly channelCount?: number | undefined;
+  /** The session's channel key (names channels in replay requests). */
+  readonly key?: string;
+  /** Whether to ask for replay pages. */
+  readonly replay?: boolean;
 }
 
-/** How many message ids the client remembers to drop duplicates (they arrive within one resume). */
+/** What the resume route answers to a replay request. */
+export interface ReplayPageReply {
+  /** Replayed frames, in order. */
+  readonly messages?: readonly unknown[];
+  /** Per channel `[channel, lo, hi, …]`: sequence numbers now accounted for. */
+  readonly covered?: ReadonlyArray<readonly [string, ...number[]]>;
+  /** Channels where messages were lost. */
+  readonly gaps?: readonly GapEvent[];
+  /** Channels whose log restarted: forget what is held of them first. */
+  readonly reset?: readonly string[];
+  /** Channel ids that are not the session's history channels: forget them. */
+  readonly drop?: readonly string[];
+  /** Nothing replayable is left. */
+  readonly done?: boolean;
+}
+
+/** How many message ids the client remembers besides sequence numbers (a backstop for frames without them). */
 const SEEN_LIMIT = 1000;
+/** Channels the client keeps holdings of (the session has at most 1,000; the oldest beyond are forgotten). */
+const CHANNEL_LIMIT = 4096;
+/** Live history frames held back during a replay; more are dropped and fetched by the replay instead. */
+const HELD_LIMIT = 1000;
+/** Characters of `have` (the server takes 30 KB; a replay request frame stays under API Gateway's 32 KB). */
+const HAVE_BUDGET = 29 * 1024;
+/** Holes in one channel that make the client ask for a replay while connected. */
+export const SYNC_RANGES = 16;
 
 /**
- * The client side of a session: the token, the last sequence number seen per channel, and the
- * recently delivered message ids. No socket: `admit` decides per history frame, `settle` applies a
- * resume reply.
+ * The client side of a session: the token, what it holds of each history channel (ranges of
+ * sequence numbers), the session's channel key. No socket: `admit` decides per history frame,
+ * `begin`/`apply` take the resume reply and replay pages.
  */
 export class SessionState {
   /** The resume route key. */
   readonly action: string;
   readonly #storage: SessionStorage;
-  readonly #last = new Map<string, number>();
+  /** channel → what is held of it; insertion order is recency. */
+  readonly #held = new Map<string, HeldRanges>();
   readonly #seen = new Set<string>();
+  #key: string | undefined;
+  readonly #ids = new Map<string, string>();
+  /** Bumped by every frame admitted: which channels were touched since a point in time. */
+  #tick = 0;
+  readonly #touched = new Map<string, number>();
 
   constructor(options: SessionOptions = {}) {
     let token: string | undefined;
@@ -94,63 +142,169 @@ export class SessionState {
     return this.#storage.get();
   }
 
-  /** The `since` of a resume request: the last sequence number seen per channel. */
-  since(): Record<string, number> {
-    return Object.fromEntries(this.#last);
+  /** A point in time for {@link begin}: channels touched after it are kept whatever the reply lists. */
+  mark(): number {
+    return this.#tick;
+  }
+
+  /**
+   * Takes a resume reply: the session's channel key; a new session forgets what was held; a
+   * complete channel list forgets channels not in it (unless touched since `since`).
+   */
+  begin(reply: ResumeReply, since: number): void {
+    if (typeof reply !== 'object' || reply === null)
+      throw new TypeError('resume: the reply is not an object');
+    if (typeof reply.key === 'string' && reply.key !== this.#key) {
+      this.#key = reply.key;
+      this.#ids.clear();
+    }
+    if (reply.resumed !== true) {
+      this.#held.clear();
+      this.#seen.clear();
+      return;
+    }
+    if (reply.channelCount !== undefined || !Array.isArray(reply.channels)) return;
+    const listed = new Set(reply.channels);
+    for (const channel of [...this.#held.keys()]) {
+      if (!listed.has(channel) && (this.#touched.get(channel) ?? -1) <= since) this.#forget(channel);
+    }
   }
 
   /**
    * The frames to emit for `message`. While a resume is pending on the connection it arrived on
-   * (`held` given), live history frames (`$seq` without `$replay`) are held there until
-   * {@link settle}; the rest is emitted unless it is a duplicate (see {@link admit}).
+   * (`held` given), live history frames (`$seq` without `$replay`) are held there (at most
+   * {@link HELD_LIMIT}: more are dropped, and the replay fetches them; `overflow` is then called);
+   * the rest is emitted unless it is a duplicate (see {@link admit}).
    */
-  receive(message: unknown, held?: unknown[]): unknown[] {
+  receive(message: unknown, held?: unknown[], overflow?: () => void): unknown[] {
     if (held !== undefined && isLiveHistory(message)) {
-      held.push(message);
+      if (held.length < HELD_LIMIT) held.push(message);
+      else overflow?.();
       return [];
     }
     return this.admit(message) ? [message] : [];
   }
 
   /**
-   * Whether a frame is delivered. A history frame (one with `$seq`) is a duplicate when its `$mid`
-   * was delivered already (a message arrives twice when it is both replayed and sent live, or sent
-   * to both connections of a replacement); otherwise it moves each of its channels' last seen
-   * sequence number to its own. Other frames are always delivered.
+   * Whether a frame is delivered. A history frame (one with `$seq`) is a duplicate when any of its
+   * (channel, sequence number) pairs is held already (every copy of a message carries the same
+   * pairs, or fewer: a replay names only the session's channels); otherwise its pairs become held.
+   * Other frames are always delivered.
    */
   admit(message: unknown): boolean {
     const seq = field(message, '$seq');
     if (typeof seq !== 'object' || seq === null) return true;
+    const pairs = Object.entries(seq).filter(
+      (p): p is [string, number] => Number.isSafeInteger(p[1]) && p[1] > 0,
+    );
     const mid = field(message, '$mid');
+    if (typeof mid === 'string' && this.#seen.has(mid)) return false;
+    if (pairs.some(([channel, n]) => this.#held.get(channel)?.has(n) === true)) return false;
     if (typeof mid === 'string') {
-      if (this.#seen.has(mid)) return false;
       this.#seen.add(mid);
       if (this.#seen.size > SEEN_LIMIT) this.#seen.delete(this.#seen.values().next().value as string);
     }
-    for (const [channel, n] of Object.entries(seq)) if (typeof n === 'number') this.#last.set(channel, n);
+    for (const [channel, n] of pairs) this.#add(channel, [n, n]);
     return true;
   }
 
-  /**
-   * Applies a resume reply: every history channel of the session is now known up to its head (what
-   * was missed was replayed or reported as a gap; a log that restarted lowers it). Answers the
-   * `resumed` event and the held live frames to emit now, in arrival order, without duplicates.
-   */
-  settle(reply: ResumeReply, held: unknown[]): { event: ResumedEvent; release: unknown[] } {
-    const { token: _, ...rest } = reply;
-    const heads = reply.heads ?? {};
-    for (const [channel, head] of Object.entries(heads)) this.#last.set(channel, head);
-    const event = { ...rest, channels: reply.channels ?? [], heads, gaps: reply.gaps ?? [] };
-    return { event, release: held.splice(0).filter((m) => this.admit(m)) };
+  /** The `have` of a replay request: every channel's first range, then more while the budget lasts. */
+  have(): string {
+    const key = this.#key;
+    if (key === undefined) return '';
+    const recent = [...this.#held].reverse();
+    const parts: Array<{ id: string; ranges: number[]; text: string }> = [];
+    let length = 0;
+    for (const [channel, ranges] of recent) {
+      const list = ranges.list();
+      if (list.length === 0) continue;
+      const text = `${this.#id(key, channel)}${range(list[0] as number, list[1] as number)}`;
+      if (length + text.length + 1 > HAVE_BUDGET) break;
+      length += text.length + 1;
+      parts.push({ id: text.slice(0, 11), ranges: list, text });
+    }
+    for (const part of parts) {
+      for (let i = 2; i + 1 < part.ranges.length; i += 2) {
+        const more = `,${range(part.ranges[i] as number, part.ranges[i + 1] as number)}`;
+        if (length + more.length > HAVE_BUDGET) break;
+        length += more.length;
+        part.text += more;
+      }
+    }
+    return parts.map((p) => p.text).join(';');
+  }
+
+  /** Applies a replay page: forgets reset and dropped channels, adds what is covered; answers the replayed frames to emit. */
+  apply(page: ReplayPageReply): unknown[] {
+    // A malformed answer (not what the server sends) changes nothing it does not understand.
+    const list = <T>(value: readonly T[] | undefined): readonly T[] => (Array.isArray(value) ? value : []);
+    for (const channel of list(page?.reset)) if (typeof channel === 'string') this.#forget(channel);
+    const drop = list(page?.drop);
+    if (drop.length > 0 && this.#key !== undefined) {
+      const dropped = new Set(drop);
+      for (const channel of [...this.#held.keys()]) {
+        if (dropped.has(this.#id(this.#key, channel))) this.#forget(channel);
+      }
+    }
+    const emit = list(page?.messages).filter((m) => this.admit(m));
+    for (const entry of list(page?.covered)) {
+      if (!Array.isArray(entry)) continue;
+      const [channel, ...ranges] = entry;
+      if (typeof channel !== 'string') continue;
+      for (let i = 0; i + 1 < ranges.length; i += 2)
+        this.#add(channel, [ranges[i] as number, ranges[i + 1] as number]);
+    }
+    return emit;
+  }
+
+  /** Whether some channel has so many holes that a replay should fill them now. */
+  needsSync(): boolean {
+    for (const ranges of this.#held.values()) if (ranges.count() > SYNC_RANGES) return true;
+    return false;
+  }
+
+  /** The highest sequence number held of each channel. */
+  heads(): Record<string, number> {
+    return Object.fromEntries([...this.#held].map(([channel, ranges]) => [channel, ranges.top()]));
   }
 
   /** Keeps the fresh token for the next connect. */
   keep(token: unknown): void | Promise<void> {
     if (typeof token === 'string') return this.#storage.set(token);
   }
+
+  #add(channel: string, [lo, hi]: [number, number]): void {
+    if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || lo < 1 || hi < lo) return;
+    let ranges = this.#held.get(channel);
+    if (ranges === undefined) ranges = new HeldRanges();
+    else this.#held.delete(channel);
+    ranges.add(lo, hi);
+    this.#held.set(channel, ranges);
+    this.#touched.set(channel, ++this.#tick);
+    if (this.#held.size > CHANNEL_LIMIT) this.#forget(this.#held.keys().next().value as string);
+  }
+
+  #forget(channel: string): void {
+    this.#held.delete(channel);
+    this.#touched.delete(channel);
+  }
+
+  #id(key: string, channel: string): string {
+    let id = this.#ids.get(channel);
+    if (id === undefined) {
+      id = base64url(sha256(`${key}\n${channel}`)).slice(0, 11);
+      this.#ids.set(channel, id);
+      if (this.#ids.size > CHANNEL_LIMIT) this.#ids.delete(this.#ids.keys().next().value as string);
+    }
+    return id;
+  }
 }
 
-/** Whether a failed resume request is worth retrying on the same connection: a timeout, 429 or 5xx. */
+function range(lo: number, hi: number): string {
+  return `${lo.toString(36)}.${hi.toString(36)}`;
+}
+
+/** Whether a failed resume or replay request is worth retrying on the same connection: a timeout, 429 or 5xx. */
 export function isTransient(error: unknown): boolean {
   const { code, status = 0 } = error as { code?: string; status?: number };
   return code === 'Timeout' || (code === 'Rejected' && (status === 429 || status >= 500));

@@ -41,7 +41,7 @@ export function recordedClient<A extends ApiShape>(url: string, options?: Client
   clients.push(client as unknown as WebSocketClient<ApiShape>);
   const started = Date.now();
   const events: Recorded<A>['events'] = [];
-  for (const name of ['open', 'close', 'reconnecting', 'message', 'resumed', 'gap'] as const) {
+  for (const name of ['open', 'close', 'reconnecting', 'message', 'resumed', 'gap', 'error'] as const) {
     client.on(name, (event: unknown) => events.push({ name, at: Date.now() - started, event }));
   }
   return {

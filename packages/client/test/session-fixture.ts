@@ -1,4 +1,4 @@
-import { defineApi, heartbeat, typed, WebSocketApp, WebSocketError } from '@wsapp/core';
+import { type ConnectionStore, defineApi, heartbeat, typed, WebSocketApp, WebSocketError } from '@wsapp/core';
 import type { Authorizer } from '@wsapp/local';
 import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { vi } from 'vitest';
@@ -17,6 +17,18 @@ export interface Numbered {
 export const sessionApi = defineApi({
   routes: {
     join: { body: z.object({ room: z.string() }), response: typed<{ joined: string }>(), twoWay: true },
+    /** Joins and leaves whole channels (any names, not only rooms). */
+    channels: {
+      body: z.object({ join: z.array(z.string()).optional(), leave: z.array(z.string()).optional() }),
+      response: typed<{ ok: true }>(),
+      twoWay: true,
+    },
+    /** One broadcast to several channels. */
+    publishAll: {
+      body: z.object({ channels: z.array(z.string()), n: z.number() }),
+      response: typed<{ delivered: number }>(),
+      twoWay: true,
+    },
     publish: {
       body: z.object({ room: z.string(), n: z.number() }),
       response: typed<{ delivered: number }>(),
@@ -41,16 +53,17 @@ const SECRET = 'client-session-tests-secret-0123456789';
  * broadcasts, while its replay and reply wait until `releaseResumes()`. `failResumes(n)` answers
  * the next `n` resume requests with 503.
  */
-export function sessionApp(options: { maxLength?: number } = {}) {
+export function sessionApp(options: { maxLength?: number; store?: ConnectionStore } = {}) {
   let gate: Promise<void> | undefined;
   let failing = 0;
+  let refusing = false;
   let open: () => void = () => undefined;
   const resumesHeld = vi.fn();
   const app = new WebSocketApp({
-    store: new MemoryConnectionStore(),
+    store: options.store ?? new MemoryConnectionStore(),
     logger: { error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() },
     history: {
-      channels: ['room#*'],
+      channels: ['room#*', 'long#*'],
       ...(options.maxLength === undefined ? {} : { maxLength: options.maxLength }),
     },
     sessions: { secret: SECRET },
@@ -64,7 +77,17 @@ export function sessionApp(options: { maxLength?: number } = {}) {
       failing--;
       throw new WebSocketError(503, 'resume: try again'); // a throttled or failing invocation
     }
+    if (ctx.routeKey === 'resume' && refusing) throw new WebSocketError(400, 'resume: refused');
     return next();
+  });
+  app.route('channels', sessionApi.routes.channels, async (ctx) => {
+    if (ctx.body.join) await ctx.join(ctx.body.join);
+    if (ctx.body.leave) await ctx.leave(ctx.body.leave);
+    return { ok: true as const };
+  });
+  app.route('publishAll', sessionApi.routes.publishAll, async (ctx) => {
+    const report = await ctx.broadcast({ channels: ctx.body.channels }, { room: 'all', n: ctx.body.n });
+    return { delivered: report.delivered };
   });
   heartbeat(app);
   app.route('join', sessionApi.routes.join, async (ctx) => {
@@ -86,6 +109,10 @@ export function sessionApp(options: { maxLength?: number } = {}) {
     },
     failResumes: (n: number) => {
       failing = n;
+    },
+    /** Answers every resume request (and replay page) with 400 from now on. */
+    refuseResumes: () => {
+      refusing = true;
     },
     releaseResumes: () => {
       gate = undefined;

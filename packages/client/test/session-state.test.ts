@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { channelIdOf, parseHave } from '../../core/src/sessions/replay-wire.js';
 import { type ResumeReply, SessionState } from '../src/session.js';
 
 // The client half of a session as a pure module (no socket): what to emit for each frame, what to
-// hold while a resume is pending, what `since` to send. Expectations come from the wire protocol
-// in sessions-spec.md: live frames `{ ...data, $mid, $seq }`, replayed ones add `$replay: true`.
+// hold while a resume is pending, what `have` to send. Expectations come from the wire protocol in
+// the core README ("Sessions and history"): live frames `{ ...data, $mid, $seq }`, replayed ones
+// add `$replay: true`; `have` names channels by the keyed id the server computes.
 
+const KEY = 'k'.repeat(22);
 const live = (mid: string, seq: Record<string, number>, text = mid) => ({ text, $mid: mid, $seq: seq });
 const replayed = (mid: string, seq: Record<string, number>, text = mid) => ({
   ...live(mid, seq, text),
@@ -14,57 +17,58 @@ const reply = (overrides: Partial<ResumeReply> = {}): ResumeReply => ({
   token: 's1.fresh.mac',
   resumed: true,
   channels: ['room:a'],
-  heads: {},
-  gaps: [],
+  key: KEY,
+  replay: true,
   ...overrides,
 });
 const texts = (frames: unknown[]) => frames.map((f) => (f as { text: string }).text);
+/** What the server reads of `have`: channel name → held ranges. */
+const serverView = (s: SessionState, channels: string[]) => {
+  const have = parseHave(s.have());
+  return Object.fromEntries(channels.map((c) => [c, have.get(channelIdOf(KEY, c))]));
+};
 
 describe('SessionState', () => {
-  it('emits replayed frames as they come, holds live ones until the reply, then emits those', () => {
+  it('holds live frames during a replay, emits replayed ones as they come, and drops copies by seq', () => {
     const s = new SessionState();
+    s.begin(reply(), s.mark());
     s.receive(live('m1', { 'room:a': 1 }));
+    const held: unknown[] = [];
+    expect(s.receive(live('m4', { 'room:a': 4 }), held)).toEqual([]);
+    const page = s.apply({
+      messages: [
+        replayed('m2', { 'room:a': 2 }),
+        replayed('m3', { 'room:a': 3 }),
+        replayed('m4', { 'room:a': 4 }),
+      ],
+      covered: [['room:a', 2, 4]],
+      done: true,
+    });
+    expect(texts(page)).toEqual(['m2', 'm3', 'm4']);
+    expect(texts(held.filter((m) => s.admit(m)))).toEqual([]); // m4 came twice: once
+    expect(s.receive(live('m4', { 'room:a': 4 }))).toEqual([]);
+    expect(serverView(s, ['room:a'])).toEqual({ 'room:a': [1, 4] });
+  });
+
+  it('reports a hole below what it holds: message 1 lost live, 2 received', () => {
+    const s = new SessionState();
+    s.begin(reply(), s.mark());
     s.receive(live('m2', { 'room:a': 2 }));
-    expect(s.since()).toEqual({ 'room:a': 2 });
-
-    // A new connection resumes with since {room:a: 2}: m5 arrives live before the replay of m3, m4.
-    const held: unknown[] = [];
-    const emitted = [
-      ...s.receive(live('m5', { 'room:a': 5 }), held),
-      ...s.receive(replayed('m3', { 'room:a': 3 }), held),
-      ...s.receive(replayed('m4', { 'room:a': 4 }), held),
-    ];
-    expect(texts(emitted)).toEqual(['m3', 'm4']);
-    expect(texts(held)).toEqual(['m5']);
-    const { release } = s.settle(reply({ heads: { 'room:a': 4 } }), held);
-    expect(texts(release)).toEqual(['m5']);
-    expect(held).toEqual([]);
-    expect(s.since()).toEqual({ 'room:a': 5 });
+    s.receive(live('m5', { 'room:a': 5 }));
+    expect(serverView(s, ['room:a'])).toEqual({ 'room:a': [2, 2, 5, 5] });
+    expect(
+      texts(s.apply({ messages: [replayed('m1', { 'room:a': 1 })], covered: [['room:a', 1, 1]] })),
+    ).toEqual(['m1']);
+    expect(serverView(s, ['room:a'])).toEqual({ 'room:a': [1, 2, 5, 5] });
   });
 
-  it('drops a live frame that was also replayed, and one sent to both connections of a replacement', () => {
+  it('a message to several channels is one: a copy holding any of its seqs is dropped', () => {
     const s = new SessionState();
-    s.receive(live('m1', { 'room:a': 1 }));
-    const held: unknown[] = [];
-    // m2 was appended before the history read (so it is replayed) but sent live after the
-    // connection registered: it arrives twice on the new connection.
-    s.receive(live('m2', { 'room:a': 2 }), held);
-    const emitted = s.receive(replayed('m2', { 'room:a': 2 }), held);
-    // The old connection (still open during make-before-break) delivers m3; the new one too.
-    const old = s.receive(live('m3', { 'room:a': 3 }));
-    s.receive(live('m3', { 'room:a': 3 }), held);
-    const { release } = s.settle(reply({ heads: { 'room:a': 2 } }), held);
-    expect(texts([...emitted, ...old, ...release])).toEqual(['m2', 'm3']);
-    expect(s.receive(live('m3', { 'room:a': 3 }))).toEqual([]); // and any later copy
-  });
-
-  it('keeps the last seen seq of every channel of a multi-channel frame', () => {
-    const s = new SessionState();
-    s.receive(live('m1', { 'room:a': 7, news: 3 }));
-    s.receive(live('m2', { news: 4 }));
-    expect(s.since()).toEqual({ 'room:a': 7, news: 4 });
-    // The same broadcast to both channels is one message: its copy is dropped once seen.
-    expect(s.receive(live('m1', { 'room:a': 7, news: 3 }))).toEqual([]);
+    s.begin(reply(), s.mark());
+    expect(s.receive(live('m1', { 'room:a': 7, news: 3 }))).toHaveLength(1);
+    // A replay names only the session's channels: fewer pairs, same message.
+    expect(s.apply({ messages: [replayed('m1', { news: 3 })] })).toEqual([]);
+    expect(s.receive(live('m2', { news: 4 }))).toHaveLength(1);
   });
 
   it('never holds or drops frames without $seq (plain pushes, connection-targeted sends, text)', () => {
@@ -75,34 +79,76 @@ describe('SessionState', () => {
     expect(s.receive(push, held)).toEqual([push]);
     expect(s.receive('plain text', held)).toEqual(['plain text']);
     expect(held).toEqual([]);
-    expect(s.since()).toEqual({});
   });
 
-  it('a history channel is known up to its head after the reply, also when the log restarted lower', () => {
+  it('a reset channel is forgotten before its new numbers are applied; dropped ids are forgotten', () => {
     const s = new SessionState();
-    s.receive(live('m1', { 'room:a': 50 }));
-    // room:b was joined on the server side (not seen yet); room:a's log expired and restarted at 1.
-    const { event } = s.settle(reply({ heads: { 'room:a': 2, 'room:b': 9 } }), []);
-    expect(s.since()).toEqual({ 'room:a': 2, 'room:b': 9 });
-    expect(event).toEqual({
-      resumed: true,
-      channels: ['room:a'],
-      heads: { 'room:a': 2, 'room:b': 9 },
-      gaps: [],
+    s.begin(reply({ channels: ['room:a', 'room:b'] }), s.mark());
+    s.receive(live('m50', { 'room:a': 50 }));
+    s.receive(live('b1', { 'room:b': 1 }));
+    const emitted = s.apply({
+      reset: ['room:a'],
+      drop: [channelIdOf(KEY, 'room:b')],
+      messages: [replayed('n1', { 'room:a': 1 })],
+      covered: [['room:a', 1, 1]],
     });
-    // The restarted log's next message is new although its seq is below what was seen before.
-    expect(texts(s.receive(live('m9', { 'room:a': 3 })))).toEqual(['m9']);
+    expect(texts(emitted)).toEqual(['n1']);
+    expect(serverView(s, ['room:a', 'room:b'])).toEqual({ 'room:a': [1, 1], 'room:b': undefined });
   });
 
-  it('live frames whose seq is not above the head are still emitted when first seen', () => {
-    // A live frame appended before the history read but sent after the reply, on a channel the
-    // resume did not replay (it was not in since): it is new to this client, not a duplicate.
+  it('a new session forgets everything; a complete channel list forgets channels not in it', () => {
     const s = new SessionState();
-    s.settle(reply({ heads: { 'room:a': 10 } }), []);
-    expect(texts(s.receive(live('m10', { 'room:a': 10 })))).toEqual(['m10']);
+    s.begin(reply({ channels: ['a', 'b', 'c'] }), s.mark());
+    for (const [n, channel] of ['a', 'b', 'c'].entries()) s.receive(live(`m${n}`, { [channel]: 1 }));
+    const mark = s.mark();
+    s.receive(live('late', { d: 1 })); // touched after the resume request went out: kept
+    s.begin(reply({ channels: ['a'] }), mark);
+    expect(Object.keys(s.heads()).sort()).toEqual(['a', 'd']);
+    s.begin(reply({ channels: ['x'], channelCount: 5000 }), s.mark()); // a partial list prunes nothing
+    expect(Object.keys(s.heads()).sort()).toEqual(['a', 'd']);
+    s.begin(reply({ resumed: false, reason: 'expired' }), s.mark());
+    expect(s.heads()).toEqual({});
   });
 
-  it('answers the event without the token, with gaps, and stores the token in the storage', async () => {
+  it(`keeps have under API Gateway's 32 KB frame for 1,000 channels of 512-byte names, each named once`, () => {
+    const s = new SessionState();
+    const channels = Array.from({ length: 1000 }, (_, n) => `${n}:`.padEnd(512, 'x'));
+    s.begin(reply({ channels }), s.mark());
+    for (const [n, channel] of channels.entries()) {
+      s.receive(live(`m${n}`, { [channel]: 1_000_000 + n }));
+      s.receive(live(`o${n}`, { [channel]: 1_000_005 + n })); // a hole in each channel
+    }
+    const have = s.have();
+    const frame = JSON.stringify({ action: 'resume', $rid: 'abcdef123', replay: { have } });
+    expect(new TextEncoder().encode(frame).length).toBeLessThan(32 * 1024);
+    const view = serverView(s, channels);
+    // Every channel with at least its first range; extra ranges only while the budget lasts.
+    for (const [n, channel] of channels.entries())
+      expect(view[channel]?.slice(0, 2)).toEqual([1_000_000 + n, 1_000_000 + n]);
+  });
+
+  it('is bounded: at most 4,096 channels held, 1,000 live frames held (more call overflow)', () => {
+    const s = new SessionState();
+    s.begin(reply(), s.mark());
+    for (let n = 0; n < 5000; n++) s.receive(live(`m${n}`, { [`ch${n}`]: 1 }));
+    expect(Object.keys(s.heads())).toHaveLength(4096);
+    const held: unknown[] = [];
+    let overflow = 0;
+    for (let n = 0; n < 1200; n++) s.receive(live(`l${n}`, { room: n + 1 }), held, () => overflow++);
+    expect(held).toHaveLength(1000);
+    expect(overflow).toBe(200);
+  });
+
+  it('asks for a sync when a channel has many holes', () => {
+    const s = new SessionState();
+    s.begin(reply(), s.mark());
+    for (let n = 1; n <= 17; n++) s.receive(live(`m${n}`, { 'room:a': n * 2 }));
+    expect(s.needsSync()).toBe(true);
+    s.apply({ covered: [['room:a', 1, 34]] });
+    expect(s.needsSync()).toBe(false);
+  });
+
+  it('stores the token in the storage, in memory by default', async () => {
     const kept: string[] = [];
     const s = new SessionState({
       storage: { get: () => kept.at(-1), set: (t) => void kept.push(t) },
@@ -110,31 +156,12 @@ describe('SessionState', () => {
     });
     expect(s.action).toBe('session.resume');
     expect(s.token()).toBeUndefined();
-    const gaps = [{ channel: 'room:a', since: 3, oldestSeq: 40 }];
-    const r = reply({ resumed: false, reason: 'expired', gaps });
-    const { event } = s.settle(r, []);
-    expect(event).toEqual({ resumed: false, reason: 'expired', channels: ['room:a'], heads: {}, gaps });
-    expect(event).not.toHaveProperty('token');
-    await s.keep(r.token);
-    expect(s.token()).toBe('s1.fresh.mac');
+    await s.keep('s1.fresh.mac');
     expect(kept).toEqual(['s1.fresh.mac']);
-  });
-
-  it('keeps the token in memory by default', () => {
-    const s = new SessionState();
-    expect(s.action).toBe('resume');
-    expect(s.token()).toBeUndefined();
-    s.keep('s1.a.b');
-    expect(s.token()).toBe('s1.a.b');
-    s.keep(undefined); // a reply without a token keeps the previous one
-    expect(s.token()).toBe('s1.a.b');
-  });
-
-  it('remembers a bounded number of message ids', () => {
-    const s = new SessionState();
-    for (let n = 1; n <= 1001; n++) s.receive(live(`m${n}`, { 'room:a': n }));
-    // The oldest id was forgotten (1000 kept): a copy of it would be emitted again, a recent one not.
-    expect(s.receive(live('m1', { 'room:a': 1 }))).toHaveLength(1);
-    expect(s.receive(live('m1001', { 'room:a': 1001 }))).toEqual([]);
+    const memory = new SessionState();
+    expect(memory.action).toBe('resume');
+    memory.keep('s1.a.b');
+    memory.keep(undefined); // a reply without a token keeps the previous one
+    expect(memory.token()).toBe('s1.a.b');
   });
 });

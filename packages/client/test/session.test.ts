@@ -122,11 +122,12 @@ describe('client sessions through the emulator', () => {
     // The new connection is registered (with its rooms) but its resume request waits on the server.
     await vi.waitFor(() => expect(resumesHeld).toHaveBeenCalledTimes(1));
     // Sent live to the new connection before the reply: a6 is also in the log the replay reads;
-    // b has no `since` (never seen), so b1 and b2 are not replayed, only sent live.
+    // b was never seen by the client, but the session's start in b is known: b1 and b2 are
+    // replayed too, and their live copies dropped.
     await publish('a', 6);
     await publish('b', 1, 2);
     await sleep(200);
-    expect(received(sub)).toEqual(range('a', 1, 2)); // held back until the reply
+    expect(received(sub)).toEqual(range('a', 1, 2)); // held back until the replay is done
     releaseResumes();
     await vi.waitFor(() => expect(sub.of('resumed')).toHaveLength(2));
     await vi.waitFor(() => expect(received(sub)).toHaveLength(8));
@@ -134,7 +135,7 @@ describe('client sessions through the emulator', () => {
     expect(received(sub)).toEqual([...range('a', 1, 6), 'b1', 'b2']);
     expect(sub.of('resumed')[1]).toMatchObject({ resumed: true, heads: { 'room#a': 6, 'room#b': 2 } });
     const replayed = sub.of('message').map((m) => (m as Numbered).$replay === true);
-    expect(replayed).toEqual([false, false, true, true, true, true, false, false]);
+    expect(replayed).toEqual([false, false, true, true, true, true, true, true]);
   });
 
   it('reports one gap per channel whose log no longer reaches back, and replays what it still holds', async () => {
@@ -158,8 +159,8 @@ describe('client sessions through the emulator', () => {
     net.restore();
     await vi.waitFor(() => expect(sub.of('resumed')).toHaveLength(2));
     const gaps = [
-      { channel: 'room#a', since: 1, oldestSeq: 5 },
-      { channel: 'room#b', since: 1, oldestSeq: 3 },
+      { channel: 'room#a', since: 1, oldestSeq: 5, reason: 'lost' },
+      { channel: 'room#b', since: 1, oldestSeq: 3, reason: 'lost' },
     ];
     const byChannel = (list: readonly { channel: string }[]) =>
       [...list].sort((x, y) => x.channel.localeCompare(y.channel));

@@ -83,7 +83,7 @@ export type { SqsOptions } from './fanout/sqs.js';
 export type { SqsBatchResponse, SqsEvent, SqsRecord } from './fanout/sqs-event.js';
 export { type ChannelSeqs, MESSAGE_ID_FIELD, REPLAY_FIELD, SEQ_FIELD } from './history/history-frame.js';
 export { type HistoryOptions, type HistoryPolicy, historyPolicy } from './history/history-options.js';
-export type { HistoryGap } from './history/replay.js';
+export type { GapReason, HistoryGap } from './history/replay-page.js';
 export { lazySdk } from './lazy-sdk.js';
 export { IDLE_TIMEOUT_SECONDS, MAX_CONNECTION_SECONDS, MAX_PAYLOAD_BYTES } from './limits.js';
 export { appendLogKeys, type KeyedLogger } from './logging/append-log-keys.js';
@@ -118,6 +118,7 @@ export { ManagementApiError } from './messaging/transport/management-api-error.j
 export type { MetricsSink, MetricUnit } from './metrics/metrics-sink.js';
 export type { Middleware, Next } from './routing/compose-middleware.js';
 export { compileRouteSelection, type RouteSelector } from './routing/route-selection.js';
+export type { ReplayPageReply } from './sessions/replay-route.js';
 export type { ResumeReply } from './sessions/resume-route.js';
 export { SESSION_QUERY } from './sessions/session-connect.js';
 export {
@@ -145,6 +146,7 @@ export {
   historyGap,
   MAX_HISTORY_LENGTH,
   MAX_HISTORY_READ,
+  MAX_HISTORY_SCAN,
   MAX_HISTORY_TTL_SECONDS,
   normalizeReadHistory,
   type ReadHistoryOptions,
@@ -170,6 +172,17 @@ export {
 } from './store/opaque-cursor.js';
 /** Connection data helpers for store authors (`__proto__`-safe); import them from `@wsapp/core/store`. */
 export { mergeData, setOwn } from './store/plain-data.js';
+/** Session primitives of the store contract (sessions); store authors import them from `@wsapp/core/store`. */
+export {
+  applySessionClose,
+  applySessionMarks,
+  assertSessionId,
+  type SessionClaim,
+  type SessionMarks,
+  type SessionRecord,
+  SessionsNotSupportedError,
+  UNKNOWN_START,
+} from './store/session-record.js';
 export { assertMinAge, type UnregisterStaleResult } from './store/stale-unregister.js';
 export {
   ConnectionNotFoundError,

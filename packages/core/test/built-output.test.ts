@@ -63,16 +63,20 @@ describe('built packages', () => {
     }
   });
 
-  it.each(packages)('%s exports the same names to require() and import', (name) => {
-    const cjs = run(`${name}.cjs`, `console.log(Object.keys(require('@wsapp/${name}')).sort().join(','))`);
-    const esm = run(
-      `${name}.mjs`,
-      `const m = await import('@wsapp/${name}'); console.log(Object.keys(m).sort().join(','))`,
-    );
-    expect(cjs.length).toBeGreaterThan(0);
-    expect(esm).toBe(cjs);
-    // Two fresh Node processes per package; @wsapp/cdk loads aws-cdk-lib (~10 s on a loaded machine).
-  }, 60_000);
+  it.each(packages)(
+    '%s exports the same names to require() and import',
+    (name) => {
+      const cjs = run(`${name}.cjs`, `console.log(Object.keys(require('@wsapp/${name}')).sort().join(','))`);
+      const esm = run(
+        `${name}.mjs`,
+        `const m = await import('@wsapp/${name}'); console.log(Object.keys(m).sort().join(','))`,
+      );
+      expect(cjs.length).toBeGreaterThan(0);
+      expect(esm).toBe(cjs);
+      // Two fresh Node processes per package; @wsapp/cdk loads aws-cdk-lib (~10 s on a loaded machine).
+    },
+    60_000,
+  );
 
   it('@wsapp/core routes an event when required from CommonJS', () => {
     const out = run('core-app.cjs', resolveScript(`const { WebSocketApp } = require('@wsapp/core');`));

@@ -1,67 +1,25 @@
 /**
  * Sessions and history end to end on real backends: the emulator with real sockets, the Redis
- * store (a stream per history channel) and DynamoDB Local (a partition per history channel). The
- * same scenarios as sessions.test.ts's core ones.
+ * store (a stream per history channel, a session in one slot), a Redis Cluster, and DynamoDB Local
+ * (a partition per history channel, an item per session). The core scenarios of sessions.test.ts.
  */
-import { randomBytes } from 'node:crypto';
-import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type ConnectionStore, Messenger } from '@wsapp/core';
-import { createTable, DynamoDBConnectionStore } from '@wsapp/store-dynamodb';
-import { RedisConnectionStore } from '@wsapp/store-redis';
-import { afterAll, afterEach, describe, expect, inject, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type Client, silentLogger, start } from './helpers.js';
-import { countingStore, drop, open, resume, sessionApp, userAuthorizer } from './sessions-helpers.js';
-
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
-});
-
-const dynamo = inject('wsappDynamoDB');
-const dynamoClient = new DynamoDBClient({
-  endpoint: dynamo.endpoint,
-  region: dynamo.region,
-  credentials: dynamo.credentials,
-});
-afterAll(() => dynamoClient.destroy());
-
-/** A backend: `make()` answers a fresh, empty store; `again()` another client on the same data. */
-const backends = [
-  {
-    name: 'Redis',
-    async make() {
-      const keyPrefix = `sessions-${randomBytes(4).toString('hex')}:`;
-      const open = () => {
-        const store = new RedisConnectionStore({ url: inject('wsappRedisUrl'), keyPrefix });
-        cleanups.push(() => store.close());
-        return store;
-      };
-      return { store: open(), again: open };
-    },
-  },
-  {
-    name: 'DynamoDB Local',
-    async make() {
-      const tableName = `sessions-${randomBytes(4).toString('hex')}`;
-      await createTable(dynamoClient, { tableName });
-      cleanups.push(() => dynamoClient.send(new DeleteTableCommand({ TableName: tableName })));
-      const open = () => new DynamoDBConnectionStore({ tableName, client: dynamoClient });
-      return { store: open(), again: open };
-    },
-  },
-];
+import { sessionBackends } from './session-backends.js';
+import { countingStore, drop, open, replay, resume, sessionApp, userAuthorizer } from './sessions-helpers.js';
 
 const sessionOf = (token: string) =>
   (JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()) as { s: string }).s;
 
 async function dropAndWait(store: ConnectionStore, client: Client, token: string) {
   drop(client);
-  await vi.waitFor(async () => expect(await store.get(`wsapp-session~${sessionOf(token)}`)).toBeDefined(), {
+  await vi.waitFor(async () => expect((await store.readSession?.(sessionOf(token)))?.closed).toBe(true), {
     timeout: 10_000,
   });
 }
 
-describe.each(backends)(
+describe.each(sessionBackends.filter((b) => b.name !== 'memory'))(
   'sessions and history on $name (emulator, real sockets)',
   { timeout: 60_000 },
   (backend) => {
@@ -83,24 +41,51 @@ describe.each(backends)(
       calls.clear();
       const back = await open(server, { user: 'alice', token: reply.token });
       expect(calls.get('register')).toBe(1);
-      const { before, reply: again } = await resume(back, { 'room:a': 1 });
-      expect(before.map((f) => [f.n, f.$seq, f.$replay])).toEqual([
+      expect(calls.get('claimSession')).toBe(1);
+      const { reply: again } = await resume(back);
+      expect(again).toMatchObject({ resumed: true, channels: ['room:a'] });
+      const { frames, gaps } = await replay(back, again.key, { 'room:a': [1, 1] });
+      expect(frames.map((f) => [f.n, f.$seq, f.$replay])).toEqual([
         [2, { 'room:a': 2 }, true],
         [3, { 'room:a': 3 }, true],
         [4, { 'room:a': 4 }, true],
       ]);
-      expect(again).toMatchObject({ resumed: true, channels: ['room:a'], heads: { 'room:a': 4 }, gaps: [] });
+      expect(gaps).toEqual([]);
       await say({ n: 5 });
       expect(await back.json()).toEqual({ n: 5, $mid: expect.any(String), $seq: { 'room:a': 5 } });
 
       // The token used again, after its successor closed: superseded, nothing rejoined.
       await dropAndWait(inner, back, again.token);
       const replayed = await open(server, { user: 'alice', token: reply.token });
-      expect((await resume(replayed, { 'room:a': 0 })).reply).toMatchObject({
+      expect((await resume(replayed)).reply).toMatchObject({
         resumed: false,
         reason: 'superseded',
         channels: [],
       });
+    });
+
+    it('a hole below the highest seq, and a channel joined later and never received on, are replayed', async () => {
+      const { store } = await backend.make();
+      const { app } = sessionApp(store);
+      const server = await start(app, { authorizer: userAuthorizer });
+      const say = (room: string, data: object) =>
+        app.broadcast({ channels: [room] }, data, { endpoint: server.endpoint });
+      const client = await open(server, { user: 'alice', rooms: 'room:a' });
+      const { reply } = await resume(client);
+      const fault = server.faults.inject({ status: 400 }); // message 1's live send is refused
+      expect((await say('room:a', { n: 1 })).failed).toHaveLength(1);
+      fault.remove();
+      await say('room:a', { n: 2 });
+      expect(await client.json()).toMatchObject({ n: 2 });
+      client.send({ action: 'join', rooms: ['room:b'], $rid: 'j' });
+      expect(await client.json()).toMatchObject({ $rid: 'j', ok: true });
+      await dropAndWait(store, client, reply.token);
+      for (const n of [1, 2, 3]) await say('room:b', { b: n });
+      const back = await open(server, { user: 'alice', token: reply.token });
+      const { reply: again } = await resume(back);
+      const { frames, gaps } = await replay(back, again.key, { 'room:a': [2, 2] });
+      expect(frames.map((f) => f.n ?? `b${f.b}`)).toEqual([1, 'b1', 'b2', 'b3']);
+      expect(gaps).toEqual([]);
     });
 
     it('concurrent broadcasters (separate messengers and store clients) to one history channel', async () => {
@@ -110,7 +95,7 @@ describe.each(backends)(
       const client = await open(server, { user: 'alice', rooms: 'room:a' });
       const { reply } = await resume(client);
       await dropAndWait(inner, client, reply.token);
-      // Four "Lambdas", each with its own Redis connection and messenger.
+      // Four "Lambdas", each with its own store client and messenger.
       const senders = Array.from(
         { length: 4 },
         () =>
@@ -127,13 +112,14 @@ describe.each(backends)(
         }),
       );
       const back = await open(server, { user: 'alice', token: reply.token });
-      const { before, reply: again } = await resume(back, { 'room:a': 0 });
-      expect(again.heads).toEqual({ 'room:a': 40 });
-      expect(before.map((f) => (f.$seq as Record<string, number>)['room:a'])).toEqual(
+      const { reply: again } = await resume(back);
+      const { frames, held } = await replay(back, again.key);
+      expect(held).toEqual({ 'room:a': [1, 40] });
+      expect(frames.map((f) => (f.$seq as Record<string, number>)['room:a'])).toEqual(
         Array.from({ length: 40 }, (_, i) => i + 1),
       );
       for (let s = 0; s < 4; s++) {
-        expect(before.filter((f) => f.s === s).map((f) => f.i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        expect(frames.filter((f) => f.s === s).map((f) => f.i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
       }
     });
   },

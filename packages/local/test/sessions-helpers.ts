@@ -1,5 +1,6 @@
 import { type ConnectionStore, SESSION_QUERY, WebSocketApp, type WebSocketAppOptions } from '@wsapp/core';
 import type { LocalServer } from '@wsapp/local';
+import { channelIdOf, encodeHave, type SeqRanges, unionRanges } from '../../core/src/sessions/replay-wire.js';
 import { type Client, connect, silentLogger } from './helpers.js';
 
 export const SECRET = 'a session secret of at least 32 bytes!';
@@ -42,6 +43,14 @@ export function sessionApp(store: ConnectionStore, options: Partial<WebSocketApp
     const rooms = ctx.query.rooms;
     if (rooms) await ctx.join(rooms.split(','));
   });
+  // `{ action: 'join' | 'leave', rooms: [...] }`: joins or leaves rooms after connecting.
+  for (const action of ['join', 'leave'] as const) {
+    app.route(action, { twoWay: true }, async (ctx) => {
+      const { rooms } = ctx.body as { rooms: string[] };
+      await (action === 'join' ? ctx.join(rooms) : ctx.leave(rooms));
+      return { [action]: rooms.length };
+    });
+  }
   return { app, logger };
 }
 
@@ -71,20 +80,27 @@ export interface Reply {
   resumed: boolean;
   reason?: string;
   channels: string[];
-  heads: Record<string, number>;
-  gaps: Array<{ channel: string; since: number; oldestSeq?: number }>;
+  channelCount?: number;
+  key: string;
+  replay: boolean;
+}
+
+/** A gap a replay page reports. */
+export interface Gap {
+  channel: string;
+  since: number;
+  oldestSeq?: number;
+  reason?: string;
 }
 
 let rid = 0;
 
-/** Sends resume and answers the frames that came before the reply, and the reply. */
+/** Sends resume and answers the frames that came before the reply (none is expected), and the reply. */
 export async function resume(
   client: Client,
-  since: Record<string, number> = {},
-  token?: string,
 ): Promise<{ before: Array<Record<string, unknown>>; reply: Reply }> {
   const id = `r${++rid}`;
-  client.send({ action: 'resume', $rid: id, since, ...(token === undefined ? {} : { token }) });
+  client.send({ action: 'resume', $rid: id });
   const before: Array<Record<string, unknown>> = [];
   for (;;) {
     const frame = (await client.json()) as Record<string, unknown>;
@@ -94,6 +110,66 @@ export async function resume(
     }
     before.push(frame);
   }
+}
+
+/** What a client holds: channel → inclusive seq ranges. */
+export type Held = Record<string, SeqRanges>;
+
+/**
+ * Asks for replay pages, naming `held` by channel id under `key`, until one is `done` (at most
+ * 200 pages), applying each page to `held` like a client. Answers the replayed frames in order (a
+ * frame pushed before a reply — an oversized one — comes at its place), the gaps and the pages.
+ */
+export async function replay(
+  client: Client,
+  key: string,
+  held: Held = {},
+): Promise<{
+  frames: Array<Record<string, unknown>>;
+  gaps: Gap[];
+  pages: number;
+  held: Held;
+  pushed: number;
+}> {
+  const frames: Array<Record<string, unknown>> = [];
+  const gaps: Gap[] = [];
+  let pushed = 0;
+  for (let page = 1; page <= 200; page++) {
+    const have = encodeHave(
+      new Map(Object.entries(held).map(([channel, r]) => [channelIdOf(key, channel), r])),
+    );
+    const id = `p${++rid}`;
+    client.send({ action: 'resume', $rid: id, replay: { have } });
+    let answer: Record<string, unknown>;
+    for (;;) {
+      const frame = (await client.json()) as Record<string, unknown>;
+      if (frame.$rid === id) {
+        if (frame.ok !== true) throw new Error(`replay failed: ${JSON.stringify(frame)}`);
+        answer = frame.data as Record<string, unknown>;
+        break;
+      }
+      frames.push(frame); // a message too large for a reply body, posted on its own
+      pushed++;
+    }
+    const data = answer as {
+      messages: Array<Record<string, unknown>>;
+      covered: Array<[string, ...number[]]>;
+      gaps: Gap[];
+      reset: string[];
+      done: boolean;
+    };
+    for (const channel of data.reset) held[channel] = [];
+    frames.push(...data.messages);
+    for (const frame of [...data.messages]) {
+      for (const [channel, n] of Object.entries(frame.$seq as Record<string, number>)) {
+        held[channel] = unionRanges(held[channel] ?? [], [n, n]);
+      }
+    }
+    for (const [channel, ...ranges] of data.covered) held[channel] = unionRanges(held[channel] ?? [], ranges);
+    gaps.push(...data.gaps);
+    if (data.done) return { frames, gaps, pages: page, held, pushed };
+  }
+  throw new Error('replay not done after 200 pages');
 }
 
 /** Resets the client's TCP connection without a close frame, like a network drop. */

@@ -10,6 +10,8 @@ import {
   type HistoryRetention,
   type MembersPage,
   type QueryMembersArgs,
+  type SessionClaim,
+  type SessionRecord,
   TooManyChannelsError,
   type UnregisterStaleResult,
 } from '@wsapp/core';
@@ -34,6 +36,7 @@ import { membershipPartitionKey } from './key-layout.js';
 import { queryMembers } from './members-query.js';
 import { applyChannelChange } from './membership-writes.js';
 import { DEFAULT_OPERATION_TIMEOUT_MS, type Operation, readConnection, withDeadline } from './operation.js';
+import { DynamoDBSessions } from './sessions.js';
 import { planSlices, querySlice } from './slices.js';
 import { deleteStaleConnection } from './stale-delete.js';
 import { TableLayout } from './table-layout.js';
@@ -89,6 +92,7 @@ export class DynamoDBConnectionStore extends BaseConnectionStore {
   readonly #ownsClient: boolean;
   #client: DynamoDBClient | undefined;
   readonly #expiry = new ExpiryCache();
+  readonly #sessions: DynamoDBSessions;
 
   constructor(options: DynamoDBConnectionStoreOptions) {
     super({ ...options, maxChannelsPerConnection: resolveChannelLimit(options) });
@@ -113,6 +117,7 @@ export class DynamoDBConnectionStore extends BaseConnectionStore {
     this.#client = options.client;
     this.#clientConfig = options.clientConfig;
     this.#ownsClient = options.client === undefined;
+    this.#sessions = new DynamoDBSessions(this.limits.maxChannelsPerConnection);
   }
 
   /** The DynamoDB client: the one given, or one created from `clientConfig` on first use. */
@@ -122,7 +127,7 @@ export class DynamoDBConnectionStore extends BaseConnectionStore {
   }
 
   /** Most channels one connection may belong to: the option, or what a 400 KB item holds (at most 1,000). */
-  get maxChannelsPerConnection(): number {
+  override get maxChannelsPerConnection(): number {
     return this.limits.maxChannelsPerConnection;
   }
 
@@ -365,8 +370,52 @@ export class DynamoDBConnectionStore extends BaseConnectionStore {
     since: number,
     limit: number,
     now: number,
+    payloads: boolean,
   ): Promise<HistoryPage> {
-    return this.#run('readHistory', (op) => readHistoryItems(op, channel, since, limit, now));
+    return this.#run('readHistory', (op) => readHistoryItems(op, channel, since, limit, now, payloads));
+  }
+
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._claimSession} */
+  protected override _claimSession(
+    sessionId: string,
+    from: string,
+    to: string,
+    expiresAt: number,
+    now: number,
+  ): Promise<SessionClaim | undefined> {
+    return this.#run('claimSession', (op) => this.#sessions.claim(op, sessionId, from, to, expiresAt, now));
+  }
+
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._markSession} */
+  protected override _markSession(
+    sessionId: string,
+    holder: string,
+    add: Array<[string, number]>,
+    remove: string[],
+    expiresAt: number,
+    now: number,
+  ): Promise<boolean> {
+    return this.#run('markSession', (op) =>
+      this.#sessions.mark(op, sessionId, holder, add, remove, expiresAt, now),
+    );
+  }
+
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._closeSession} */
+  protected override _closeSession(
+    sessionId: string,
+    holder: string,
+    channels: string[],
+    expiresAt: number,
+    now: number,
+  ): Promise<boolean> {
+    return this.#run('closeSession', (op) =>
+      this.#sessions.close(op, sessionId, holder, channels, expiresAt, now),
+    );
+  }
+
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._readSession} */
+  protected override async _readSession(sessionId: string): Promise<SessionRecord | undefined> {
+    return (await this.#run('readSession', (op) => this.#sessions.read(op, sessionId)))?.record;
   }
 
   #run<T>(name: string, work: (op: Operation) => Promise<T>): Promise<T> {

@@ -210,6 +210,7 @@ export async function readHistoryItems(
   since: number,
   limit: number,
   now: number,
+  payloads = true,
 ): Promise<HistoryPage> {
   const stored = await readHead(op, channel);
   if (stored === undefined || stored.lapse <= now) return { entries: [], headSeq: 0 };
@@ -217,23 +218,34 @@ export async function readHistoryItems(
   // Entries at or below the window start are trimmed (tombstones, or left by a larger maxLength).
   const windowStart = Math.max(0, head - maxLength);
   const from = Math.max(since, windowStart) + 1;
-  const live = (lo: number, hi: number, want: number, keysOnly: boolean) =>
-    lo > hi ? Promise.resolve([]) : queryLive(op, channel, epoch, { lo, hi, want, now, keysOnly });
+  const live = (lo: number, hi: number, want: number, fields: Fields) =>
+    lo > hi ? Promise.resolve([]) : queryLive(op, channel, epoch, { lo, hi, want, now, fields });
   const [entries, below] = await Promise.all([
-    live(from, head, limit, false),
-    since > windowStart ? live(windowStart + 1, since, 1, true) : Promise.resolve([]),
+    live(from, head, limit, payloads ? 'all' : 'meta'),
+    since > windowStart ? live(windowStart + 1, since, 1, 'keys') : Promise.resolve([]),
   ]);
   const oldestSeq = below[0]?.seq ?? entries[0]?.seq;
   return oldestSeq === undefined ? { entries, headSeq: head } : { entries, headSeq: head, oldestSeq };
 }
+
+/** What a query reads of each entry: everything, all but the payload, or only the key. */
+type Fields = 'all' | 'meta' | 'keys';
+
+/** Projections of {@link Fields} (the filter's attributes need not be projected). */
+const PROJECTIONS: Record<Fields, { expression?: string; names: Record<string, string> }> = {
+  all: { names: {} },
+  meta: { expression: '#sk, #mid, #at', names: { '#mid': A.messageId, '#at': A.at } },
+  keys: { expression: '#sk', names: {} },
+};
 
 /** Live entries of the epoch with `lo <= seq <= hi`, ascending, at most `want`. */
 async function queryLive(
   op: Operation,
   channel: string,
   epoch: string,
-  range: { lo: number; hi: number; want: number; now: number; keysOnly: boolean },
+  range: { lo: number; hi: number; want: number; now: number; fields: Fields },
 ): Promise<HistoryEntry[]> {
+  const projection = PROJECTIONS[range.fields];
   const { keys, tableName } = op.layout;
   const out: HistoryEntry[] = [];
   let start: Record<string, AttributeValue> | undefined;
@@ -244,8 +256,14 @@ async function queryLive(
           TableName: tableName,
           KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :lo AND :hi',
           FilterExpression: '#e > :now AND #ep = :ep',
-          ...(range.keysOnly ? { ProjectionExpression: '#sk' } : {}),
-          ExpressionAttributeNames: { '#pk': keys.pk, '#sk': keys.sk, '#e': A.expires, '#ep': A.epoch },
+          ...(projection.expression === undefined ? {} : { ProjectionExpression: projection.expression }),
+          ExpressionAttributeNames: {
+            '#pk': keys.pk,
+            '#sk': keys.sk,
+            '#e': A.expires,
+            '#ep': A.epoch,
+            ...projection.names,
+          },
           ExpressionAttributeValues: {
             ':pk': { S: historyPartitionKey(channel) },
             ':lo': { S: entrySortKey(range.lo) },
@@ -254,7 +272,7 @@ async function queryLive(
             ':ep': { S: epoch },
           },
           // Limit counts items read before the filter: ask for what is missing, at least a few.
-          Limit: Math.max(range.want - out.length, range.keysOnly ? 32 : 1),
+          Limit: Math.max(range.want - out.length, range.fields === 'keys' ? 32 : 1),
           ConsistentRead: true,
           ExclusiveStartKey: start,
         }),

@@ -22,5 +22,6 @@ export {
   fnv1a,
   historyPartitionKey,
   membershipPartitionKey,
+  sessionPartitionKey,
   shardOf,
 } from './key-layout.js';

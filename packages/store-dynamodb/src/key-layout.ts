@@ -7,8 +7,9 @@
  * | membership, unsharded channel | `ch#<channel>` | `<connectionId>` |
  * | membership, shard `i` of a sharded channel | `sh#<i>#<channel>` | `<connectionId>` |
  * | channel history (head counter, entries) | `hs#<channel>` | `h`, `e#<seq>` (see `history-items.ts`) |
+ * | session (sessions) | `ss#<sessionId>` | `s` (see `sessions.ts`) |
  *
- * `c#`, `ch#`, `sh#` and `hs#` differ within their first two characters, so no key of one family equals a
+ * `c#`, `ch#`, `sh#`, `hs#` and `ss#` differ within their first two characters, so no key of one family equals a
  * key of another. Within `sh#`, the shard index is decimal digits ending at the first `#`, so
  * `<i>` and `<channel>` are recovered unambiguously whatever the channel contains (`#`, digits,
  * `:`, `{`, `}`, `|`, unicode): the encoding is injective, which {@link decodePartitionKey} proves
@@ -33,6 +34,11 @@ export function historyPartitionKey(channel: string): string {
   return `hs#${channel}`;
 }
 
+/** Partition key of a session. */
+export function sessionPartitionKey(sessionId: string): string {
+  return `ss#${sessionId}`;
+}
+
 /** What a partition key names; the inverse of the encoders above. */
 export type DecodedKey =
   | {
@@ -54,6 +60,12 @@ export type DecodedKey =
       kind: 'history';
       /** Its channel. */
       channel: string;
+    }
+  | {
+      /** A session item. */
+      kind: 'session';
+      /** Its session id. */
+      sessionId: string;
     };
 
 /** Decodes a partition key written by this layout; `undefined` for anything else. */
@@ -61,6 +73,7 @@ export function decodePartitionKey(pk: string): DecodedKey | undefined {
   if (pk.startsWith('c#')) return { kind: 'connection', connectionId: pk.slice(2) };
   if (pk.startsWith('ch#')) return { kind: 'membership', channel: pk.slice(3), shard: undefined };
   if (pk.startsWith('hs#')) return { kind: 'history', channel: pk.slice(3) };
+  if (pk.startsWith('ss#')) return { kind: 'session', sessionId: pk.slice(3) };
   const sharded = /^sh#(0|[1-9][0-9]*)#/.exec(pk);
   if (sharded?.[1] !== undefined) {
     return { kind: 'membership', channel: pk.slice(sharded[0].length), shard: Number(sharded[1]) };

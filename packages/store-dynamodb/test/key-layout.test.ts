@@ -4,6 +4,7 @@ import {
   fnv1a,
   historyPartitionKey,
   membershipPartitionKey,
+  sessionPartitionKey,
   shardOf,
 } from '@wsapp/store-dynamodb';
 import { describe, expect, it } from 'vitest';
@@ -47,6 +48,7 @@ describe('key layout', () => {
       claim(connectionPartitionKey(name), `connection ${name}`);
       claim(membershipPartitionKey(name, 0, 1), `channel ${name}, unsharded`);
       claim(historyPartitionKey(name), `history of ${name}`);
+      claim(sessionPartitionKey(name), `session ${name}`);
       for (const shards of [2, 3, 8, 10, 11]) {
         for (let shard = 0; shard < shards; shard++) {
           claim(membershipPartitionKey(name, shard, shards), `channel ${name}, shard ${shard}`);
@@ -54,7 +56,7 @@ describe('key layout', () => {
       }
     }
     // Shard counts differ per channel, but a shard index means the same key whatever the count.
-    expect(owners.size).toBe(tricky.length * (3 + 11));
+    expect(owners.size).toBe(tricky.length * (4 + 11));
   });
 
   it('channel "a#1" in shard 1 and channel "a" in shard 1 (and "1#a") get different keys', () => {
@@ -86,6 +88,7 @@ describe('key layout', () => {
         shard: 7,
       });
       expect(decodePartitionKey(historyPartitionKey(name))).toEqual({ kind: 'history', channel: name });
+      expect(decodePartitionKey(sessionPartitionKey(name))).toEqual({ kind: 'session', sessionId: name });
     }
     expect(decodePartitionKey('x#y')).toBeUndefined();
     expect(decodePartitionKey('sh#01#a')).toBeUndefined();

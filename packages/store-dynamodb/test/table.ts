@@ -8,7 +8,12 @@ import {
   QueryCommand,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
-import { createTable, type DynamoDBConnectionStore, historyPartitionKey } from '@wsapp/store-dynamodb';
+import {
+  createTable,
+  type DynamoDBConnectionStore,
+  historyPartitionKey,
+  sessionPartitionKey,
+} from '@wsapp/store-dynamodb';
 import type { RawHistoryItem, RawItem, RawMember, StoreInspector } from '@wsapp/testing/conformance';
 import { afterAll, beforeAll } from 'vitest';
 import { dynamoEndpoint, localClientConfig } from './dynamodb-endpoint.js';
@@ -142,6 +147,13 @@ export function inspector(client: DynamoDBClient, store: DynamoDBConnectionStore
       return items
         .filter((i) => i.sk?.S?.startsWith('e#') && i.p !== undefined && i.ep?.S === epoch)
         .map((i) => ({ seq: Number(i.sk!.S!.slice(2)), expiresAt: ttl(i) }));
+    },
+    async sessionItems(sessionId): Promise<RawItem[]> {
+      const pk = sessionPartitionKey(sessionId);
+      return (await queryAll(client, tableName, pk)).map((i) => ({
+        key: `${pk}|${i.sk?.S}`,
+        expiresAt: ttl(i),
+      }));
     },
   };
 }

@@ -54,14 +54,14 @@ export class HistoryLogs {
   }
 
   /** Entries after `since` not expired at `now`, ascending, at most `limit`, with the log's bounds. */
-  read(channel: string, since: number, limit: number, now: number): HistoryPage {
+  read(channel: string, since: number, limit: number, now: number, payloads = true): HistoryPage {
     const log = this.#logs.get(channel);
     if (log === undefined || log.headExpiresAt <= now) return { entries: [], headSeq: 0 };
     const live = log.entries.filter((e) => e.expiresAt > now);
     const entries = live
       .filter((e) => e.seq > since)
       .slice(0, limit)
-      .map(({ seq, messageId, payload, at }) => ({ seq, messageId, payload, at }));
+      .map(({ seq, messageId, payload, at }) => ({ seq, messageId, payload: payloads ? payload : '', at }));
     const oldest = live[0]?.seq;
     return oldest === undefined
       ? { entries, headSeq: log.head }

@@ -9,11 +9,14 @@ import {
   type MembersPage,
   mergeData,
   type QueryMembersArgs,
+  type SessionClaim,
+  type SessionRecord,
   TooManyChannelsError,
   type UnregisterStaleResult,
 } from '@wsapp/core';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { HistoryLogs, type RawHistoryEntry } from './history-log.js';
+import { SessionRecords } from './sessions.js';
 import { inSlice, planSlices } from './slices.js';
 import { SortedIds } from './sorted-ids.js';
 
@@ -37,6 +40,7 @@ export class MemoryConnectionStore extends BaseConnectionStore {
   /** channel → its member ids in code-unit order (the paging order). */
   readonly #channels = new Map<string, SortedIds>();
   readonly #history = new HistoryLogs();
+  readonly #sessions = new SessionRecords(() => this.limits.maxChannelsPerConnection);
   #writes = 0;
 
   constructor(options: MemoryConnectionStoreOptions = {}) {
@@ -56,6 +60,7 @@ export class MemoryConnectionStore extends BaseConnectionStore {
   sweep(): number {
     this.#history.sweep(this.clock());
     const now = this.nowSeconds();
+    this.#sessions.sweep(now);
     let removed = 0;
     for (const [id, entry] of this.#connections) {
       if (entry.record.expiresAt <= now) {
@@ -107,8 +112,53 @@ export class MemoryConnectionStore extends BaseConnectionStore {
     since: number,
     limit: number,
     now: number,
+    payloads: boolean,
   ): Promise<HistoryPage> {
-    return this.#history.read(channel, since, limit, now);
+    return this.#history.read(channel, since, limit, now, payloads);
+  }
+
+  /** A session as held, expired or not (for tests that check what is stored). */
+  inspectSession(sessionId: string): SessionRecord | undefined {
+    return this.#sessions.raw(sessionId);
+  }
+
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._claimSession} */
+  protected override async _claimSession(
+    sessionId: string,
+    from: string,
+    to: string,
+    expiresAt: number,
+    now: number,
+  ): Promise<SessionClaim | undefined> {
+    return this.#sessions.claim(sessionId, from, to, expiresAt, now);
+  }
+
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._markSession} */
+  protected override async _markSession(
+    sessionId: string,
+    holder: string,
+    add: Array<[string, number]>,
+    remove: string[],
+    expiresAt: number,
+    now: number,
+  ): Promise<boolean> {
+    return this.#sessions.mark(sessionId, holder, add, remove, expiresAt, now);
+  }
+
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._closeSession} */
+  protected override async _closeSession(
+    sessionId: string,
+    holder: string,
+    channels: string[],
+    expiresAt: number,
+    now: number,
+  ): Promise<boolean> {
+    return this.#sessions.close(sessionId, holder, channels, expiresAt, now);
+  }
+
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._readSession} */
+  protected override async _readSession(sessionId: string, now: number): Promise<SessionRecord | undefined> {
+    return this.#sessions.read(sessionId, now);
   }
 
   /** {@inheritDoc @wsapp/core!BaseConnectionStore._put} */

@@ -26,6 +26,10 @@ connectionStoreSuite('memory', {
         .inspectHistory(channel)
         .map((e) => ({ seq: e.seq, expiresAt: Math.ceil(e.expiresAt / 1000) }));
     },
+    async sessionItems(sessionId) {
+      const session = store.inspectSession(sessionId);
+      return session === undefined ? [] : [{ key: `session:${sessionId}`, expiresAt: session.expiresAt }];
+    },
   }),
 });
 

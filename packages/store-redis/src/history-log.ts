@@ -76,10 +76,17 @@ export class RedisHistoryLog {
     return Number(seq);
   }
 
-  /** Entries after `since` live at `now`, at most `limit`, with the log's bounds: one `EVALSHA`. */
-  async read(channel: string, since: number, limit: number, now: number): Promise<HistoryPage> {
+  /** Entries after `since` live at `now`, at most `limit` (payloads as `''` unless `payloads`), with the log's bounds: one `EVALSHA`. */
+  async read(
+    channel: string,
+    since: number,
+    limit: number,
+    now: number,
+    payloads = true,
+  ): Promise<HistoryPage> {
     const { stream, head } = this.keys(channel);
-    const reply = (await this.#scripts.run('historyRead', [stream, head], [now, since, limit])) as [
+    const args = [now, since, limit, payloads ? 1 : 0];
+    const reply = (await this.#scripts.run('historyRead', [stream, head], args)) as [
       number,
       number,
       Array<[number, string, string, string]>,

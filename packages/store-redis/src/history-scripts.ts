@@ -56,13 +56,14 @@ return seq
 `;
 
 /**
- * ARGV: now ms, since, limit. Answers { headSeq, oldestSeq or 0, { seq, messageId, payload, at }… }.
+ * ARGV: now ms, since, limit, payloads (1, or 0: each payload answered as ''). Answers
+ * { headSeq, oldestSeq or 0, { seq, messageId, payload, at }… }.
  * Expired entries at the front are deleted (each once, so the cost is paid once per entry);
  * expired ones further on (a shorter ttlSeconds than an older entry's) are skipped.
  */
 const READ = `${PRUNE}
 local sk, hk = KEYS[1], KEYS[2]
-local now, limit = tonumber(ARGV[1]), tonumber(ARGV[3])
+local now, limit, payloads = tonumber(ARGV[1]), tonumber(ARGV[3]), ARGV[4] ~= '0'
 local h = redis.call('HMGET', hk, 'n', 'u')
 if h[1] == false or h[2] == false or tonumber(h[2]) <= now then return {0, 0, {}} end
 local first = prune_front(sk, now, 100000)
@@ -77,7 +78,7 @@ while first and #out < limit do
   for _, e in ipairs(batch) do
     local f = e[2]
     if tonumber(field(f, 'e')) > now then
-      out[#out + 1] = {seq_of(e[1]), field(f, 'm'), field(f, 'p'), field(f, 'a')}
+      out[#out + 1] = {seq_of(e[1]), field(f, 'm'), payloads and field(f, 'p') or '', field(f, 'a')}
     end
   end
   if #batch < want then break end

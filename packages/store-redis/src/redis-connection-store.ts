@@ -8,6 +8,8 @@ import {
   type Logger,
   type MembersPage,
   type QueryMembersArgs,
+  type SessionClaim,
+  type SessionRecord,
   type UnregisterStaleResult,
 } from '@wsapp/core';
 import { withConnectionLock } from './connection-lock.js';
@@ -30,6 +32,7 @@ import {
 import { assertJoined, counted, toStrings } from './script-args.js';
 import { ScriptDialect } from './script-dialect.js';
 import { ScriptRunner } from './script-runner.js';
+import { RedisSessions, type SessionKeys } from './sessions.js';
 import { planSlices, querySlice } from './slices.js';
 import { deleteStale } from './stale-removal.js';
 import { STALE_SCRIPTS } from './stale-scripts.js';
@@ -62,6 +65,7 @@ export class RedisConnectionStore extends BaseConnectionStore {
   readonly #scripts: ScriptRunner;
   readonly #history: RedisHistoryLog;
   readonly #staleScripts: ScriptRunner<keyof typeof STALE_SCRIPTS>;
+  readonly #sessions: RedisSessions;
   /** Prefix the Lua scripts use to derive channel keys: the client's own `keyPrefix` + ours. */
   readonly #luaPrefix: string;
   /** The first operation's `maxmemory-policy` check; kept once it reached a verdict. */
@@ -89,6 +93,7 @@ export class RedisConnectionStore extends BaseConnectionStore {
     this.#scripts = new ScriptRunner(this.client, undefined, dialect);
     this.#history = new RedisHistoryLog(this.client, this.keys.prefix, this.expirySlackSeconds, dialect);
     this.#staleScripts = new ScriptRunner(this.client, STALE_SCRIPTS, dialect);
+    this.#sessions = new RedisSessions(this.client, this.keys.prefix, this.expirySlackSeconds, dialect);
     const logger: Pick<Logger, 'warn'> = options.logger ?? console;
     this.#checkedEviction = evictionCheckOnce(this.client, options.allowEviction ?? false, (m) =>
       logger.warn(m),
@@ -107,7 +112,12 @@ export class RedisConnectionStore extends BaseConnectionStore {
    */
   loadScripts(): Promise<void> {
     return this.#guard('script load', async () => {
-      await Promise.all([this.#scripts.loadAll(), this.#history.loadScripts(), this.#staleScripts.loadAll()]);
+      await Promise.all([
+        this.#scripts.loadAll(),
+        this.#history.loadScripts(),
+        this.#staleScripts.loadAll(),
+        this.#sessions.loadScripts(),
+      ]);
     });
   }
 
@@ -127,8 +137,58 @@ export class RedisConnectionStore extends BaseConnectionStore {
     since: number,
     limit: number,
     now: number,
+    payloads: boolean,
   ): Promise<HistoryPage> {
-    return this.#guard('readHistory', () => this.#history.read(ch, since, limit, now));
+    return this.#guard('readHistory', () => this.#history.read(ch, since, limit, now, payloads));
+  }
+
+  /** The keys of a session (a head hash and a channel hash; see the README), e.g. to inspect them. */
+  sessionKeys(sessionId: string): SessionKeys {
+    return this.#sessions.keys(sessionId);
+  }
+
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._claimSession} */
+  protected override _claimSession(
+    sessionId: string,
+    from: string,
+    to: string,
+    expiresAt: number,
+    now: number,
+  ): Promise<SessionClaim | undefined> {
+    return this.#guard('claimSession', () => this.#sessions.claim(sessionId, from, to, expiresAt, now));
+  }
+
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._markSession} */
+  protected override _markSession(
+    sessionId: string,
+    holder: string,
+    add: Array<[string, number]>,
+    remove: string[],
+    expiresAt: number,
+    now: number,
+  ): Promise<boolean> {
+    const max = this.limits.maxChannelsPerConnection;
+    return this.#guard('markSession', () =>
+      this.#sessions.mark(sessionId, holder, add, remove, expiresAt, now, max),
+    );
+  }
+
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._closeSession} */
+  protected override _closeSession(
+    sessionId: string,
+    holder: string,
+    channels: string[],
+    expiresAt: number,
+    now: number,
+  ): Promise<boolean> {
+    return this.#guard('closeSession', () =>
+      this.#sessions.close(sessionId, holder, channels, expiresAt, now),
+    );
+  }
+
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._readSession} */
+  protected override _readSession(sessionId: string, now: number): Promise<SessionRecord | undefined> {
+    return this.#guard('readSession', () => this.#sessions.read(sessionId, now));
   }
 
   /** Closes the client if the store created it from `url`; a client you passed is left open. */

@@ -12,7 +12,7 @@
  */
 export type ScriptMemory = 'grows' | 'shrinks' | 'reads';
 
-/** The store's scripts (`scripts.ts`), the history's (`history-scripts.ts`) and the stale removals'. */
+/** The store's scripts (`scripts.ts`), the history's (`history-scripts.ts`), the sessions' (`session-scripts.ts`) and the stale removals'. */
 export const SCRIPT_MEMORY: Readonly<Record<string, ScriptMemory>> = {
   connPut: 'grows',
   putAll: 'grows',
@@ -22,6 +22,9 @@ export const SCRIPT_MEMORY: Readonly<Record<string, ScriptMemory>> = {
   connUpdate: 'grows',
   chanAdd: 'grows',
   historyAppend: 'grows',
+  sessionClaim: 'grows',
+  sessionMark: 'grows',
+  sessionClose: 'grows',
   connGet: 'reads',
   connVerify: 'reads',
   sliceMembers: 'reads',
@@ -39,6 +42,8 @@ export const SCRIPT_MEMORY: Readonly<Record<string, ScriptMemory>> = {
   historyRead: 'shrinks',
   deleteStaleAll: 'shrinks',
   connDeleteStale: 'shrinks',
+  // Reads, but deletes an expired session's keys on the way.
+  sessionRead: 'shrinks',
 };
 
 /**

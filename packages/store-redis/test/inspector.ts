@@ -35,5 +35,13 @@ export function redisInspector(store: RedisConnectionStore): StoreInspector {
       const ids = (await client.xrange(stream, '-', '+')).map(([id]) => id);
       return ids.map((id) => ({ seq: Number(id.split('-')[0]), expiresAt }));
     },
+    async sessionItems(sessionId): Promise<RawItem[]> {
+      const { head, channels } = store.sessionKeys(sessionId);
+      const items: RawItem[] = [];
+      for (const key of [head, channels]) {
+        if ((await client.exists(key)) === 1) items.push({ key, expiresAt: await expiry(key) });
+      }
+      return items;
+    },
   };
 }

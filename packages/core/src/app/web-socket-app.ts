@@ -88,9 +88,13 @@ export class WebSocketApp<
     this.#metrics = options.metrics;
     this.#history = options.history && historyPolicy(options.history, options.store);
     const { sessions } = options;
-    this.#sessions = sessions && new Sessions(sessions, options.store, this.#services.tracking, this.#logger);
+    this.#sessions =
+      sessions && new Sessions(sessions, options.store, this.#services.tracking, this.#logger, this.#history);
     const resume = this.#sessions;
-    if (resume) this.route(resume.config.action, { twoWay: true }, resume.handler(this.#history));
+    if (resume) {
+      this.#services.sessions = resume;
+      this.route(resume.config.action, { twoWay: true }, resume.handler());
+    }
   }
 
   /** The {@link Messenger} behind `ctx.send`, `ctx.broadcast` and `app.broadcast`, created on first use. */
@@ -246,11 +250,16 @@ export class WebSocketApp<
         // Sessions: the session id and resumed channels go into this one write.
         const session = await this.#sessions?.connect(ctx);
         const endpoint = this.#endpoint ?? endpointFromEvent(ctx.event);
-        await store.register(ctx.connectionId, {
-          channels: [...ctx.pending.channels],
-          data: ctx.pending.data,
-          ...(endpoint === undefined ? {} : { endpoint }),
-        });
+        try {
+          await store.register(ctx.connectionId, {
+            channels: [...ctx.pending.channels],
+            data: ctx.pending.data,
+            ...(endpoint === undefined ? {} : { endpoint }),
+          });
+        } catch (error) {
+          if (session) await this.#sessions?.abandon(ctx, session);
+          throw error;
+        }
         if (session) await this.#sessions?.retire(ctx, session);
       } catch (error) {
         const refused = clientInputError(error);
@@ -264,8 +273,10 @@ export class WebSocketApp<
       }
     } else if (ctx.eventType === 'DISCONNECT') {
       try {
-        const removed = await store.unregister(ctx.connectionId);
-        await this.#sessions?.disconnected(removed);
+        // Sessions: the snapshot is written before the record goes, so a resume racing this
+        // `$disconnect` always finds one of the two.
+        await this.#sessions?.closing(ctx);
+        await store.unregister(ctx.connectionId);
       } catch (error) {
         this.#logger.error('wsapp: could not remove the connection from the store', { ...meta, error });
         return errorResponse(INTERNAL(), ctx.requestId);

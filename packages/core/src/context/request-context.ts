@@ -30,6 +30,16 @@ export interface AppServices {
     | undefined;
   /** Reads a channel's history (`ctx.history`). */
   history(channel: string, options?: ReadHistoryOptions): Promise<HistoryPage>;
+  /** With `sessions`: what joins and leaves of a connection also record about its session. */
+  sessions?: SessionHooks;
+}
+
+/** What `ctx.join`/`ctx.leave` tell the app's sessions (where the session starts in a history channel). */
+export interface SessionHooks {
+  /** Before the membership write of a join. */
+  joining(ctx: RequestContext<unknown, object, object>, channels: readonly string[]): Promise<void>;
+  /** After the membership removal of a leave. */
+  left(ctx: RequestContext<unknown, object, object>, channels: readonly string[]): Promise<void>;
 }
 
 /**
@@ -178,13 +188,16 @@ export class RequestContext<
       }
     }
     if (this.pending !== undefined) return this.pending.join(list);
-    await requireStore(this.#services.store, 'join').join(this.connectionId, list);
+    const store = requireStore(this.#services.store, 'join');
+    await this.#services.sessions?.joining(this as RequestContext<unknown, object, object>, list);
+    await store.join(this.connectionId, list);
   }
 
   async leave(...channels: ChannelArgs): Promise<void> {
     const list = flattenChannels(channels);
     if (this.pending !== undefined) return this.pending.leave(list);
     await requireStore(this.#services.store, 'leave').leave(this.connectionId, list);
+    await this.#services.sessions?.left(this as RequestContext<unknown, object, object>, list);
   }
 
   async setData(patch: Record<string, unknown>): Promise<void> {

@@ -20,6 +20,7 @@ export type WsappErrorCode =
   | 'InvalidCursor'
   | 'StoreUnavailable'
   | 'HistoryNotSupported'
+  | 'SessionsNotSupported'
   // messaging
   | 'PayloadTooLarge'
   | 'ManagementApiForbidden'

@@ -28,9 +28,10 @@ export async function appendToHistory(
   if (logged.length === 0 || store === undefined || policy === undefined) return { data };
   assertFrameable(data);
   if (typeof store.appendHistory !== 'function') throw new HistoryNotSupportedError(store.constructor?.name);
-  // The largest frame these channels can produce: if it fits, the real one does.
+  // The largest frame these channels can produce (a replayed one: `$replay` too): if it fits, the
+  // real ones do, live and replayed.
   encodePayload(
-    historyFrame(data, messageId, Object.fromEntries(logged.map((c) => [c, Number.MAX_SAFE_INTEGER]))),
+    historyFrame(data, messageId, Object.fromEntries(logged.map((c) => [c, Number.MAX_SAFE_INTEGER])), true),
   );
   const payload = JSON.stringify(data);
   const append = store.appendHistory.bind(store);

@@ -1,15 +1,17 @@
 import type { WebSocketContext } from '../context/web-socket-context.js';
 import { WebSocketError } from '../errors/web-socket-error.js';
-import { historyFrame } from '../history/history-frame.js';
 import type { HistoryPolicy } from '../history/history-options.js';
-import { type HistoryGap, planReplay } from '../history/replay.js';
 import type { Logger } from '../logging/logger.js';
+import type { ConnectionRecord } from '../store/connection-record.js';
 import type { ConnectionStore } from '../store/connection-store.js';
+import { type ReplayPageReply, replayPage } from './replay-route.js';
+import { channelKey, parseHave } from './replay-wire.js';
 import type { SessionConfig } from './session-options.js';
-import { type ResumeRefusal, readOutcome, SESSION_KEY } from './session-state.js';
+import { type ResumeRefusal, readOutcome, sessionIdOf } from './session-state.js';
+import type { SessionStore } from './session-store.js';
 import { signSessionToken } from './session-token.js';
 
-/** The resume route's answer (after the missed messages were posted). */
+/** The resume route's answer to a resume request: the token first, before any replay. */
 export interface ResumeReply {
   /** The token to reconnect with: for this connection, valid until the resume window after it closes. */
   token: string;
@@ -17,66 +19,73 @@ export interface ResumeReply {
   resumed: boolean;
   /** Why not: the token's MAC did not verify (`forged`), it belongs to another principal (`foreign`), the window passed (`expired`), it was already used (`superseded`), no token (`none`). */
   reason?: ResumeRefusal;
-  /** The connection's channels now. */
+  /** The connection's channels now (the first ones up to 64 KB of names when there are more: see `channelCount`). */
   channels: string[];
-  /** Each history channel's highest sequence number. */
-  heads: Record<string, number>;
-  /** History channels where messages were lost: reload their state. */
-  gaps: HistoryGap[];
+  /** How many channels the connection has, when `channels` lists only some. */
+  channelCount?: number;
+  /** The session's channel key: names the client's channels in replay requests (see the README). */
+  key: string;
+  /** Whether the connection has history channels: the client then asks for replay pages. */
+  replay: boolean;
 }
 
-/** Reads `since` of a resume request: channel → last sequence number seen. */
-function readSince(body: unknown): Record<string, number> {
-  const since = typeof body === 'object' && body !== null ? (body as { since?: unknown }).since : undefined;
-  if (since === undefined || since === null) return {};
-  if (typeof since !== 'object' || Array.isArray(since)) {
-    throw new WebSocketError(400, 'resume: since must map channels to sequence numbers');
+/** Largest size of the channel names listed in a resume reply (it must stay far under 128 KB). */
+const CHANNEL_LIST_BYTES = 64 * 1024;
+
+/** The replay request in a resume body: `{ replay: { have } }`, or `undefined` for a resume request. */
+function readRequest(body: unknown): { have: string | undefined } | undefined {
+  const replay =
+    typeof body === 'object' && body !== null ? (body as { replay?: unknown }).replay : undefined;
+  if (replay === undefined || replay === null) return undefined;
+  if (typeof replay !== 'object' || Array.isArray(replay)) {
+    throw new WebSocketError(400, 'resume: replay must be an object { have }');
   }
-  for (const seq of Object.values(since)) {
-    if (!Number.isSafeInteger(seq) || (seq as number) < 0) {
-      throw new WebSocketError(400, 'resume: since must map channels to non-negative integers');
-    }
+  const { have } = replay as { have?: unknown };
+  if (have !== undefined && typeof have !== 'string')
+    throw new WebSocketError(400, 'resume: replay.have must be a string');
+  return { have };
+}
+
+function listed(channels: readonly string[]): { channels: string[]; channelCount?: number } {
+  let bytes = 0;
+  const out: string[] = [];
+  for (const channel of channels) {
+    bytes += Buffer.byteLength(JSON.stringify(channel), 'utf8') + 1;
+    if (bytes > CHANNEL_LIST_BYTES) return { channels: out, channelCount: channels.length };
+    out.push(channel);
   }
-  return since as Record<string, number>;
+  return { channels: out };
 }
 
 /**
- * The handler of the automatic two-way resume route: posts the missed messages of the
- * connection's history channels (`$replay: true`, in order, each awaited) and then answers a
- * {@link ResumeReply}. Only channels the connection is a member of are read.
+ * The handler of the automatic two-way resume route. A resume request (no `replay` field) answers
+ * a {@link ResumeReply} at once: nothing is replayed before the client holds its new token. A replay
+ * request (`{ replay: { have } }`) answers one {@link ReplayPageReply}: the client asks again until
+ * `done`. Only channels the connection is a member of are read.
  */
 export function resumeHandler(
   store: ConnectionStore,
+  sessions: SessionStore,
   config: SessionConfig,
   policy: HistoryPolicy | undefined,
   logger: Logger,
-): (ctx: WebSocketContext<unknown, object, object>) => Promise<ResumeReply> {
+): (ctx: WebSocketContext<unknown, object, object>) => Promise<ResumeReply | ReplayPageReply> {
   return async (ctx) => {
-    const since = readSince(ctx.body);
+    const request = readRequest(ctx.body);
+    const have = request === undefined ? undefined : parseHave(request.have);
     const record = await store.get(ctx.connectionId);
-    const sessionId = record?.data[SESSION_KEY];
+    const sessionId = sessionIdOf(record?.data);
     const outcome = record && readOutcome(record.data);
-    if (record === undefined || typeof sessionId !== 'string' || outcome === undefined) {
+    if (record === undefined || sessionId === undefined || outcome === undefined) {
       throw new WebSocketError(
         409,
         'resume: this connection has no session (it connected before sessions were enabled)',
       );
     }
-    const logged = policy === undefined ? [] : record.channels.filter((channel) => policy.has(channel));
-    const plan =
-      logged.length === 0 ? { messages: [], heads: {}, gaps: [] } : await planReplay(store, logged, since);
-    for (const message of plan.messages) {
-      let data: Record<string, unknown>;
-      try {
-        data = JSON.parse(message.payload) as Record<string, unknown>;
-      } catch (error) {
-        logger.warn('wsapp: a history entry is not JSON; not replayed', {
-          messageId: message.messageId,
-          error,
-        });
-        continue;
-      }
-      if ((await ctx.send(historyFrame(data, message.messageId, message.seqs, true))) === 'gone') break;
+    const key = channelKey(config.secrets[0] as Buffer, sessionId);
+    if (have !== undefined) {
+      const deps = { store, sessions, policy, logger, liveSeconds: config.liveSessionSeconds };
+      return replayPage(ctx, deps, { record, sessionId, key, have });
     }
     const token = signSessionToken(
       { s: sessionId, p: outcome.p, c: ctx.connectionId, t: Math.floor(Date.now() / 1000) },
@@ -86,9 +95,13 @@ export function resumeHandler(
       token,
       resumed: outcome.resumed === true,
       ...(outcome.resumed === true ? {} : { reason: outcome.reason ?? 'none' }),
-      channels: record.channels,
-      heads: plan.heads,
-      gaps: plan.gaps,
+      ...listed(record.channels),
+      key,
+      replay: hasHistory(policy, record),
     };
   };
+}
+
+function hasHistory(policy: HistoryPolicy | undefined, record: ConnectionRecord): boolean {
+  return policy !== undefined && record.channels.some((channel) => policy.has(channel));
 }

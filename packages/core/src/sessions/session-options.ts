@@ -1,4 +1,5 @@
 import type { DefaultAuthorizer, DefaultState, WebSocketContext } from '../context/web-socket-context.js';
+import { MAX_CONNECTION_SECONDS } from '../limits.js';
 
 /**
  * Sessions that survive reconnects: every connection gets a session; a client that reconnects
@@ -41,7 +42,16 @@ export interface SessionConfig {
   readonly principal: (ctx: WebSocketContext<unknown, object, object>) => string | undefined;
   /** The resume route's key. */
   readonly action: string;
+  /**
+   * Lifetime of a session while a connection holds it, seconds: a connection's longest life
+   * (API Gateway's 2 hours + the records' 10-minute grace) plus the resume window; refreshed by
+   * every claim and mark.
+   */
+  readonly liveSessionSeconds: number;
 }
+
+/** The grace stores add to a connection record's 2-hour life by default. */
+const RECORD_GRACE_SECONDS = 10 * 60;
 
 /** Shortest accepted secret, bytes (HMAC-SHA256's block-size half: 256 bits of key). */
 export const MIN_SESSION_SECRET_BYTES = 32;
@@ -85,6 +95,7 @@ export function sessionConfig(options: SessionOptions<never, never>): SessionCon
   return Object.freeze({
     secrets: Object.freeze(secrets),
     resumeWindowSeconds: window,
+    liveSessionSeconds: MAX_CONNECTION_SECONDS + RECORD_GRACE_SECONDS + window,
     principal: (options.principal as SessionConfig['principal'] | undefined) ?? defaultPrincipal,
     action,
   });

@@ -1,26 +1,35 @@
 import type { RequestContext } from '../context/request-context.js';
 import type { HistoryPolicy } from '../history/history-options.js';
 import type { Logger } from '../logging/logger.js';
-import type { ConnectionRecord } from '../store/connection-record.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 import { resumeHandler } from './resume-route.js';
-import { type ConnectSession, connectSession, retireSession } from './session-connect.js';
-import { snapshotSession } from './session-disconnect.js';
+import { type ConnectSession, connectSession } from './session-connect.js';
+import { historyChannels, readStarts } from './session-marks.js';
 import { type SessionConfig, type SessionOptions, sessionConfig } from './session-options.js';
+import { sessionIdOf } from './session-state.js';
+import { type SessionStore, sessionStore } from './session-store.js';
 
 type AnyContext = RequestContext<unknown, object, object>;
 
-/** What `WebSocketApp` calls around its automatic tracking when `sessions` is on. */
+/** Connections whose session id a process remembers (a join of a history channel needs it). */
+const REMEMBERED = 1000;
+
+/** What `WebSocketApp` calls around its automatic tracking, and on joins and leaves, when `sessions` is on. */
 export class Sessions {
   readonly config: SessionConfig;
   readonly #store: ConnectionStore;
+  readonly #sessions: SessionStore;
+  readonly #policy: HistoryPolicy | undefined;
   readonly #logger: Logger;
+  /** connection id → session id (a connection's session never changes): saves a read per join. */
+  readonly #ids = new Map<string, string>();
 
   constructor(
     options: SessionOptions<never, never>,
     store: ConnectionStore | undefined,
     tracking: boolean,
     logger: Logger,
+    policy: HistoryPolicy | undefined,
   ) {
     if (store === undefined || !tracking) {
       throw new TypeError(
@@ -29,29 +38,163 @@ export class Sessions {
     }
     this.config = sessionConfig(options);
     this.#store = store;
+    this.#sessions = sessionStore(store);
+    this.#policy = policy;
     this.#logger = logger;
   }
 
   /** The resume route's handler. */
-  handler(policy: HistoryPolicy | undefined) {
-    return resumeHandler(this.#store, this.config, policy, this.#logger);
+  handler() {
+    return resumeHandler(this.#store, this.#sessions, this.config, this.#policy, this.#logger);
   }
 
-  /** Before the `$connect` write: adds the session (and resumed channels) to what is written. */
+  /**
+   * Before the `$connect` write: claims the session (or starts one), records where the session
+   * starts in the history channels the handler joined, and adds the session and the rejoined
+   * channels to what is written.
+   */
   async connect(ctx: AnyContext): Promise<ConnectSession> {
-    const session = await connectSession(ctx, this.#store, this.config);
+    const joined = ctx.pending === undefined ? [] : [...ctx.pending.channels];
+    const session = await connectSession(ctx, this.#store, this.#sessions, this.config);
+    // Starts of channels the session is back in are kept; channels the handler joins anew start
+    // now; recorded ones the session is no longer in (left without ctx.leave) are forgotten.
+    const back = new Set(session.channels);
+    const fresh = historyChannels(this.#policy, joined).filter((channel) => !back.has(channel));
+    const stale = Object.keys(session.known).filter((channel) => !back.has(channel));
+    if (fresh.length > 0 || stale.length > 0) {
+      try {
+        const add = await readStarts(this.#store, fresh);
+        const marks = { add, remove: [...new Set([...stale, ...fresh])] };
+        await this.#sessions.mark(session.sessionId, ctx.connectionId, marks, this.config.liveSessionSeconds);
+      } catch (error) {
+        await this.abandon(ctx, session);
+        throw error;
+      }
+    }
     ctx.pending?.join(session.channels);
     ctx.pending?.setData(session.data);
+    this.#remember(ctx.connectionId, session.sessionId);
     return session;
   }
 
-  /** After the `$connect` write: removes the record the session was taken from. */
-  retire(ctx: AnyContext, session: ConnectSession): Promise<void> {
-    return retireSession(this.#store, session, this.#logger, ctx.connectionId);
+  /** After the `$connect` write: removes the old connection's record (make-before-break). */
+  async retire(ctx: AnyContext, session: ConnectSession): Promise<void> {
+    if (session.retire === undefined) return;
+    try {
+      await this.#store.unregister(session.retire);
+    } catch (error) {
+      this.#logger.warn('wsapp: could not retire the resumed session record', {
+        connectionId: ctx.connectionId,
+        error,
+      });
+    }
   }
 
-  /** After the `$disconnect` removal: snapshots the session. */
-  disconnected(removed: ConnectionRecord | undefined): Promise<void> {
-    return snapshotSession(this.#store, this.config, removed, this.#logger);
+  /**
+   * The `$connect` write failed: gives a claimed session back (closed again if it was), so the
+   * token still resumes it.
+   */
+  async abandon(ctx: AnyContext, session: ConnectSession): Promise<void> {
+    const from = session.claimedFrom;
+    if (from === undefined) return;
+    try {
+      const { sessionId } = session;
+      const back = await this.#sessions.claim(
+        sessionId,
+        ctx.connectionId,
+        from.connectionId,
+        this.config.liveSessionSeconds,
+      );
+      if (back !== undefined && from.closed) {
+        await this.#sessions.close(
+          sessionId,
+          from.connectionId,
+          Object.keys(back.channels),
+          this.config.resumeWindowSeconds,
+        );
+      }
+    } catch (error) {
+      this.#logger.warn('wsapp: could not give back a claimed session', {
+        connectionId: ctx.connectionId,
+        error,
+      });
+    }
+  }
+
+  /**
+   * At `$disconnect`, **before** the record is removed: snapshots the connection's channels into
+   * its session (if it still holds it), expiring after the resume window. A failure (logged)
+   * leaves the session not resumable; the record is removed anyway.
+   */
+  async closing(ctx: AnyContext): Promise<void> {
+    try {
+      const record = await this.#store.get(ctx.connectionId);
+      const sessionId = sessionIdOf(record?.data);
+      if (record === undefined || sessionId === undefined) return;
+      const window = this.config.resumeWindowSeconds;
+      await this.#sessions.close(sessionId, ctx.connectionId, record.channels, window);
+    } catch (error) {
+      this.#logger.warn('wsapp: could not keep the session of a closed connection; it cannot be resumed', {
+        connectionId: ctx.connectionId,
+        error,
+      });
+    } finally {
+      this.#ids.delete(ctx.connectionId);
+    }
+  }
+
+  /** Before a join's membership write: records where the session starts in its history channels. */
+  async joining(ctx: AnyContext, channels: readonly string[]): Promise<void> {
+    const logged = historyChannels(this.#policy, channels);
+    if (logged.length === 0) return;
+    const [sessionId, add] = await Promise.all([
+      this.#sessionOf(ctx.connectionId),
+      readStarts(this.#store, logged),
+    ]);
+    if (sessionId === undefined) return;
+    try {
+      await this.#sessions.mark(sessionId, ctx.connectionId, { add }, this.config.liveSessionSeconds);
+    } catch (error) {
+      // The join goes on: a channel without a start reports a gap at the next resume.
+      this.#logger.warn('wsapp: could not record where the session joined', {
+        connectionId: ctx.connectionId,
+        error,
+      });
+    }
+  }
+
+  /** After a leave: the session forgets its start in the history channels left. */
+  async left(ctx: AnyContext, channels: readonly string[]): Promise<void> {
+    const logged = historyChannels(this.#policy, channels);
+    if (logged.length === 0) return;
+    const sessionId = await this.#sessionOf(ctx.connectionId);
+    if (sessionId === undefined) return;
+    try {
+      await this.#sessions.mark(
+        sessionId,
+        ctx.connectionId,
+        { remove: logged },
+        this.config.liveSessionSeconds,
+      );
+    } catch (error) {
+      this.#logger.warn('wsapp: could not forget where the session joined', {
+        connectionId: ctx.connectionId,
+        error,
+      });
+    }
+  }
+
+  async #sessionOf(connectionId: string): Promise<string | undefined> {
+    const known = this.#ids.get(connectionId);
+    if (known !== undefined) return known;
+    const sessionId = sessionIdOf((await this.#store.get(connectionId))?.data);
+    if (sessionId !== undefined) this.#remember(connectionId, sessionId);
+    return sessionId;
+  }
+
+  #remember(connectionId: string, sessionId: string): void {
+    this.#ids.delete(connectionId);
+    this.#ids.set(connectionId, sessionId);
+    if (this.#ids.size > REMEMBERED) this.#ids.delete(this.#ids.keys().next().value as string);
   }
 }

@@ -7,12 +7,25 @@ import {
   HistoryNotSupportedError,
   type HistoryPage,
   type HistoryRetention,
+  type MAX_HISTORY_SCAN,
   normalizeReadHistory,
   type ReadHistoryOptions,
 } from './channel-history.js';
 import type { ConnectionRecord, MembersOptions, MembersPage, RegisterInit } from './connection-record.js';
 import type { ConnectionStore } from './connection-store.js';
 import { assertSliceCount, WHOLE_CHANNEL_SLICE } from './member-slices.js';
+import {
+  type applySessionClose,
+  type applySessionMarks,
+  assertSessionId,
+  assertSessionWrite,
+  normalizeSessionChannels,
+  normalizeSessionMarks,
+  type SessionClaim,
+  type SessionMarks,
+  type SessionRecord,
+  SessionsNotSupportedError,
+} from './session-record.js';
 import { assertMinAge, type UnregisterStaleResult } from './stale-unregister.js';
 import { ConnectionNotFoundError, TooManyChannelsError } from './store-errors.js';
 import {
@@ -127,6 +140,11 @@ export abstract class BaseConnectionStore implements ConnectionStore {
   protected abstract _touch(connectionId: string, expiresAt: number, now: number): Promise<void>;
   /** One page of live members, with an opaque cursor when more may follow. */
   protected abstract _queryMembers(channel: string, args: QueryMembersArgs): Promise<MembersPage>;
+
+  /** Most channels one connection (and one session) may hold in this store. */
+  get maxChannelsPerConnection(): number {
+    return this.limits.maxChannelsPerConnection;
+  }
 
   /**
    * Refuses a list that alone exceeds `maxChannelsPerConnection`. A `join` that exceeds it only
@@ -325,8 +343,105 @@ export abstract class BaseConnectionStore implements ConnectionStore {
 
   async readHistory(channel: string, options: ReadHistoryOptions = {}): Promise<HistoryPage> {
     assertChannel(channel, this.limits);
-    const { since, limit } = normalizeReadHistory(options);
-    return this._readHistory(channel, since, limit, this.clock());
+    const { since, limit, payloads } = normalizeReadHistory(options);
+    return this._readHistory(channel, since, limit, this.clock(), payloads);
+  }
+
+  async claimSession(
+    sessionId: string,
+    from: string,
+    to: string,
+    ttlSeconds: number,
+  ): Promise<SessionClaim | undefined> {
+    assertSessionWrite(sessionId, [from, to], ttlSeconds);
+    const now = this.nowSeconds();
+    return this._claimSession(sessionId, from, to, now + ttlSeconds, now);
+  }
+
+  async markSession(
+    sessionId: string,
+    holder: string,
+    marks: SessionMarks,
+    ttlSeconds: number,
+  ): Promise<boolean> {
+    assertSessionWrite(sessionId, [holder], ttlSeconds);
+    const { add, remove } = normalizeSessionMarks(marks, this.limits);
+    const now = this.nowSeconds();
+    return this._markSession(sessionId, holder, add, remove, now + ttlSeconds, now);
+  }
+
+  async closeSession(
+    sessionId: string,
+    holder: string,
+    channels: readonly string[],
+    ttlSeconds: number,
+  ): Promise<boolean> {
+    assertSessionWrite(sessionId, [holder], ttlSeconds);
+    const list = normalizeSessionChannels(channels, this.limits);
+    const now = this.nowSeconds();
+    return this._closeSession(sessionId, holder, list, now + ttlSeconds, now);
+  }
+
+  async readSession(sessionId: string): Promise<SessionRecord | undefined> {
+    assertSessionId(sessionId);
+    const now = this.nowSeconds();
+    const session = await this._readSession(sessionId, now);
+    return session !== undefined && session.expiresAt > now ? session : undefined;
+  }
+
+  /**
+   * Atomically: when the session is absent or expired at `now`, or held by `from`, makes `to` its
+   * holder, not closed, expiring at `expiresAt` (its channels kept; a new one has none) and answers
+   * what it found ({@link SessionClaim}); otherwise changes nothing and answers `undefined`. Of
+   * concurrent claims naming the same `from`, exactly one succeeds. This default keeps no
+   * sessions; adapters override it.
+   */
+  protected async _claimSession(
+    _sessionId: string,
+    _from: string,
+    _to: string,
+    _expiresAt: number,
+    _now: number,
+  ): Promise<SessionClaim | undefined> {
+    throw new SessionsNotSupportedError(this.constructor.name);
+  }
+
+  /**
+   * Atomically: when the session is absent or expired at `now` (then created, not closed, held by
+   * `holder`), or held by `holder`: removes `remove`, then sets each of `add` whose channel is absent
+   * or at -1 ({@link applySessionMarks}), sets the expiry, answers `true`; held by another: changes
+   * nothing, answers `false`. More than `limits.maxChannelsPerConnection` channels after the change:
+   * `TooManyChannelsError`, nothing written.
+   */
+  protected async _markSession(
+    _sessionId: string,
+    _holder: string,
+    _add: Array<[string, number]>,
+    _remove: string[],
+    _expiresAt: number,
+    _now: number,
+  ): Promise<boolean> {
+    throw new SessionsNotSupportedError(this.constructor.name);
+  }
+
+  /**
+   * Atomically: when the session is absent or expired (then created) or held by `holder`: makes its
+   * channels exactly `channels`, each keeping its start or at -1 ({@link applySessionClose}), marks
+   * it closed, sets the expiry, answers `true`; held by another: changes nothing, answers `false`.
+   */
+  protected async _closeSession(
+    _sessionId: string,
+    _holder: string,
+    _channels: string[],
+    _expiresAt: number,
+    _now: number,
+  ): Promise<boolean> {
+    throw new SessionsNotSupportedError(this.constructor.name);
+  }
+
+  /** The session as stored; `undefined` when absent (the base class filters expired ones too). */
+  protected async _readSession(_sessionId: string, _now: number): Promise<SessionRecord | undefined> {
+    throw new SessionsNotSupportedError(this.constructor.name);
   }
 
   /**
@@ -345,13 +460,16 @@ export abstract class BaseConnectionStore implements ConnectionStore {
 
   /**
    * Entries with `seq > since` not expired at `now` (epoch ms), ascending, at most `limit`, with
-   * the log's `headSeq` and `oldestSeq`. This default keeps no history. Adapters override it.
+   * the log's `headSeq` and `oldestSeq`; without their payload (`''`) when `payloads` is `false`
+   * (`limit` may then reach {@link MAX_HISTORY_SCAN}). This default keeps no history. Adapters
+   * override it.
    */
   protected async _readHistory(
     _channel: string,
     _since: number,
     _limit: number,
     _now: number,
+    _payloads: boolean,
   ): Promise<HistoryPage> {
     throw new HistoryNotSupportedError(this.constructor.name);
   }

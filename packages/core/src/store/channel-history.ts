@@ -51,8 +51,16 @@ export interface HistoryRetention {
 export interface ReadHistoryOptions {
   /** Answer entries with a sequence number greater than this (default 0: from the start). */
   since?: number;
-  /** At most this many entries (default and maximum 1000). */
+  /**
+   * At most this many entries (default and maximum 1000; with `payloads: false` the default and
+   * maximum is {@link MAX_HISTORY_SCAN}).
+   */
   limit?: number;
+  /**
+   * `false`: entries come without their payload (`payload` is `''`): a scan of sequence numbers,
+   * message ids and times, e.g. to plan a replay across channels. Default `true`.
+   */
+  payloads?: boolean;
 }
 
 /** One read of a channel's history. */
@@ -110,6 +118,9 @@ export const MAX_HISTORY_TTL_SECONDS = 7 * 24 * 60 * 60;
 /** Largest `limit` of one `readHistory` call. */
 export const MAX_HISTORY_READ = 1000;
 
+/** Largest `limit` of one `readHistory` call with `payloads: false` (the longest log). */
+export const MAX_HISTORY_SCAN = MAX_HISTORY_LENGTH;
+
 /** The store keeps no channel history (it does not implement `appendHistory`/`readHistory`). */
 export class HistoryNotSupportedError extends WsappError {
   constructor(storeName: string) {
@@ -150,12 +161,17 @@ export function normalizeReadHistory(options: ReadHistoryOptions): {
   since: number;
   /** At most this many entries. */
   limit: number;
+  /** Whether entries carry their payload. */
+  payloads: boolean;
 } {
   const since = options.since ?? 0;
-  const limit = options.limit ?? MAX_HISTORY_READ;
+  const payloads = options.payloads ?? true;
+  if (typeof payloads !== 'boolean') throw new TypeError('payloads must be a boolean');
+  const max = payloads ? MAX_HISTORY_READ : MAX_HISTORY_SCAN;
+  const limit = options.limit ?? max;
   if (!Number.isSafeInteger(since) || since < 0) throw new RangeError('since must be a non-negative integer');
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_READ) {
-    throw new RangeError(`limit must be an integer from 1 to ${MAX_HISTORY_READ}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) {
+    throw new RangeError(`limit must be an integer from 1 to ${max}`);
   }
-  return { since, limit };
+  return { since, limit, payloads };
 }

@@ -7,6 +7,12 @@ import type {
   ReadHistoryOptions,
 } from './channel-history.js';
 import type { ConnectionRecord, MembersOptions, MembersPage, RegisterInit } from './connection-record.js';
+import type {
+  SessionClaim,
+  SessionMarks,
+  SessionRecord,
+  SessionsNotSupportedError,
+} from './session-record.js';
 import type { UnregisterStaleResult } from './stale-unregister.js';
 
 /**
@@ -85,4 +91,35 @@ export interface ConnectionStore {
   appendHistory?(channel: string, entry: HistoryAppend, retention?: HistoryRetention): Promise<number>;
   /** Entries of the channel's history after `since`, in order, with the log's bounds. Optional, as above. */
   readHistory?(channel: string, options?: ReadHistoryOptions): Promise<HistoryPage>;
+  /**
+   * Sessions (see {@link SessionRecord} and its rules): atomically makes `to` the holder of the
+   * session when it is absent, expired or held by `from`, and answers what it took over (its
+   * channels, whether the previous holder closed); `undefined` when another connection holds it. Of any
+   * number of concurrent claims naming the same `from`, exactly one succeeds. Optional: stores
+   * without sessions throw {@link SessionsNotSupportedError} (`BaseConnectionStore`'s default) or
+   * leave the session methods out.
+   */
+  claimSession?(
+    sessionId: string,
+    from: string,
+    to: string,
+    ttlSeconds: number,
+  ): Promise<SessionClaim | undefined>;
+  /**
+   * Records (or forgets) channel starts of a session, if `holder` holds it (or it is absent:
+   * then created, held by `holder`): answers whether it did.
+   */
+  markSession?(sessionId: string, holder: string, marks: SessionMarks, ttlSeconds: number): Promise<boolean>;
+  /**
+   * The holder's snapshot at its disconnect: the session's channels become exactly `channels`
+   * (starts kept), marked closed, expiring after `ttlSeconds`; answers whether `holder` held it.
+   */
+  closeSession?(
+    sessionId: string,
+    holder: string,
+    channels: readonly string[],
+    ttlSeconds: number,
+  ): Promise<boolean>;
+  /** The session, `undefined` when absent or expired. */
+  readSession?(sessionId: string): Promise<SessionRecord | undefined>;
 }

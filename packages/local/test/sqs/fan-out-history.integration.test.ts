@@ -10,7 +10,15 @@ import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { uniqueName } from '@wsapp/testing';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { silentLogger, start } from '../helpers.js';
-import { countingStore, drop, open, resume, sessionApp, userAuthorizer } from '../sessions-helpers.js';
+import {
+  countingStore,
+  drop,
+  open,
+  replay,
+  resume,
+  sessionApp,
+  userAuthorizer,
+} from '../sessions-helpers.js';
 
 const sqsEnv = inject('wsappSqs');
 const sqs = new SQSClient({
@@ -46,7 +54,7 @@ describe('fan-out to a history channel', { timeout: 60_000 }, () => {
       const { reply } = await resume(away);
       const sid = JSON.parse(Buffer.from(reply.token.split('.')[1] as string, 'base64url').toString()).s;
       drop(away);
-      await vi.waitFor(async () => expect(await inner.get(`wsapp-session~${sid}`)).toBeDefined());
+      await vi.waitFor(async () => expect((await inner.readSession(sid))?.closed).toBe(true));
 
       const queue = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('fanout-history') }));
       const queueUrl = queue.QueueUrl as string;
@@ -76,8 +84,11 @@ describe('fan-out to a history channel', { timeout: 60_000 }, () => {
       expect((await inner.readHistory('room:a')).headSeq).toBe(1);
 
       const back = await open(server, { user: 'alice', token: reply.token });
-      const { before } = await resume(back, { 'room:a': 0 });
-      expect(before).toEqual([{ n: 1, $mid: result.broadcastId, $seq: { 'room:a': 1 }, $replay: true }]);
+      const { reply: again } = await resume(back);
+      const replayed = await replay(back, again.key);
+      expect(replayed.frames).toEqual([
+        { n: 1, $mid: result.broadcastId, $seq: { 'room:a': 1 }, $replay: true },
+      ]);
     },
   );
 });

@@ -27,6 +27,7 @@ import { membershipsGroup } from './groups/memberships.js';
 import { modelConcurrencyGroup } from './groups/model-concurrency.js';
 import { pagingGroup } from './groups/paging.js';
 import { recordsGroup } from './groups/records.js';
+import { sessionsGroup } from './groups/sessions.js';
 import { memberSlicesGroup } from './groups/slices.js';
 import { staleUnregisterGroup } from './groups/stale-unregister.js';
 import { stormGroup } from './groups/storm.js';
@@ -57,6 +58,7 @@ const GROUPS: readonly ConformanceGroup[] = [
   historyValidationGroup,
   historyConcurrencyGroup,
   staleUnregisterGroup,
+  sessionsGroup,
 ];
 
 /**

@@ -39,6 +39,11 @@ export interface StoreInspector {
    * with history provide it; without it the history groups check only through the store.
    */
   historyEntries?(channel: string): Promise<RawHistoryItem[]>;
+  /**
+   * Every item stored for a session (see `SessionRecord` in `@wsapp/core`). Stores with sessions
+   * provide it; without it the sessions group checks only through the store.
+   */
+  sessionItems?(sessionId: string): Promise<RawItem[]>;
 }
 
 /**
@@ -123,6 +128,10 @@ export interface ConnectionStoreSuiteOptions<TStore extends ConnectionStore = Co
    * `appendHistory`/`readHistory` are absent or throw `HistoryNotSupportedError`. Default `true`.
    */
   history?: boolean;
+  /**
+   * Set `false` for a store that keeps no sessions: the sessions group is skipped. Default `true`.
+   */
+  sessions?: boolean;
   /** fast-check seed of the model-based groups (default fixed; `WSAPP_MODEL_SEED` overrides it). */
   modelSeed?: number;
 }

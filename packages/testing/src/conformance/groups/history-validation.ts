@@ -4,6 +4,7 @@ import {
   InvalidChannelError,
   MAX_HISTORY_LENGTH,
   MAX_HISTORY_READ,
+  MAX_HISTORY_SCAN,
   MAX_HISTORY_TTL_SECONDS,
   MAX_PAYLOAD_BYTES,
 } from '@wsapp/core';
@@ -109,8 +110,14 @@ export function historyValidationGroup(ctx: SuiteContext): void {
       ['limit 0', { limit: 0 }],
       [`limit ${MAX_HISTORY_READ + 1}`, { limit: MAX_HISTORY_READ + 1 }],
       ['limit 2.5', { limit: 2.5 }],
+      [`limit ${MAX_HISTORY_SCAN + 1} without payloads`, { limit: MAX_HISTORY_SCAN + 1, payloads: false }],
     ])('refuses a read with %s', async (_label, options) => {
       await expect(historyOf(ctx.store).read(channel(), options)).rejects.toBeInstanceOf(RangeError);
+    });
+
+    it('refuses payloads that is not a boolean', async () => {
+      const options = { payloads: 'no' } as unknown as { payloads: boolean };
+      await expect(historyOf(ctx.store).read(channel(), options)).rejects.toBeInstanceOf(TypeError);
     });
 
     it(`answers at most ${MAX_HISTORY_READ} entries by default`, async () => {
@@ -127,6 +134,19 @@ export function historyValidationGroup(ctx: SuiteContext): void {
       expect(page.entries.length).toBe(MAX_HISTORY_READ);
       expect(page.entries.at(-1)?.seq).toBe(MAX_HISTORY_READ);
       expect(page.headSeq).toBe(MAX_HISTORY_READ + 5);
+      // Without payloads a read scans the whole log at once: the same entries, payload ''.
+      const scan = await h.read(channel(), { payloads: false });
+      expect(scan.entries.length).toBe(MAX_HISTORY_READ + 5);
+      expect(scan.entries.slice(0, MAX_HISTORY_READ)).toEqual(
+        page.entries.map((e) => ({ ...e, payload: '' })),
+      );
+      expect(scan.headSeq).toBe(MAX_HISTORY_READ + 5);
+      expect(scan.oldestSeq).toBe(1);
+      const tail = await h.read(channel(), { since: MAX_HISTORY_READ + 2, payloads: false, limit: 2 });
+      expect(tail.entries.map((e) => [e.seq, e.payload])).toEqual([
+        [MAX_HISTORY_READ + 3, ''],
+        [MAX_HISTORY_READ + 4, ''],
+      ]);
     });
   });
 }
