@@ -272,6 +272,7 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
     }
     if (old !== undefined && old !== conn) this.#drain(old);
     this.emit('open', { reconnected, rotated: rotating, protocol: conn.socket.protocol });
+    if (this.#s !== undefined) this.#sync(conn, this.#s);
   }
 
   #session(conn: Conn, resumed: ResumedEvent | undefined): Session {
@@ -328,6 +329,8 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
     let idle = 0;
     for (let page = 0; page < MAX_REPLAY_PAGES; page++) {
       let answer: ReplayPageReply;
+      // A live frame not taken from now on may be missed by this page: the loop goes on for it.
+      s.takeRefused();
       try {
         answer = (await this.#retrying(conn, () =>
           this.#request(conn, s.action, { replay: { have: s.have() } }, undefined),
@@ -343,7 +346,8 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
         this.emit('gap', gap);
       }
       if (answer?.done === true) {
-        if (!conn.overflowed) break;
+        const refused = s.takeRefused();
+        if (!conn.overflowed && !refused) break;
         conn.overflowed = false;
         continue;
       }
@@ -373,8 +377,21 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
    * at most one every {@link SYNC_INTERVAL_MS} per connection.
    */
   #sync(conn: Conn, s: SessionState): void {
-    if (conn.syncing || conn.held !== undefined || conn !== this.#primary) return;
-    if (Date.now() - conn.syncedAt < SYNC_INTERVAL_MS || !s.needsSync()) return;
+    if (conn.syncing || conn.held !== undefined || conn !== this.#primary || !s.needsSync()) return;
+    const wait = conn.syncedAt + SYNC_INTERVAL_MS - Date.now();
+    if (wait > 0) {
+      // Too soon: run it then (frames not taken must not wait for the next frame or resume).
+      if (!conn.syncDue) {
+        conn.syncDue = true;
+        conn.timers.push(
+          setTimeout(() => {
+            conn.syncDue = false;
+            this.#sync(conn, s);
+          }, wait),
+        );
+      }
+      return;
+    }
     conn.syncing = true;
     conn.syncedAt = Date.now();
     void this.#replay(conn, s).finally(() => {
