@@ -97,7 +97,9 @@ export function breakSessionsLifecycle(backend: BreakBackend): void {
       t.relay.up();
       await vi.waitFor(() => expect(t.relay.cuts).toBe(1), { timeout: 10_000 });
       // The next attempt goes through: the client resumes within seconds of the drop.
-      await vi.waitFor(() => expect(t.sub.of('resumed').length).toBeGreaterThanOrEqual(2), { timeout: 20_000 });
+      await vi.waitFor(() => expect(t.sub.of('resumed').length).toBeGreaterThanOrEqual(2), {
+        timeout: 20_000,
+      });
       await sleep(500);
       const last = t.sub.of('resumed').at(-1);
       const gaps = t.sub.of('gap');

@@ -139,6 +139,7 @@ export function sessionClaimTests(backend: SessionBackend): void {
       expect(again.channels.sort()).toEqual(['room:a', 'room:b']);
       old.send({ action: 'join', rooms: ['room:c'], $rid: 'j2' });
       expect(await old.json()).toMatchObject({ $rid: 'j2', ok: false });
+      expect(await store.get(claimsOf(reply.token).c)).toBeUndefined();
       await say('room:b', 1);
       expect(await fresh.json()).toMatchObject({ n: 1, $seq: { 'room:b': 1 } });
       expect((await replay(fresh, again.key, { 'room:a': [], 'room:b': [1, 1] })).gaps).toEqual([]);
