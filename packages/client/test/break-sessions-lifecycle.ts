@@ -107,5 +107,34 @@ export function breakSessionsLifecycle(backend: BreakBackend): void {
         expect(received(t.sub)).toEqual(['a1', 'a2', 'a3']);
       }
     });
+
+    // core README, "Sessions": the session keeps "per channel the history sequence number at which
+    // the session **joined** it (its *start*, read before the membership is written, at `$connect`
+    // and at every `ctx.join` of a history channel …)"; "The guarantee" covers messages appended
+    // "while the session was a member of it (from the head read just before its membership was
+    // written, to its leave)". A member removed by the server (`store.leave`, an admin's kick) and
+    // later re-admitted with `ctx.join` is replayed from that join, never the messages of the time
+    // it was out.
+    it('a session removed from a room by the server and re-admitted by ctx.join is never replayed what was said while it was out', async () => {
+      const t = await setUp(backend);
+      await t.sub.client.request('join', { room: 'a' });
+      await t.publish('a', 1);
+      await vi.waitFor(() => expect(received(t.sub)).toEqual(['a1']));
+      const ids = [...t.server.connections.ids()];
+      const subId = ids.find((id) => t.server.connections.get(id)?.authorizer?.principalId === 'ada');
+      expect(subId).toBeDefined();
+      // An admin Lambda removes ada from the room; two messages are said without her.
+      await t.store.leave(subId as string, ['room#a']);
+      await t.publish('a', 2, 3);
+      // She is let back in (her own join route: ctx.join), then gets a live message.
+      await t.sub.client.request('join', { room: 'a' });
+      await t.publish('a', 4);
+      await vi.waitFor(() => expect(received(t.sub)).toEqual(['a1', 'a4']));
+      // A drop and a resume.
+      t.relay.resetAll();
+      await vi.waitFor(() => expect(t.sub.of('resumed').length).toBeGreaterThanOrEqual(2), { timeout: 20_000 });
+      await sleep(500);
+      expect(received(t.sub)).toEqual(['a1', 'a4']);
+    });
   });
 }
