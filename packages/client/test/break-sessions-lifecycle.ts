@@ -136,5 +136,67 @@ export function breakSessionsLifecycle(backend: BreakBackend): void {
       await sleep(500);
       expect(received(t.sub)).toEqual(['a1', 'a4']);
     });
+
+    // The path that fails halfway with a 410 (brief of issue 26: "append succeeds and send fails
+    // with 429/410"). API Gateway answers 410 for a connection whose client vanished before its
+    // `$disconnect` runs; wsapp's gone-cleanup then removes the record. Core README, "The
+    // guarantee": "A broadcast that failed after its append (a Lambda crash, a send failure) is
+    // still replayed to resuming clients", and every message appended while the session was a
+    // member "reaches the client exactly once … or a gap is reported", provided the client resumes
+    // within the resume window. (`connectGraceMs` 200 ms stands for a connection older than the
+    // default 35 s grace.)
+    it('a live send answered 410 before the $disconnect of a vanished client: the client resumes and gets the message', async () => {
+      const { store } = await backend.make();
+      const { WebSocketApp } = await import('@wsapp/core');
+      const app = new WebSocketApp({
+        store,
+        logger: { error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() },
+        history: { channels: ['room#*'] },
+        sessions: { secret: 'break-sessions-secret-0123456789abcdef' },
+        messaging: { connectGraceMs: 200 },
+      });
+      app.route('join', { twoWay: true }, async (ctx) => {
+        await ctx.join(`room#${(ctx.body as { room: string }).room}`);
+        return { joined: true };
+      });
+      app.route('publish', { twoWay: true }, async (ctx) => {
+        const { room, n } = ctx.body as { room: string; n: number };
+        const report = await ctx.broadcast({ channels: [`room#${room}`] }, { room, n });
+        return { delivered: report.delivered, gone: report.gone };
+      });
+      const server = await start(app, { authorizer: userAuthorizer });
+      const relay = await startCuttingRelay(server.port);
+      relays.push(relay);
+      const publisher = recordedClient<Api>(server.url, { query: { user: 'pub' } });
+      const publish = (room: string, n: number) => publisher.client.request('publish', { room, n });
+      const sub = recordedClient<Api>(relay.via(server.url), {
+        query: { user: 'ada' },
+        session: true,
+        backoff: { baseMs: 50, maxMs: 200 },
+      });
+      await sub.client.ready();
+      await sub.client.request('join', { room: 'a' });
+      await publish('a', 1);
+      await vi.waitFor(() => expect(received(sub)).toEqual(['a1']));
+      await sleep(400); // older than the grace
+      const subId = [...server.connections.ids()].find(
+        (id) => server.connections.get(id)?.authorizer?.principalId === 'ada',
+      ) as string;
+      // The client's network is gone; the gateway answers 410 for it before $disconnect runs.
+      relay.down();
+      const gone = server.faults.inject({ status: 410, connectionIds: [subId] });
+      console.info(`[break-sessions] ${backend.name}: send answered 410: ${JSON.stringify(await publish('a', 2))}`);
+      relay.resetAll();
+      await vi.waitFor(() => expect(server.connections.size).toBe(1), { timeout: 10_000 });
+      await publish('a', 3);
+      gone.remove();
+      relay.up();
+      await vi.waitFor(() => expect(sub.of('resumed').length).toBeGreaterThanOrEqual(2), { timeout: 20_000 });
+      await sleep(500);
+      console.info(`[break-sessions] ${backend.name}: after the 410: ${JSON.stringify(sub.of('resumed').at(-1))}`);
+      if (!sub.of('gap').some((g) => g.channel === 'room#a')) {
+        expect(received(sub)).toEqual(['a1', 'a2', 'a3']);
+      }
+    });
   });
 }
