@@ -97,7 +97,9 @@ export function breakSessionsLifecycle(backend: BreakBackend): void {
       t.relay.up();
       await vi.waitFor(() => expect(t.relay.cuts).toBe(1), { timeout: 10_000 });
       // The next attempt goes through: the client resumes within seconds of the drop.
-      await vi.waitFor(() => expect(t.sub.of('resumed').length).toBeGreaterThanOrEqual(2), { timeout: 20_000 });
+      await vi.waitFor(() => expect(t.sub.of('resumed').length).toBeGreaterThanOrEqual(2), {
+        timeout: 20_000,
+      });
       await sleep(500);
       const last = t.sub.of('resumed').at(-1);
       const gaps = t.sub.of('gap');
@@ -132,7 +134,9 @@ export function breakSessionsLifecycle(backend: BreakBackend): void {
       await vi.waitFor(() => expect(received(t.sub)).toEqual(['a1', 'a4']));
       // A drop and a resume.
       t.relay.resetAll();
-      await vi.waitFor(() => expect(t.sub.of('resumed').length).toBeGreaterThanOrEqual(2), { timeout: 20_000 });
+      await vi.waitFor(() => expect(t.sub.of('resumed').length).toBeGreaterThanOrEqual(2), {
+        timeout: 20_000,
+      });
       await sleep(500);
       expect(received(t.sub)).toEqual(['a1', 'a4']);
     });
@@ -185,7 +189,9 @@ export function breakSessionsLifecycle(backend: BreakBackend): void {
       // The client's network is gone; the gateway answers 410 for it before $disconnect runs.
       relay.down();
       const gone = server.faults.inject({ status: 410, connectionIds: [subId] });
-      console.info(`[break-sessions] ${backend.name}: send answered 410: ${JSON.stringify(await publish('a', 2))}`);
+      console.info(
+        `[break-sessions] ${backend.name}: send answered 410: ${JSON.stringify(await publish('a', 2))}`,
+      );
       relay.resetAll();
       await vi.waitFor(() => expect(server.connections.size).toBe(1), { timeout: 10_000 });
       await publish('a', 3);
@@ -193,7 +199,9 @@ export function breakSessionsLifecycle(backend: BreakBackend): void {
       relay.up();
       await vi.waitFor(() => expect(sub.of('resumed').length).toBeGreaterThanOrEqual(2), { timeout: 20_000 });
       await sleep(500);
-      console.info(`[break-sessions] ${backend.name}: after the 410: ${JSON.stringify(sub.of('resumed').at(-1))}`);
+      console.info(
+        `[break-sessions] ${backend.name}: after the 410: ${JSON.stringify(sub.of('resumed').at(-1))}`,
+      );
       if (!sub.of('gap').some((g) => g.channel === 'room#a')) {
         expect(received(sub)).toEqual(['a1', 'a2', 'a3']);
       }

@@ -45,7 +45,9 @@ async function setUp(backend: BreakBackend, maxLength: number, client: { rotateA
 }
 
 export function breakSessionsState(backend: BreakBackend): void {
-  describe(`break-sessions: bounded client state and joins racing a replacement (${backend.name})`, { timeout: 120_000 }, () => {
+  describe(`break-sessions: bounded client state and joins racing a replacement (${backend.name})`, {
+    timeout: 120_000,
+  }, () => {
     // client README, "Sessions": "A history frame is a duplicate when the client holds any of its
     // `$seq` numbers already … it is dropped"; "What the client holds is bounded: per channel a
     // list of ranges (at most 256; when a channel has more than 16 holes — live sends that failed —
@@ -82,10 +84,16 @@ export function breakSessionsState(backend: BreakBackend): void {
       );
       t.relay.resetAll();
       try {
-        await vi.waitFor(() => expect(t.sub.of('resumed').length).toBeGreaterThanOrEqual(2), { timeout: 30_000 });
+        await vi.waitFor(() => expect(t.sub.of('resumed').length).toBeGreaterThanOrEqual(2), {
+          timeout: 30_000,
+        });
       } finally {
-        const names = t.sub.events.filter((e) => e.name !== 'message').map((e) => `${e.at}:${e.name}:${JSON.stringify(e.event).slice(0, 200)}`);
-        console.info(`[break-sessions] ${backend.name}: ${pages} resume requests; ${received(t.sub).length} messages (${new Set(received(t.sub)).size} distinct); events ${names.join('\n')}`);
+        const names = t.sub.events
+          .filter((e) => e.name !== 'message')
+          .map((e) => `${e.at}:${e.name}:${JSON.stringify(e.event).slice(0, 200)}`);
+        console.info(
+          `[break-sessions] ${backend.name}: ${pages} resume requests; ${received(t.sub).length} messages (${new Set(received(t.sub)).size} distinct); events ${names.join('\n')}`,
+        );
       }
       await vi.waitFor(() => expect(new Set(received(t.sub)).size).toBe(total), { timeout: 30_000 });
       await sleep(500);
@@ -112,7 +120,9 @@ export function breakSessionsState(backend: BreakBackend): void {
         await sleep(8); // pacing only: joins spread over many replacements
       }
       const opens = t.sub.of('open').length;
-      console.info(`[break-sessions] ${backend.name}: ${joined.length} joins answered OK over ${opens} connections`);
+      console.info(
+        `[break-sessions] ${backend.name}: ${joined.length} joins answered OK over ${opens} connections`,
+      );
       expect(opens).toBeGreaterThan(3); // the joins did race replacements
       // Stop replacing (wait for the last one), then one message to each joined room.
       await sleep(600);
@@ -145,7 +155,9 @@ export function breakSessionsState(backend: BreakBackend): void {
         }
         await sleep(8); // pacing only: leaves spread over many replacements
       }
-      console.info(`[break-sessions] ${backend.name}: ${left.length} leaves answered OK over ${t.sub.of('open').length} connections`);
+      console.info(
+        `[break-sessions] ${backend.name}: ${left.length} leaves answered OK over ${t.sub.of('open').length} connections`,
+      );
       expect(t.sub.of('open').length).toBeGreaterThan(3);
       await sleep(600);
       for (const room of left) await t.publisher.client.request('publish', { room, n: 1 });
