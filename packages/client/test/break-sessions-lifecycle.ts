@@ -206,5 +206,129 @@ export function breakSessionsLifecycle(backend: BreakBackend): void {
         expect(received(sub)).toEqual(['a1', 'a2', 'a3']);
       }
     });
+
+    // core README, "Sessions and history": `sessions.secret` — "an array rotates: the first signs,
+    // all verify. Rotate by putting the new one first and dropping the old one a resume window
+    // later". While a rotation rolls out, Lambdas with the old list and Lambdas with the new one
+    // answer the same clients (the CDK construct reads the key from Secrets Manager at run time,
+    // so warm containers keep the old one for a while). Every message must still reach the
+    // client exactly once.
+    it('a secret rotation rolling out (old and new key lists answering one client): a resume delivers each message once', async () => {
+      const { store } = await backend.make();
+      const OLD = 'break-sessions-old-secret-0123456789abcdef';
+      const NEW = 'break-sessions-new-secret-0123456789abcdef';
+      const { WebSocketApp } = await import('@wsapp/core');
+      const make = (secret: string[]) => {
+        const app = new WebSocketApp({
+          store,
+          logger: { error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() },
+          history: { channels: ['room#*'], maxLength: 2000 },
+          sessions: { secret },
+        });
+        app.route('join', { twoWay: true }, async (ctx) => {
+          await ctx.join(`room#${(ctx.body as { room: string }).room}`);
+          return { joined: true };
+        });
+        app.route('publish', { twoWay: true }, async (ctx) => {
+          const { room, n } = ctx.body as { room: string; n: number };
+          const report = await ctx.broadcast({ channels: [`room#${room}`] }, { room, n });
+          return { delivered: report.delivered };
+        });
+        return app;
+      };
+      const apps = [make([OLD]), make([NEW, OLD])];
+      let rollout = false;
+      let turn = 0;
+      // One "function" whose invocations land on either version once the rollout starts.
+      const handler = (event: Parameters<(typeof apps)[0]['resolve']>[0]) =>
+        (rollout ? (apps[turn++ % 2] as (typeof apps)[0]) : (apps[0] as (typeof apps)[0])).resolve(event);
+      const routes = ['join', 'publish', 'resume'];
+      const server = await start(handler, { authorizer: userAuthorizer, routes, twoWayRoutes: routes });
+      const relay = await startCuttingRelay(server.port);
+      relays.push(relay);
+      const publisher = recordedClient<Api>(server.url, { query: { user: 'pub' } });
+      const publish = async (room: string, ...ns: number[]) => {
+        for (const n of ns) await publisher.client.request('publish', { room, n });
+      };
+      const sub = recordedClient<Api>(relay.via(server.url), {
+        query: { user: 'ada' },
+        session: true,
+        backoff: { baseMs: 50, maxMs: 200 },
+      });
+      await sub.client.ready();
+      await sub.client.request('join', { room: 'a' });
+      // More live messages than the client remembers ids of (its backstop): 1,100, 25 at a time.
+      const total = 1100;
+      for (let n = 1; n <= total; n += 25) {
+        const batch = Array.from({ length: Math.min(25, total - n + 1) }, (_, k) => n + k);
+        await Promise.all(
+          batch.map((k) =>
+            (apps[0] as (typeof apps)[0]).broadcast(
+              { channels: ['room#a'] },
+              { room: 'a', n: k },
+              { endpoint: server.endpoint },
+            ),
+          ),
+        );
+      }
+      await vi.waitFor(() => expect(received(sub)).toHaveLength(total));
+      rollout = true;
+      relay.resetAll();
+      await vi.waitFor(() => expect(sub.of('resumed').length).toBeGreaterThanOrEqual(2), { timeout: 20_000 });
+      await publish('a', total + 1, total + 2);
+      await sleep(500);
+      console.info(
+        `[break-sessions] ${backend.name}: during a secret rollout: ${received(sub).length} messages, resumed ${JSON.stringify(sub.of('resumed').slice(1)).slice(0, 300)}`,
+      );
+      const counts = new Map<string, number>();
+      for (const m of received(sub)) counts.set(m, (counts.get(m) ?? 0) + 1);
+      expect([...counts].filter(([, c]) => c > 1).length).toBe(0);
+      expect(counts.size).toBe(total + 2);
+    });
+
+    // The same rollout, the other way round: a token signed by a Lambda that already has the new
+    // list (`[NEW, OLD]`, new first as documented) is presented at a `$connect` that lands on a
+    // Lambda still holding `[OLD]`. Core README: "Rotate by putting the new one first and dropping
+    // the old one a resume window later" — followed as written, sessions must stay resumable.
+    it('a secret rotation done as documented: a token signed by the new key resumes at a Lambda that still has the old list', async () => {
+      const { store } = await backend.make();
+      const OLD = 'break-sessions-old-secret-0123456789abcdef';
+      const NEW = 'break-sessions-new-secret-0123456789abcdef';
+      const { WebSocketApp } = await import('@wsapp/core');
+      const make = (secret: string[]) => {
+        const app = new WebSocketApp({
+          store,
+          logger: { error: vi.fn(), warn: vi.fn(), info: vi.fn(), debug: vi.fn() },
+          history: { channels: ['room#*'] },
+          sessions: { secret },
+        });
+        app.route('join', { twoWay: true }, async (ctx) => {
+          await ctx.join(`room#${(ctx.body as { room: string }).room}`);
+          return { joined: true };
+        });
+        return app;
+      };
+      const [oldApp, newApp] = [make([OLD]), make([NEW, OLD])];
+      // Messages (the resume reply that signs the token) reach the new version; $connect the old.
+      const handler = (event: Parameters<typeof oldApp.resolve>[0]) =>
+        (event.requestContext.eventType === 'MESSAGE' ? newApp : oldApp).resolve(event);
+      const routes = ['join', 'resume'];
+      const server = await start(handler, { authorizer: userAuthorizer, routes, twoWayRoutes: routes });
+      const relay = await startCuttingRelay(server.port);
+      relays.push(relay);
+      const sub = recordedClient<Api>(relay.via(server.url), {
+        query: { user: 'ada' },
+        session: true,
+        backoff: { baseMs: 50, maxMs: 200 },
+      });
+      await sub.client.ready();
+      await sub.client.request('join', { room: 'a' });
+      relay.resetAll();
+      await vi.waitFor(() => expect(sub.of('resumed').length).toBeGreaterThanOrEqual(2), { timeout: 20_000 });
+      console.info(
+        `[break-sessions] ${backend.name}: new-key token at an old-list Lambda: ${JSON.stringify(sub.of('resumed')[1])}`,
+      );
+      expect(sub.of('resumed')[1]).toMatchObject({ resumed: true, channels: ['room#a'] });
+    });
   });
 }
