@@ -330,5 +330,54 @@ export function breakSessionsLifecycle(backend: BreakBackend): void {
       );
       expect(sub.of('resumed')[1]).toMatchObject({ resumed: true, channels: ['room#a'] });
     });
+
+    // The Lambda deadline hits a resuming `$connect` (the store is slow: throttled, failing over):
+    // API Gateway answers the handshake 5xx and the client tries again with the same token. Core
+    // README: "If the register write fails, the claim is given back, so the token still resumes";
+    // "A bad token never fails the connection". A `$connect` that never completed must not use up
+    // the token either. (`timeoutMs` 1 s and a 1.5 s register stand for 29 s and a slower store.)
+    it('a resuming $connect cut by the integration timeout: the next attempt with the same token resumes', async () => {
+      const { store: real } = await backend.make();
+      let slowRegisters = 0;
+      const store = new Proxy(real, {
+        get(target, property, receiver) {
+          const value = Reflect.get(target, property, receiver);
+          if (typeof value !== 'function' || property === 'constructor') return value;
+          if (property !== 'register') return (value as (...a: unknown[]) => unknown).bind(target);
+          return async (...args: unknown[]) => {
+            if (slowRegisters > 0) {
+              slowRegisters--;
+              await sleep(1500);
+            }
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      });
+      const fixture = sessionApp({ store });
+      const server = await start(fixture.app, { authorizer: userAuthorizer, timeoutMs: 1000 });
+      const relay = await startCuttingRelay(server.port);
+      relays.push(relay);
+      const publisher = recordedClient<Api>(server.url, { query: { user: 'pub' } });
+      const sub = recordedClient<Api>(relay.via(server.url), {
+        query: { user: 'ada' },
+        session: true,
+        backoff: { baseMs: 50, maxMs: 200 },
+      });
+      await sub.client.ready();
+      await sub.client.request('join', { room: 'a' });
+      relay.down();
+      relay.resetAll();
+      await vi.waitFor(() => expect(server.connections.size).toBe(1), { timeout: 10_000 });
+      await publisher.client.request('publish', { room: 'a', n: 1 });
+      slowRegisters = 1; // the next $connect's register outlives the integration timeout
+      relay.up();
+      await vi.waitFor(() => expect(sub.of('resumed').length).toBeGreaterThanOrEqual(2), { timeout: 20_000 });
+      await sleep(2000); // the cut invocation finishes meanwhile (Lambda code runs on past the gateway's timeout)
+      console.info(
+        `[break-sessions] ${backend.name}: after a $connect cut by the timeout: ${JSON.stringify(sub.of('resumed').slice(1))}`,
+      );
+      expect(sub.of('resumed')[1]).toMatchObject({ resumed: true, channels: ['room#a'] });
+      expect(received(sub)).toEqual(['a1']);
+    });
   });
 }
