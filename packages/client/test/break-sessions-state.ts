@@ -133,5 +133,45 @@ export function breakSessionsState(backend: BreakBackend): void {
       const gapped = new Set(t.sub.of('gap').map((g) => g.channel));
       expect(missing.filter((room) => !gapped.has(`room#${room}`))).toEqual([]);
     });
+
+    // core README: "`ctx.leave` forgets it" (the session's start in a channel); the channels a
+    // resume brings back are the session's channels. A leave answered OK must stay left after the
+    // make-before-break replacement the client makes by itself (client README, "Staying alive").
+    it('leaves answered OK while the client replaces its connection: no left room is delivered again', async () => {
+      const t = await setUp(backend, 100, { rotateAfterMs: 250 });
+      const rooms = Array.from({ length: 300 }, (_, i) => `r${i}`);
+      for (let i = 0; i < rooms.length; i += 50) {
+        // A join racing a replacement may be refused (a visible error, not what is attacked here): again.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await t.sub.client.request('channels', { join: rooms.slice(i, i + 50).map((r) => `room#${r}`) });
+            break;
+          } catch (error) {
+            if (attempt >= 5) throw error;
+          }
+        }
+      }
+      const left: string[] = [];
+      const started = Date.now();
+      for (const room of rooms) {
+        if (Date.now() - started > 4000) break;
+        try {
+          await t.sub.client.request('channels', { leave: [`room#${room}`] });
+          left.push(room);
+        } catch {
+          // Not answered OK: not promised.
+        }
+        await sleep(8); // pacing only: leaves spread over many replacements
+      }
+      console.info(
+        `[break-sessions] ${backend.name}: ${left.length} leaves answered OK over ${t.sub.of('open').length} connections`,
+      );
+      expect(t.sub.of('open').length).toBeGreaterThan(3);
+      await sleep(600);
+      for (const room of left) await t.publisher.client.request('publish', { room, n: 1 });
+      await sleep(1000);
+      const got = new Set(received(t.sub));
+      expect(left.filter((room) => got.has(`${room}1`))).toEqual([]);
+    });
   });
 }
