@@ -290,6 +290,7 @@ export function breakSessionsLifecycle(backend: BreakBackend): void {
     // list (`[NEW, OLD]`, new first as documented) is presented at a `$connect` that lands on a
     // Lambda still holding `[OLD]`. Core README: "Rotate by putting the new one first and dropping
     // the old one a resume window later" — followed as written, sessions must stay resumable.
+    // (fix-sessions: now three deployments, see below; the Lambda not yet updated holds [OLD, NEW].)
     it('a secret rotation done as documented: a token signed by the new key resumes at a Lambda that still has the old list', async () => {
       const { store } = await backend.make();
       const OLD = 'break-sessions-old-secret-0123456789abcdef';
@@ -308,7 +309,12 @@ export function breakSessionsLifecycle(backend: BreakBackend): void {
         });
         return app;
       };
-      const [oldApp, newApp] = [make([OLD]), make([NEW, OLD])];
+      // fix-sessions: the README's rotation was one step ("put the new one first"), which no code
+      // can make safe: a function holding only [OLD] cannot verify a MAC made with NEW. The README
+      // now rotates in three deployments, each everywhere before the next — [OLD, NEW], [NEW, OLD],
+      // [NEW] — so while [NEW, OLD] rolls out the functions not yet updated hold [OLD, NEW]: that
+      // is the rollout attacked here.
+      const [oldApp, newApp] = [make([OLD, NEW]), make([NEW, OLD])];
       // Messages (the resume reply that signs the token) reach the new version; $connect the old.
       const handler = (event: Parameters<typeof oldApp.resolve>[0]) =>
         (event.requestContext.eventType === 'MESSAGE' ? newApp : oldApp).resolve(event);

@@ -53,9 +53,11 @@ export function sessionClaimTests(backend: SessionBackend): void {
       const { reply } = await resume(old);
       const oldId = claimsOf(reply.token).c;
       const lost = await open(server, { user: 'alice', token: reply.token });
-      const lostId = await idOf(store, [oldId], 'room:a');
-      // The old connection is still recorded and still a member: it receives.
+      const lostId = [...server.connections.ids()].find((id) => id !== oldId) as string;
+      // The old connection is still recorded and still a member: it receives. The new one joins
+      // the session's channels only when it claims the session.
       expect(await store.get(oldId)).toMatchObject({ channels: ['room:a'] });
+      expect(await store.get(lostId)).toMatchObject({ channels: [] });
       await say('room:a', 1);
       expect(await old.json()).toMatchObject({ n: 1, $seq: { 'room:a': 1 } });
       await gone(store, lost, lostId, 'drop');

@@ -76,7 +76,7 @@ export function resumeHandler(
       );
     }
     if (have !== undefined) {
-      const key = channelKey(config.secrets[0] as Buffer, sessionId);
+      const key = channelKey(sessionId);
       const pageDeps = { store, sessions, policy, logger, liveSeconds: config.liveSessionSeconds };
       return replayPage(ctx, pageDeps, { record, sessionId, key, have });
     }
@@ -91,7 +91,7 @@ export function resumeHandler(
       resumed: claimed.outcome.resumed === true,
       ...(claimed.outcome.resumed === true ? {} : { reason: claimed.outcome.reason ?? 'none' }),
       ...listed(claimed.channels),
-      key: channelKey(config.secrets[0] as Buffer, claimed.sessionId),
+      key: channelKey(claimed.sessionId),
       replay: hasHistory(policy, claimed.channels),
     };
   };

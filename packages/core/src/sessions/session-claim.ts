@@ -59,17 +59,22 @@ export async function claimResumed(
   const ttl = config.liveSessionSeconds;
   const claim = await sessions.claim(sessionId, from, me, ttl);
   let known = claim?.channels;
+  let closed = claim?.closed === true;
   if (known === undefined) {
     const now = await sessions.read(sessionId);
     if (now?.holder !== me) return fork(ctx, deps, record, outcome);
     known = now.channels; // claimed by an earlier attempt of this request
+    closed = false;
   }
   let channels = record.channels;
   if (outcome.live === true) {
     try {
-      channels = await takeOver(store, me, from, sessionId, channels);
+      channels = await takeOver(store, me, from, sessionId, channels, closed ? Object.keys(known) : []);
     } catch (error) {
-      logger.warn('wsapp: could not retire the resumed session record', { connectionId: me, error });
+      logger.warn('wsapp: could not take over the channels of the resumed session', {
+        connectionId: me,
+        error,
+      });
     }
   }
   // Channels the session recorded and is no longer in (left without ctx.leave) are forgotten.
@@ -86,26 +91,44 @@ export async function claimResumed(
 }
 
 /**
- * Make-before-break: joins `me` to the old connection's channels it lacks, removes the old record,
- * then joins what the old connection joined in between. Answers `me`'s channels.
+ * Make-before-break: this connection joins the old connection's channels (the snapshot its
+ * `$disconnect` wrote, if it has closed since; else its record), the old record is removed, and
+ * the record as removed — every join and leave it answered is in it, none can follow — decides:
+ * what it joined since is joined, what it left since is left. Answers `me`'s channels.
  */
 async function takeOver(
   store: ConnectionStore,
   me: string,
   from: string,
   sessionId: string,
-  channels: string[],
+  channels: readonly string[],
+  snapshot: readonly string[],
 ): Promise<string[]> {
   const have = new Set(channels);
-  const carry = async (old: ConnectionRecord | undefined) => {
-    if (old === undefined || sessionIdOf(old.data) !== sessionId) return;
-    const missing = old.channels.filter((channel) => !have.has(channel));
+  const added = new Set<string>();
+  const carry = async (list: readonly string[]) => {
+    const missing = list.filter((channel) => !have.has(channel));
     if (missing.length === 0) return;
     await store.join(me, missing);
-    for (const channel of missing) have.add(channel);
+    for (const channel of missing) {
+      have.add(channel);
+      added.add(channel);
+    }
   };
-  await carry(await store.get(from));
-  await carry(await store.unregister(from));
+  const ours = (old: ConnectionRecord | undefined) =>
+    old !== undefined && sessionIdOf(old.data) === sessionId ? old : undefined;
+  await carry(snapshot);
+  await carry(ours(await store.get(from))?.channels ?? []);
+  const last = ours(await store.unregister(from));
+  if (last !== undefined && snapshot.length === 0) {
+    await carry(last.channels);
+    const kept = new Set(last.channels);
+    const left = [...added].filter((channel) => !kept.has(channel));
+    if (left.length > 0) {
+      await store.leave(me, left);
+      for (const channel of left) have.delete(channel);
+    }
+  }
   return [...have];
 }
 

@@ -12,8 +12,14 @@ export const SESSION_QUERY = 'wsapp_session';
 export interface ConnectSession {
   /** The session id (new, or the resumed one). */
   sessionId: string;
-  /** Channels to rejoin (already authorized when first joined). */
+  /** Channels to rejoin now (already authorized when first joined). */
   channels: string[];
+  /**
+   * Channels the session is in: their starts are kept when the handler joins them again. Besides
+   * `channels`, a live old connection's (make-before-break): this connection joins those at its
+   * claim, from the old record as it is then, so joins and leaves answered meanwhile hold.
+   */
+  inSession: string[];
   /** The connection holding the session, which writes its marks until the resume request claims it. */
   holder: string;
   /** Data keys to write with the record. */
@@ -52,13 +58,16 @@ export async function connectSession(
   // A session record is created by its first mark or claim: a live connection may have none yet.
   if (session !== undefined && session.holder !== claims.c) return fresh('superseded');
   let channels: string[];
-  if (live !== undefined) channels = live.channels;
-  else if (session?.closed === true) channels = Object.keys(session.channels);
-  else return fresh('expired'); // neither its record nor a snapshot: the resume window passed
+  if (live !== undefined) channels = [];
+  // The snapshot its `$disconnect` wrote; or, when its record went without one (gone-cleanup
+  // removed it after a 410 before the `$disconnect` ran), the channels the session recorded.
+  else if (session !== undefined) channels = Object.keys(session.channels);
+  else return fresh('expired'); // neither its record nor its session: the resume window passed
   const outcome: ResumeOutcome = { p, resumed: true, from: claims.c, live: live !== undefined };
   return {
     sessionId: claims.s,
     channels,
+    inSession: live?.channels ?? channels,
     holder: claims.c,
     data: { [SESSION_KEY]: claims.s, [RESUME_KEY]: outcome },
   };
@@ -74,6 +83,7 @@ export function freshSession(
   return {
     sessionId,
     channels: [],
+    inSession: [],
     holder: connectionId,
     data: { [SESSION_KEY]: sessionId, [RESUME_KEY]: { p, resumed: false, reason } },
   };

@@ -19,7 +19,7 @@ export interface ResumeOutcome {
   reason?: ResumeRefusal;
   /** The connection whose token was presented (it holds the session until the resume request claims it). */
   from?: string;
-  /** Whether that connection was still recorded at `$connect` (make-before-break): its record is retired at the claim. */
+  /** Whether that connection was still recorded at `$connect` (make-before-break): its channels are taken over and its record retired at the claim. */
   live?: boolean;
 }
 

@@ -65,7 +65,7 @@ export class Sessions {
     const joined = ctx.pending === undefined ? [] : [...ctx.pending.channels];
     let session = await connectSession(ctx, this.#store, this.#sessions, this.config);
     // Starts of channels the session is back in are kept; channels the handler joins anew start now.
-    const back = new Set(session.channels);
+    const back = new Set(session.inSession);
     const fresh = historyChannels(this.#policy, joined).filter((channel) => !back.has(channel));
     if (fresh.length > 0) {
       const add = await readStarts(this.#store, fresh);
@@ -110,17 +110,27 @@ export class Sessions {
     }
   }
 
-  /** Before a join's membership write: records where the session starts in its history channels. */
+  /**
+   * Before a join's membership write: records where the session starts in its history channels.
+   * A channel the connection is already in keeps its start (a repeated join must not skip what
+   * the client still misses); one it is not in — never joined, or removed meanwhile without
+   * `ctx.leave` (`store.leave`, an admin's kick) — starts now, so what was said while it was out
+   * is never replayed.
+   */
   async joining(ctx: AnyContext, channels: readonly string[]): Promise<void> {
     const logged = historyChannels(this.#policy, channels);
     if (logged.length === 0) return;
-    const [sessionId, add] = await Promise.all([
-      this.#sessionOf(ctx.connectionId),
+    const [record, add] = await Promise.all([
+      this.#store.get(ctx.connectionId),
       readStarts(this.#store, logged),
     ]);
-    if (sessionId === undefined) return;
+    const sessionId = sessionIdOf(record?.data);
+    if (record === undefined || sessionId === undefined) return;
+    this.#remember(ctx.connectionId, sessionId);
+    const member = new Set(record.channels);
+    const remove = logged.filter((channel) => !member.has(channel));
     try {
-      await this.#sessions.mark(sessionId, ctx.connectionId, { add }, this.config.liveSessionSeconds);
+      await this.#sessions.mark(sessionId, ctx.connectionId, { add, remove }, this.config.liveSessionSeconds);
     } catch (error) {
       // The join goes on: a channel without a start reports a gap at the next resume.
       this.#logger.warn('wsapp: could not record where the session joined', {
