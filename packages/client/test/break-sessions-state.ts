@@ -173,5 +173,40 @@ export function breakSessionsState(backend: BreakBackend): void {
       const got = new Set(received(t.sub));
       expect(left.filter((room) => got.has(`${room}1`))).toEqual([]);
     });
+
+    // Core README, "Live frames": a broadcast's frame carries `$seq` of "all history channels of the
+    // target", so a client also holds sequence numbers of channels it is not in. Client README:
+    // "What the client holds is bounded: … for at most 4,096 channels"; and every message appended
+    // while the session was a member "reaches the client **exactly once**". Announcements to many
+    // rooms at once must not make the client forget a room it is in, and replay it twice.
+    it('announcements naming thousands of other channels: a quiet room of the session is not replayed twice', async () => {
+      const t = await setUp(backend, 2000);
+      await t.sub.client.request('join', { room: 'a' });
+      await t.sub.client.request('join', { room: 'b' });
+      for (let n = 1; n <= 5; n++) await t.publisher.client.request('publish', { room: 'a', n });
+      await vi.waitFor(() => expect(received(t.sub)).toHaveLength(5));
+      // 1,100 announcements to room b and four rooms nobody is in (4,400 other channels in all).
+      const announcements = 1100;
+      for (let k = 0; k < announcements; k += 25) {
+        await Promise.all(
+          Array.from({ length: Math.min(25, announcements - k) }, (_, j) => {
+            const i = k + j;
+            const channels = ['room#b', ...[0, 1, 2, 3].map((x) => `room#x${i * 4 + x}`)];
+            return t.app.broadcast({ channels }, { room: 'b', n: i + 1 }, { endpoint: t.server.endpoint });
+          }),
+        );
+      }
+      await vi.waitFor(() => expect(received(t.sub)).toHaveLength(5 + announcements), { timeout: 30_000 });
+      t.relay.resetAll();
+      await vi.waitFor(() => expect(t.sub.of('resumed').length).toBeGreaterThanOrEqual(2), {
+        timeout: 60_000,
+      });
+      await sleep(500);
+      console.info(
+        `[break-sessions] ${backend.name}: after 4,400 other channels: ${received(t.sub).length} messages, repeated ${JSON.stringify(repeated(received(t.sub))).slice(0, 200)}`,
+      );
+      expect(repeated(received(t.sub))).toEqual({});
+      expect(t.sub.of('gap')).toEqual([]);
+    });
   });
 }
