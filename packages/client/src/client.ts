@@ -353,7 +353,7 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
       }
       // A page that brings nothing new three times running: stop (the next resume goes on).
       const count = (list: unknown) => (Array.isArray(list) ? list.length : 0);
-      const progress = replayed.length + count(answer?.covered) + count(answer?.reset);
+      const progress = replayed.length + count(answer?.covered) + count(answer?.reset) + count(answer?.drop);
       idle = progress > 0 ? 0 : idle + 1;
       if (idle >= 3 || conn.closed || this.#state === 'closed') break;
     }

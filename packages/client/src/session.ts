@@ -107,6 +107,13 @@ const HELD_LIMIT = 1000;
 const HAVE_BUDGET = 29 * 1024;
 /** Holes in one channel that make the client ask for a replay while connected. */
 export const SYNC_RANGES = 16;
+/**
+ * Channels held that make the client ask for a replay while connected: live frames name every
+ * history channel of a broadcast's target, also ones the session is not in, and the replay's
+ * `drop` prunes those long before {@link CHANNEL_LIMIT} would push out a channel of the session
+ * (a session has at most 1,000).
+ */
+const PRUNE_CHANNELS = CHANNEL_LIMIT / 2;
 
 /**
  * The client side of a session: the token, what it holds of each history channel (ranges of
@@ -285,9 +292,9 @@ export class SessionState {
     return emit;
   }
 
-  /** Whether a replay should run now: some channel has many holes, or a live frame was not taken. */
+  /** Whether a replay should run now: some channel has many holes, a live frame was not taken, or many channels are held. */
   needsSync(): boolean {
-    if (this.#refused) return true;
+    if (this.#refused || this.#held.size > PRUNE_CHANNELS) return true;
     for (const ranges of this.#held.values()) if (ranges.count() > SYNC_RANGES) return true;
     return false;
   }

@@ -177,6 +177,20 @@ describe('SessionState', () => {
     expect(s.needsSync()).toBe(false);
   });
 
+  it('asks for a replay (whose drop prunes them) once frames named over 2,048 channels, before the 4,096 bound could push out one of the session', () => {
+    const s = new SessionState();
+    s.begin(reply(), s.mark());
+    s.receive(live('quiet', { 'room:a': 1 }));
+    for (let n = 0; n < 2047; n++) s.receive(live(`m${n}`, { [`other${n}`]: 1 }));
+    expect(s.needsSync()).toBe(false);
+    s.receive(live('m2047', { other2047: 1 }));
+    expect(s.needsSync()).toBe(true);
+    const others = Array.from({ length: 2048 }, (_, n) => channelIdOf(KEY, `other${n}`));
+    s.apply({ drop: others, done: true });
+    expect(s.needsSync()).toBe(false);
+    expect(s.heads()).toEqual({ 'room:a': 1 });
+  });
+
   it('stores the token in the storage, in memory by default', async () => {
     const kept: string[] = [];
     const s = new SessionState({
