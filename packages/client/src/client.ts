@@ -174,7 +174,8 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
       conn = newConn(new this.#Socket(url, protocols) as SocketLike, token);
     } catch {
       // No WebSocket implementation, or the token provider failed: retried like a network error.
-      if (!rotating)
+      if (rotating) this.#rotateAgain();
+      else
         this.#lost(undefined, {
           code: 1006,
           reason: '',
@@ -205,7 +206,10 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
       // A replaced connection or a failed replacement leaves the current one in charge; anything else is a loss.
       if (conn.retired) this.#rejectSentOn(conn);
       else if (conn === this.#primary || !rotating) this.#lost(conn, info);
-      else this.#rejectSentOn(conn);
+      else {
+        this.#rejectSentOn(conn);
+        this.#rotateAgain();
+      }
     };
     socket.onopen = () => {
       conn.opened = true;
@@ -239,6 +243,7 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
       } else {
         const handled = conn.closed;
         this.#retire(conn, 4000, 'resume failed');
+        if (rotating && !handled) this.#rotateAgain();
         if (!rotating && !handled)
           this.#lost(conn, {
             code: 4000,
@@ -427,6 +432,23 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
         },
         this.#o.rotateAfterMs ?? 115 * 60_000,
       ),
+    );
+  }
+
+  /**
+   * A replacement failed before the client switched to it (its 101 lost, its resume hook timed
+   * out): the current connection stays, and another replacement is tried after a backoff delay
+   * (growing with each failure), so the 2-hour maximum does not end the current one first.
+   */
+  #rotateAgain(): void {
+    const primary = this.#primary;
+    if (primary === undefined || this.#state !== 'open') return;
+    primary.rotations++;
+    const delayMs = backoffDelay(primary.rotations, this.#o.backoff, this.#o.random);
+    primary.timers.push(
+      setTimeout(() => {
+        if (primary === this.#primary && this.#state === 'open') void this.#connect(true);
+      }, delayMs),
     );
   }
 
