@@ -61,7 +61,12 @@ export declare const c: import('ioredis').Redis;
 export * from './local.js';
 /** \`import { D } from 'in-a-comment'\` */
 export declare function f(a: A, b: B): void;`;
-    expect(importedPackages(source).sort()).toEqual(['@aws-sdk/client-sqs', 'aws-cdk-lib', 'ioredis', 'node']);
+    expect(importedPackages(source).sort()).toEqual([
+      '@aws-sdk/client-sqs',
+      'aws-cdk-lib',
+      'ioredis',
+      'node',
+    ]);
   });
 
   it.each(packages)('%s: its .d.ts import only its dependencies and required peers', (dir) => {
