@@ -24,10 +24,39 @@ export function repositoryWebUrl(manifest: Manifest): string {
   return repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
 }
 
-/** The fields every published package takes from the root package.json. */
-export function expectedFields(rootManifest: Manifest, dir: string): Manifest {
+/** The CommonJS (else any) types of one `exports` entry, found in its `require` (else first) branch. */
+function typesOf(entry: Json | undefined): string | undefined {
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return undefined;
+  if (typeof entry.types === 'string') return entry.types;
+  return (
+    typesOf(entry.require) ??
+    Object.values(entry)
+      .map(typesOf)
+      .find((types) => types !== undefined)
+  );
+}
+
+/**
+ * `typesVersions` for TypeScript's `node10` resolution (`"module": "commonjs"` without a
+ * `moduleResolution`, as `cdk init` writes it), which does not read `exports`: each subpath maps to
+ * the types `exports` gives `require`. Without it, `@wsapp/core/middleware` is TS2307 there.
+ */
+export function node10TypesVersions(exports: Json | undefined): Manifest | undefined {
+  if (exports === null || typeof exports !== 'object' || Array.isArray(exports)) return undefined;
+  const paths: Manifest = {};
+  for (const [subpath, entry] of Object.entries(exports)) {
+    const types = typesOf(entry);
+    if (subpath === '.' || subpath === './package.json' || types === undefined) continue;
+    paths[subpath.slice(2)] = [types];
+  }
+  return Object.keys(paths).length === 0 ? undefined : { '*': paths };
+}
+
+/** The fields every published package takes from the root package.json (and its own `exports`). */
+export function expectedFields(rootManifest: Manifest, dir: string, manifest: Manifest): Manifest {
   const defaults = rootManifest.packageDefaults as Manifest;
   const repository = rootManifest.repository as Manifest;
+  const typesVersions = node10TypesVersions(manifest.exports);
   return {
     license: rootManifest.license as string,
     repository: { ...repository, directory: `packages/${dir}` },
@@ -35,6 +64,7 @@ export function expectedFields(rootManifest: Manifest, dir: string): Manifest {
     bugs: rootManifest.bugs as Manifest,
     engines: defaults.engines as Manifest,
     publishConfig: defaults.publishConfig as Manifest,
+    ...(typesVersions === undefined ? {} : { typesVersions }),
   };
 }
 
@@ -78,7 +108,7 @@ export function relativeLinks(markdown: string): string[] {
 export function problems(rootManifest: Manifest, dir: string, manifest: Manifest, readme: string): string[] {
   const found: string[] = [];
   if (manifest.private === true) found.push('is private: packages/* are published');
-  for (const [key, value] of Object.entries(expectedFields(rootManifest, dir))) {
+  for (const [key, value] of Object.entries(expectedFields(rootManifest, dir, manifest))) {
     if (JSON.stringify(manifest[key]) !== JSON.stringify(value)) {
       found.push(`${key} is ${JSON.stringify(manifest[key])}, expected ${JSON.stringify(value)}`);
     }
@@ -94,7 +124,7 @@ export function problems(rootManifest: Manifest, dir: string, manifest: Manifest
 
 /** The manifest with the root's fields set (in place, or after `license` when new). */
 export function fixed(rootManifest: Manifest, dir: string, manifest: Manifest): Manifest {
-  const fields = expectedFields(rootManifest, dir);
+  const fields = expectedFields(rootManifest, dir, manifest);
   const out: Manifest = {};
   for (const [key, value] of Object.entries(manifest)) {
     out[key] = key in fields ? (fields[key] as Json) : value;
