@@ -151,6 +151,11 @@ export function checkPackageMetadata(write = false): string[] {
     const readme = readFileSync(join(root, 'packages', dir, 'README.md'), 'utf8');
     failures.push(...problems(rootManifest, dir, manifest, readme).map((p) => `packages/${dir}: ${p}`));
   }
+  const names = packageDirs().map((dir) => read(join(root, 'packages', dir, 'package.json')).name as string);
+  const changesets = read(join(root, '.changeset', 'config.json'));
+  if (JSON.stringify(changesets.fixed) !== JSON.stringify([names.sort()])) {
+    failures.push(`.changeset/config.json: fixed must be [${JSON.stringify(names)}], one version for all`);
+  }
   const privates = ['bench', ...readdirSync(join(root, 'examples')).map((dir) => `examples/${dir}`)];
   for (const path of privates) {
     const file = join(root, path, 'package.json');
