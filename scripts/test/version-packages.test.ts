@@ -37,7 +37,8 @@ const read = (path: string) => JSON.parse(readFileSync(join(dir, path), 'utf8'))
 
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('pnpm version-packages', () => {
+// Each run starts the changesets CLI (~2 s alone, more on a loaded machine).
+describe('pnpm version-packages', { timeout: 60_000 }, () => {
   it('plain changeset version makes a breaking 0.x minor of core a 1.0.0 of the whole group', () => {
     execFileSync(changeset, ['version'], { cwd: fixture(), stdio: 'ignore' });
     expect(read('packages/core/package.json').version).toBe('1.0.0');
