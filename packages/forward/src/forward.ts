@@ -8,7 +8,7 @@ import {
   WebSocketError,
 } from '@wsapp/core';
 import type { CorrelationEnvelope, ForwardedMessage } from './envelope.js';
-import { type EnvelopeSigning, signingKeys, signMessage } from './signature.js';
+import { type EnvelopeSigning, signingKeys, signMessage, TaskSignatureError } from './signature.js';
 import type { ForwardTarget } from './targets/forward-target.js';
 
 /** The route's answer when the target accepted the task. */
@@ -79,8 +79,7 @@ export function forward<TSchema extends StandardSchemaV1 | undefined = undefined
       sentAt: Date.now(),
       taskId: newTaskId(ctx),
     };
-    const message: ForwardedMessage =
-      keys === undefined ? { envelope, data } : signMessage({ envelope, data }, keys[0] as Buffer);
+    const message = keys === undefined ? { envelope, data } : signed({ envelope, data }, keys[0] as Buffer);
     try {
       await target.put(message);
     } catch (error) {
@@ -100,4 +99,21 @@ export function forward<TSchema extends StandardSchemaV1 | undefined = undefined
     }
     return { accepted: true, taskId: envelope.taskId };
   };
+}
+
+/**
+ * The message signed, or a 400 for data JSON does not carry exactly (`1e400`, `-0`, a lone
+ * surrogate: the client's JSON can hold them): a signature over it would also cover other data.
+ */
+function signed(message: ForwardedMessage, key: Buffer): ForwardedMessage {
+  try {
+    return signMessage(message, key);
+  } catch (error) {
+    if (error instanceof TaskSignatureError) {
+      throw new WebSocketError(400, 'task data cannot be signed: a value JSON does not carry exactly', {
+        cause: error,
+      });
+    }
+    throw error;
+  }
 }
