@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type ConnectionStore, ConnectionNotFoundError, WsappError } from '@wsapp/core';
+import { ConnectionNotFoundError, type ConnectionStore, WsappError } from '@wsapp/core';
 import { connectionStoreSuite } from '@wsapp/testing/conformance';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
