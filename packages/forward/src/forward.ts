@@ -48,7 +48,9 @@ export type ForwardHandler = (ctx: WebSocketContext<unknown, object>) => Promise
  * {@link ForwardedMessage} with a correlation envelope signed with `options.secret`, and answers
  * the client `{ accepted: true, taskId }`. A consumer answers later with `replyTo(record)`, which
  * verifies the signature with the same secret. If the target refuses, the cause is logged and the
- * client gets a 502 `task could not be queued`. Throws `TypeError` without `secret` or `unsigned`.
+ * client gets a 502 `task could not be queued`; data a signing route cannot sign (a value JSON does
+ * not carry exactly: `1e400`, `-0`, a lone surrogate) answers 400 and sends nothing. Throws
+ * `TypeError` without `secret` or `unsigned`.
  *
  * @example
  * ```ts
