@@ -6,7 +6,8 @@
  * routes, route responses = its two-way routes, the stage that deploys every change, nodejs24.x or
  * nodejs22.x only, bundling, permissions, environment and table — against the app's declaration,
  * `secretEnvironmentProblems` refuses secrets in functions' environments, and `buildSamFunction`
- * builds a function as `sam build` would, so a test runs the code the template deploys. Needs
+ * builds a function as `sam build` would and `functionEnvironment` resolves its environment, so a
+ * test runs the code the template deploys with what it gets. Needs
  * `yaml`, for `validateTemplate` `aws-cdk-lib`, for `buildSamFunction` `esbuild` (optional peers).
  *
  * @packageDocumentation
@@ -21,6 +22,7 @@ export {
   subTemplate,
   type Template,
 } from './cloudformation.js';
+export { functionEnvironment, type StackValues } from './function-environment.js';
 export { runtimeProblem, SUPPORTED_NODE_RUNTIMES } from './runtimes.js';
 export {
   buildSamFunction,
