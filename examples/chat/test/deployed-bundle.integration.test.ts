@@ -17,6 +17,7 @@ import { type SecretsManagerServer, startSecretsManager, uniqueName } from '@wsa
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ChatClient } from './chat-client.js';
 import { readAssembly, type SynthesizedChat } from './deployed/cloud-assembly.js';
+import { guideCommands } from './deployed/guide.js';
 
 // Proves the asset, not just the template: the chat is synthesized with the command docs/deploy.md
 // gives, and the bundled code CDK would upload runs as Lambda would run it, behind the emulator,
@@ -33,8 +34,10 @@ let synthSeconds: number;
 beforeAll(async () => {
   outdir = mkdtempSync(join(tmpdir(), 'wsapp-chat-cdk-'));
   const started = performance.now();
-  // The guide's command, from the repository root; CDK_OUTDIR honoured.
-  await run('pnpm', ['--filter', '@wsapp/example-chat', 'synth'], {
+  // The guide's command as printed, from the repository root; CDK_OUTDIR honoured.
+  const synth = guideCommands('CDK').find((command) => command.endsWith(' synth'));
+  const [tool, ...args] = (synth ?? 'missing synth command').split(' ');
+  await run(tool as string, args, {
     cwd: repo,
     env: { ...process.env, CDK_OUTDIR: outdir },
     timeout: 240_000,
