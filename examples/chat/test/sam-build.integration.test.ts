@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,15 +14,17 @@ import {
 import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { type SecretsManagerServer, startSecretsManager, uniqueName } from '@wsapp/testing';
 import {
+  type BuiltFunctionsServer,
   buildSamFunction,
   functionEnvironment,
+  lambdaRuntimeModules,
   loadTemplate,
   type SamBuiltFunction,
+  serveBuiltFunctions,
 } from '@wsapp/testing/sam';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createChatApp } from '../src/app.js';
 import { ChatClient } from './chat-client.js';
-import { runtimeModules } from './deployed/runtime-modules.js';
 
 // Proves the SAM template's code path, not only its text: each function is built the way
 // `sam build` builds it (the esbuild command line its Metadata gives, see samEsbuildArguments),
@@ -38,7 +39,7 @@ let outdir: string;
 let app: SamBuiltFunction;
 let authorizer: SamBuiltFunction;
 let sm: SecretsManagerServer;
-let host: ChildProcess | undefined;
+let server: BuiltFunctionsServer | undefined;
 let url: string;
 let secretArn: string;
 const clients: ChatClient[] = [];
@@ -89,11 +90,13 @@ beforeAll(async () => {
     'TABLE_NAME',
   ]);
   const routes = createChatApp({ store: new MemoryConnectionStore(), sessions: { secret: 'x'.repeat(32) } });
-  host = spawn(process.execPath, ['--import', 'tsx', 'test/deployed/bundle-host.ts'], {
-    cwd: chatDir,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: {
-      PATH: process.env.PATH,
+  server = await serveBuiltFunctions({
+    app,
+    authorizer,
+    stage: String(template.Parameters?.StageName?.Default),
+    routes: ['$connect', '$disconnect', ...routes.routeKeys],
+    twoWayRoutes: routes.twoWayRouteKeys,
+    environment: {
       ...environment,
       AWS_LAMBDA_FUNCTION_NAME: 'wsapp-chat-WebSocketFunction',
       AWS_REGION: dynamo.region,
@@ -101,34 +104,16 @@ beforeAll(async () => {
       AWS_SECRET_ACCESS_KEY: dynamo.credentials.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
-      // Only what the Node.js runtime provides: @aws-sdk/*.
-      NODE_PATH: runtimeModules(outdir, [app.file, authorizer.file], chatDir),
-      WSAPP_BUNDLE_HOST: JSON.stringify({
-        app: app.file,
-        authorizer: authorizer.file,
-        stage: String(template.Parameters?.StageName?.Default),
-        routes: ['$connect', '$disconnect', ...routes.routeKeys],
-        twoWayRoutes: routes.twoWayRouteKeys,
-      }),
     },
+    // Only what the Node.js runtime provides: @aws-sdk/*.
+    nodePath: lambdaRuntimeModules(outdir, [app.file, authorizer.file], chatDir),
   });
-  url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('bundle host did not start within 60 s')), 60_000);
-    host?.stdout?.once('data', (data: Buffer) => {
-      clearTimeout(timer);
-      resolve((JSON.parse(String(data).split('\n')[0] ?? '{}') as { url: string }).url);
-    });
-    host?.once('exit', (code) => reject(new Error(`bundle host exited with ${code}`)));
-  });
+  url = server.url;
 }, 180_000);
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-  if (host?.pid !== undefined && host.exitCode === null) {
-    const exited = new Promise((resolve) => host?.once('exit', resolve));
-    host.kill('SIGTERM');
-    await exited;
-  }
+  await server?.close();
   await sm?.close();
   if (outdir !== undefined) rmSync(outdir, { recursive: true, force: true });
 });

@@ -6,8 +6,9 @@
  * routes, route responses = its two-way routes, the stage that deploys every change, nodejs24.x or
  * nodejs22.x only, bundling, permissions, environment and table — against the app's declaration,
  * `secretEnvironmentProblems` refuses secrets in functions' environments, and `buildSamFunction`
- * builds a function as `sam build` would and `functionEnvironment` resolves its environment, so a
- * test runs the code the template deploys with what it gets. Needs
+ * builds a function as `sam build` would and `functionEnvironment` resolves its environment, and
+ * `serveBuiltFunctions` runs the built files as Lambda runs them behind the emulator, so a test
+ * runs the code the template deploys with what it gets. Needs
  * `yaml`, for `validateTemplate` `aws-cdk-lib`, for `buildSamFunction` `esbuild` (optional peers).
  *
  * @packageDocumentation
@@ -31,5 +32,11 @@ export {
   samEsbuildArguments,
 } from './sam-build.js';
 export { secretEnvironmentProblems } from './secret-environment.js';
+export {
+  type BuiltFunctionsServer,
+  lambdaRuntimeModules,
+  type ServeBuiltOptions,
+  serveBuiltFunctions,
+} from './serve-built.js';
 export { type TemplateDiagnostic, validateTemplate } from './validate-template.js';
 export { type WebSocketTemplateExpectations, webSocketTemplateProblems } from './websocket-template.js';
