@@ -33,6 +33,7 @@ export {
 } from './sam-build.js';
 export { secretEnvironmentProblems } from './secret-environment.js';
 export {
+  type BuiltFunction,
   type BuiltFunctionsServer,
   lambdaRuntimeModules,
   type ServeBuiltOptions,

@@ -4,15 +4,25 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** A built function: its file and the name of its exported handler. */
+export interface BuiltFunction {
+  /** The bundled file (`websocket.js`). */
+  file: string;
+  /** The exported function's name. Default `handler`. */
+  handler?: string;
+}
+
 /** Options of {@link serveBuiltFunctions}. */
 export interface ServeBuiltOptions {
-  /** The built file of the WebSocket function and its exported handler (default `handler`). */
-  app: { file: string; handler?: string };
-  /** The built file of the `$connect` REQUEST authorizer, if any. */
-  authorizer?: { file: string; handler?: string };
-  /** The stage, the routes and the two-way routes, as the template declares them. */
+  /** The built WebSocket function. */
+  app: BuiltFunction;
+  /** The built `$connect` REQUEST authorizer, if any. */
+  authorizer?: BuiltFunction;
+  /** The stage, as the template declares it. */
   stage: string;
+  /** Every route key the API declares, `$connect` and `$disconnect` included. */
   routes: readonly string[];
+  /** The route keys with a route response (the app's two-way routes). */
   twoWayRoutes: readonly string[];
   /**
    * The process environment: the function's (see `functionEnvironment`) plus what Lambda sets and
