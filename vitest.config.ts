@@ -21,6 +21,7 @@ const alias = [
   { find: /^@wsapp\/cdk\/runtime$/, replacement: source('cdk/src/runtime/index.ts') },
   { find: /^@wsapp\/core\/middleware$/, replacement: source('core/src/middleware/index.ts') },
   { find: /^@wsapp\/core\/store$/, replacement: source('core/src/store-authoring.ts') },
+  { find: /^@wsapp\/core\/secrets$/, replacement: source('core/src/secrets/index.ts') },
   ...packages.map((name) => ({
     find: new RegExp(`^@wsapp/${name}$`),
     replacement: source(`${name}/src/index.ts`),
