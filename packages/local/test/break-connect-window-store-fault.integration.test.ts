@@ -89,4 +89,45 @@ describe('a store failure while a broadcast waits for a connection in $connect',
     expect(report.gone).toBe(0);
     expect(await store.get(id)).toBeDefined();
   });
+  it("send() to a connection in $connect while the store is frozen: not 'gone' (it is accepted a moment later)", async () => {
+    const redis = await startRedisProcess();
+    cleanups.push(() => redis.kill());
+    const store = new RedisConnectionStore({ url: `redis://127.0.0.1:${redis.port}`, commandTimeoutMs: 300 });
+    cleanups.push(() => store.close());
+    const registered = gate<string>();
+    const release = gate();
+    let endpoint = '';
+    const app = new WebSocketApp({ store, autoTrack: false, logger: silentLogger() }).onConnect(
+      async (ctx) => {
+        await store.register(ctx.connectionId, { channels: ['room'], endpoint });
+        registered.open(ctx.connectionId);
+        await release.promise;
+      },
+    );
+    const server = await start(app);
+    endpoint = server.endpoint;
+    const opening = connect(server.url);
+    const id = await registered.promise;
+    const messenger = new Messenger({ store, endpoint, logger: silentLogger() });
+    server.stats.reset();
+    const sending = messenger.send(id, 'hello', { deadline: Date.now() + 8000 }).then(
+      (outcome) => outcome,
+      (error: unknown) => `threw ${(error as Error).name}`,
+    );
+    await vi.waitFor(
+      () => expect(server.stats.count({ method: 'POST', status: 410 })).toBeGreaterThanOrEqual(1),
+      {
+        timeout: 5000,
+        interval: 1,
+      },
+    );
+    redis.freeze(true);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    redis.freeze(false);
+    release.open();
+    await opening;
+    const outcome = await sending;
+    console.log(`send() with the store frozen at the first 410: ${outcome}`);
+    expect(outcome).not.toBe('gone');
+  });
 });
