@@ -14,14 +14,16 @@ const BATCH_WINDOW_MS = 50;
  * found, a few at a time, while the broadcast keeps sending. Never throws and never waits past the deadline: what
  * was not confirmed removed by then (the store failed, or is slow or frozen) is answered by
  * `flush`, and the record expires with its TTL anyway. A record younger than `minAgeMs` is kept
- * (`unregisterStale`): its `$connect` may not be accepted yet, and `onKept` hears of it.
+ * (`unregisterStale`): its `$connect` may not be accepted yet, and `onKept` hears of it with its
+ * age — and so it does, with no age, when the store failed to tell (with a grace, a 410 alone does
+ * not make a connection gone). Without `onKept` (or without a grace) a failed removal is reported.
  */
 export class GoneCleaner {
   readonly #store: ConnectionStore | undefined;
   readonly #logger: Logger;
   readonly #minAgeMs: number;
   readonly #queue: string[] = [];
-  readonly #onKept = new Map<string, (ageMs: number) => void>();
+  readonly #onKept = new Map<string, (ageMs: number | undefined) => void>();
   /** Removals started and not confirmed yet. */
   readonly #pending = new Set<string>();
   readonly #failed: string[] = [];
@@ -34,7 +36,7 @@ export class GoneCleaner {
     this.#minAgeMs = minAgeMs;
   }
 
-  add(connectionId: string, onKept?: (ageMs: number) => void): void {
+  add(connectionId: string, onKept?: (ageMs: number | undefined) => void): void {
     if (this.#store === undefined) return;
     if (onKept !== undefined) this.#onKept.set(connectionId, onKept);
     this.#queue.push(connectionId);
@@ -65,8 +67,10 @@ export class GoneCleaner {
           if (verdict.kind === 'kept') this.#onKept.get(id)?.(verdict.ageMs);
         })
         .catch((error: unknown) => {
-          this.#failed.push(id);
           this.#logger.warn('wsapp: could not unregister a gone connection', { connectionId: id, error });
+          const onKept = this.#minAgeMs > 0 ? this.#onKept.get(id) : undefined;
+          if (onKept === undefined) this.#failed.push(id);
+          else onKept(undefined);
         })
         .finally(() => {
           this.#onKept.delete(id);
