@@ -165,7 +165,9 @@ export class Messenger {
    * After a 410: removes the record unless it is younger than the connect grace; a young one is
    * called again until API Gateway accepts the connection (answers `true`), or the grace passes
    * (then removed if old enough by the store's clock). A store that fails to tell the record's age
-   * is taken as a young record of unknown age (never `gone` for a store fault). Throws
+   * before the deadline is taken as a young record of unknown age (never `gone` for a store fault;
+   * one that has not answered by the deadline leaves no time to call again: `gone`, as the
+   * broadcast reports it in `notRemoved`). Throws
    * `DeadlineExceededError` when the deadline comes first, `ConnectionPendingError` (or a
    * `SendFailedError` when the age is unknown) at once when asked not to wait.
    */
@@ -176,7 +178,9 @@ export class Messenger {
     options: CallOptions,
   ): Promise<boolean> {
     const verdict = await this.#removeStale(connectionId, deadline);
-    const maybePending = verdict === undefined ? this.#connectGraceMs > 0 : verdict.kind === 'kept';
+    // No verdict and no time left to call again: gone, its removal unconfirmed (a broadcast's `notRemoved`).
+    const maybePending =
+      verdict === undefined ? this.#connectGraceMs > 0 && Date.now() < deadline : verdict.kind === 'kept';
     if (!maybePending) return false;
     const ageMs = verdict?.kind === 'kept' ? verdict.ageMs : undefined;
     if (options.waitForConnecting === false) throw pendingError(connectionId, ageMs);

@@ -134,13 +134,15 @@ async function skewRetried<T>(
   signal: AbortSignal | undefined,
   call: () => Promise<T>,
 ): Promise<T> {
-  const config = client.config;
-  const before = config.systemClockOffset;
+  // A stand-in client (a test double) may have no resolved config: nothing to learn or undo then.
+  const config: { systemClockOffset?: number } = client.config ?? {};
+  const before = config.systemClockOffset ?? 0;
   try {
     return await call();
   } catch (error) {
-    if (!signableDate(Date.now() + config.systemClockOffset)) config.systemClockOffset = before;
-    const moved = Math.abs(config.systemClockOffset - before) >= CLOCK_SKEW_THRESHOLD_MS;
+    const after = config.systemClockOffset ?? 0;
+    if (!signableDate(Date.now() + after)) config.systemClockOffset = before;
+    const moved = Math.abs((config.systemClockOffset ?? 0) - before) >= CLOCK_SKEW_THRESHOLD_MS;
     if (!moved || signal?.aborted || !isClockSkewRefusal(error as Error)) throw error;
     return call();
   }
