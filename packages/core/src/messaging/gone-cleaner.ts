@@ -1,6 +1,7 @@
 import type { Logger } from '../logging/logger.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 import { beforeDeadline } from './deadline.js';
+import type { BeforeGoneRemoval } from './gone-snapshot.js';
 import { removeIfStale } from './stale-removal.js';
 
 /** Removals in flight at once, so a burst of 410s does not flood the store. */
@@ -22,6 +23,7 @@ export class GoneCleaner {
   readonly #store: ConnectionStore | undefined;
   readonly #logger: Logger;
   readonly #minAgeMs: number;
+  readonly #before: BeforeGoneRemoval | undefined;
   readonly #queue: string[] = [];
   readonly #onKept = new Map<string, (ageMs: number | undefined) => void>();
   /** Removals started and not confirmed yet. */
@@ -30,10 +32,16 @@ export class GoneCleaner {
   #idle: (() => void) | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(store: ConnectionStore | undefined, logger: Logger, minAgeMs: number) {
+  constructor(
+    store: ConnectionStore | undefined,
+    logger: Logger,
+    minAgeMs: number,
+    before?: BeforeGoneRemoval,
+  ) {
     this.#store = store;
     this.#logger = logger;
     this.#minAgeMs = minAgeMs;
+    this.#before = before;
   }
 
   add(connectionId: string, onKept?: (ageMs: number | undefined) => void): void {
@@ -62,7 +70,7 @@ export class GoneCleaner {
     while (this.#pending.size < CONCURRENCY && this.#queue.length > 0) {
       const id = this.#queue.shift() as string;
       this.#pending.add(id);
-      removeIfStale(store, id, this.#minAgeMs)
+      removeIfStale(store, id, this.#minAgeMs, this.#before)
         .then((verdict) => {
           if (verdict.kind === 'kept') this.#onKept.get(id)?.(verdict.ageMs);
         })

@@ -13,6 +13,7 @@ import { classifyError } from './classify-error.js';
 import { beforeDeadline, sleep, stopController, TIMED_OUT } from './deadline.js';
 import { inEarlierChannels } from './earlier-sources.js';
 import { GoneCleaner } from './gone-cleaner.js';
+import { beforeGoneRemoval } from './gone-snapshot.js';
 import { type ConnectionInfo, ManagementApi } from './management-api.js';
 import {
   ConnectionPendingError,
@@ -250,7 +251,7 @@ export class Messenger {
     const pool = new TaskPool(this.concurrency);
     const run: Run = {
       report: { attempted: 0, delivered: 0, gone: 0, failed: [], notRemoved: [], messageId, durationMs: 0 },
-      cleaner: new GoneCleaner(this.store, this.#logger, this.#connectGraceMs),
+      cleaner: new GoneCleaner(this.store, this.#logger, this.#connectGraceMs, beforeGoneRemoval(this)),
       pool,
       deadline,
       succeeded: false,
@@ -563,7 +564,7 @@ export class Messenger {
     if (this.store === undefined) return { kind: 'absent' };
     try {
       const verdict = await beforeDeadline(
-        removeIfStale(this.store, connectionId, this.#connectGraceMs),
+        removeIfStale(this.store, connectionId, this.#connectGraceMs, beforeGoneRemoval(this)),
         deadline,
       );
       if (verdict !== TIMED_OUT) return verdict;
