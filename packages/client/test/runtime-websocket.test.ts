@@ -41,16 +41,17 @@ describe('the WebSocket implementations a Node client runs on', () => {
   );
 
   it("with Node's global WebSocket, a rejected first handshake ends the client (no retry, no hang)", async () => {
-    const { app, connects } = fixtureApp();
+    const { app } = fixtureApp();
     const server = await start(app);
     const { client, of } = recordedClient<Api>(server.url, {
       WebSocket: NodeWebSocket,
       query: { deny: '401' },
       backoff: { baseMs: 10 },
     });
-    // Node 22's undici fires `error` and never `close` after a failed handshake.
+    // Node 22's undici fires `error` and never `close` after a failed handshake. (Node 24's repeats
+    // an upgrade answered 401 once by itself, so $connect runs once or twice: not the client's doing.)
     await expect(client.ready()).rejects.toMatchObject({ code: 'Closed' });
-    expect(connects).toHaveBeenCalledTimes(1);
+    expect(of('reconnecting')).toEqual([]);
     // It hides the status as browsers do: the first failure is taken as a rejection (README).
     expect(of('close')).toEqual([
       expect.objectContaining({ code: 1006, opened: false, willReconnect: false, status: undefined }),
