@@ -141,7 +141,15 @@ writeFileSync(join(project, 'cjs', 'entries.ts'), importAll(entries.filter((e) =
 // node10 never reads `exports`: only the packages' root entries (`main`/`types`) resolve there.
 writeFileSync(join(project, 'cjs', 'roots.ts'), importAll(roots.filter((e) => e.cjs)));
 
-const strict = { strict: true, skipLibCheck: false, noEmit: true, target: 'es2022', types: ['node'] };
+// esModuleInterop as `tsc --init` sets it: without it zod's own CommonJS declarations fail under node10.
+const strict = {
+  strict: true,
+  skipLibCheck: false,
+  esModuleInterop: true,
+  noEmit: true,
+  target: 'es2022',
+  types: ['node'],
+};
 const configs: [string, Record<string, unknown>, string[]][] = [
   ['nodenext', { module: 'nodenext', moduleResolution: 'nodenext' }, ['esm', 'cjs']],
   ['bundler (module esnext)', { module: 'esnext', moduleResolution: 'bundler' }, ['esm']],
