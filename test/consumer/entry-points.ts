@@ -2,6 +2,8 @@
 
 /** One `exports` subpath of a package, as a consumer imports it. */
 export interface EntryPoint {
+  /** The package name, e.g. `@wsapp/core`. */
+  readonly root: string;
   /** The specifier, e.g. `@wsapp/core/middleware`. */
   readonly specifier: string;
   /** Offered to `require` (a `require` condition, or a CommonJS file for every condition). */
@@ -48,6 +50,7 @@ export function entryPoints(manifest: Manifest): EntryPoint[] {
         required !== undefined &&
         (required.endsWith('.cjs') || (required.endsWith('.js') && manifest.type !== 'module'));
       return {
+        root: manifest.name,
         specifier: subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`,
         cjs,
       };

@@ -42,22 +42,24 @@ export function importedModules(code: string): string[] {
 }
 
 /**
- * Every package argument of the `npm install` / `npm i` commands in the install section's code
- * blocks (flags, comments and chained commands dropped), or `undefined` when there is no section.
+ * The `npm install` / `npm i` commands of the install section, each as its package arguments (flags,
+ * comments and chained commands dropped), from fenced blocks and inline code (as in a table); or
+ * `undefined` when there is no section.
  */
-export function installedPackages(readme: string): string[] | undefined {
+export function installCommands(readme: string): string[][] | undefined {
   const text = section(readme, /\binstall/i);
   if (text === undefined) return undefined;
-  const names = new Set<string>();
-  for (const { code } of codeBlocks(text)) {
+  const inline = [...text.replace(/^```[\s\S]*?^```/gm, '').matchAll(/`([^`\n]+)`/g)].map((m) => m[1] ?? '');
+  const commands: string[][] = [];
+  for (const code of [...codeBlocks(text).map((b) => b.code), ...inline]) {
     for (const raw of code.split('\n')) {
       const command = (raw.replace(/^\s*\$\s*/, '').split(/\s#|&&|\|\||;/)[0] ?? '').trim();
       const words = command.split(/\s+/);
       if (words[0] !== 'npm' || !['install', 'i', 'add'].includes(words[1] ?? '')) continue;
-      for (const word of words.slice(2)) if (!word.startsWith('-')) names.add(word);
+      commands.push(words.slice(2).filter((word) => !word.startsWith('-')));
     }
   }
-  return [...names];
+  return commands;
 }
 
 /** The package name of an install argument (`@scope/name@^1` → `@scope/name`). */

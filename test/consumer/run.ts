@@ -1,13 +1,16 @@
 /**
  * The consumer test (issue 27): what a team gets from the registry, checked on the Node that runs
- * this script. Packs every package, installs the tarballs with npm into a fresh project outside the
- * workspace together with only the packages the README's install section names, then
- *  (a) typechecks the README's Quick start exactly as printed, and an import of every entry point,
- *      under nodenext (ESM and CommonJS files), bundler (module esnext and preserve) and commonjs
- *      (module commonjs, moduleResolution node10), all strict with `skipLibCheck: false`;
- *  (b) loads every entry point with `import()`, and with `require()` where the package offers it.
+ * this script. Packs every package, then installs the tarballs with npm (not pnpm) into fresh
+ * projects outside the workspace, with only what the README's install section names:
+ *  - quick-start: the install commands of the packages the Quick start imports (for each, the
+ *    shortest command of the section that installs it) and the Quick start's own imports (zod);
+ *    its code, exactly as printed, is typechecked;
+ *  - everything: every tarball and every command of the section; an import of every entry point is
+ *    typechecked, and every entry point loaded with `import()`, and with `require()` where offered.
+ * Types: strict, `skipLibCheck: false`, under nodenext (ESM and CommonJS files), bundler (module
+ * esnext and preserve) and commonjs (module commonjs, moduleResolution node10).
  * Run: `pnpm test:consumer` (builds first). Needs the registry (a local npm cache makes reruns fast).
- * Env: WSAPP_NPM_CACHE (npm cache dir), WSAPP_CONSUMER_KEEP=1 (keep the temp project).
+ * Env: WSAPP_NPM_CACHE (npm cache dir), WSAPP_CONSUMER_KEEP=1 (keep the temp projects).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,13 +18,12 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type EntryPoint, entryPoints } from './entry-points.js';
-import { importedModules, installedPackages, packageName, quickStart } from './readme.js';
+import { importedModules, installCommands, packageName, quickStart } from './readme.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'wsapp-consumer-'));
 if (!relative(repo, root).startsWith('..')) throw new Error(`${root} is inside the workspace`);
 const cache = process.env.WSAPP_NPM_CACHE ?? join(tmpdir(), 'wsapp-consumer-npm-cache');
-const project = join(root, 'app');
 const node = process.execPath;
 
 interface Check {
@@ -34,9 +36,8 @@ const timings: [string, number][] = [];
 
 function check(name: string, ok: boolean, detail = ''): void {
   checks.push({ name, ok, detail });
-  console.log(
-    `${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? `\n       ${detail.split('\n').join('\n       ')}` : ''}`,
-  );
+  const indented = detail ? `\n       ${detail.split('\n').join('\n       ')}` : '';
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${ok ? '' : indented}`);
 }
 
 function timed<T>(name: string, fn: () => T): T {
@@ -48,7 +49,7 @@ function timed<T>(name: string, fn: () => T): T {
   }
 }
 
-/** Runs a command to completion (bounded), returning its exit status and output. */
+/** Runs a command to completion (bounded), returning whether it exited 0 and its output. */
 function run(command: string, args: string[], cwd: string, timeoutMs: number) {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}`;
@@ -63,83 +64,83 @@ console.log(`consumer test on node ${process.version} in ${root} (npm cache ${ca
 
 // --- pack ---------------------------------------------------------------------------------------
 const tarballDir = join(root, 'tarballs');
-const manifests = readdirSync(join(repo, 'packages')).map(
-  (dir) => JSON.parse(readFileSync(join(repo, 'packages', dir, 'package.json'), 'utf8')) as { name: string },
-);
-const packed = timed('pack', () =>
+const packed = timed('pnpm pack', () =>
   run('pnpm', ['-r', '--filter', './packages/*', 'pack', '--pack-destination', tarballDir], repo, 300_000),
 );
 if (!packed.ok) throw new Error(`pnpm pack failed (run pnpm build first?):\n${packed.output}`);
+/** Package name → its tarball, read from the tarball's own package.json. */
 const tarballs = new Map<string, string>();
 for (const file of readdirSync(tarballDir)) {
-  const listed = run('tar', ['-xzOf', join(tarballDir, file), 'package/package.json'], root, 30_000);
-  tarballs.set((JSON.parse(listed.output) as { name: string }).name, join(tarballDir, file));
+  const manifest = run('tar', ['-xzOf', join(tarballDir, file), 'package/package.json'], root, 30_000);
+  tarballs.set((JSON.parse(manifest.output) as { name: string }).name, join(tarballDir, file));
 }
+const packages = readdirSync(join(repo, 'packages')).map(
+  (dir) =>
+    (JSON.parse(readFileSync(join(repo, 'packages', dir, 'package.json'), 'utf8')) as { name: string }).name,
+);
 check(
   'every package packs',
-  manifests.every((m) => tarballs.has(m.name)),
-  [...tarballs.values()].map((t) => relative(root, t)).join(' '),
+  packages.every((name) => tarballs.has(name)),
+  `packed: ${[...tarballs.keys()].join(' ')}`,
 );
 
 // --- what the README tells a team to install ----------------------------------------------------
 const readme = readFileSync(join(repo, 'README.md'), 'utf8');
 const code = quickStart(readme);
-const listed = installedPackages(readme);
+const quickStartImports = importedModules(code).map(packageName);
+const commands = installCommands(readme) ?? [];
 check(
   'README.md has an install section with npm install commands',
-  listed !== undefined && listed.length > 0,
-  listed === undefined
-    ? 'no heading with "Install": installing the tarballs and the Quick start imports instead'
-    : listed.join(' '),
+  commands.length > 0,
+  'none found: installing the tarballs and the Quick start imports instead',
 );
-const peers = (listed ?? importedModules(code)).filter((spec) => !tarballs.has(packageName(spec)));
+const installs = (name: string) => commands.filter((c) => c.some((spec) => packageName(spec) === name));
+const shortest = (name: string) => installs(name).sort((a, b) => a.length - b.length)[0];
+const quickStartInstall = [
+  ...quickStartImports.flatMap((name) => shortest(name) ?? (tarballs.has(name) ? [name] : [])),
+  // The Quick start's own dependencies (zod), which no wsapp row installs.
+  ...quickStartImports.filter((name) => !tarballs.has(name) && installs(name).length === 0),
+];
+const everythingInstall = [...tarballs.keys(), ...commands.flat(), ...quickStartImports];
+
+// The consumer's own tooling: the workspace's TypeScript and Node types.
 const workspace = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as {
   devDependencies: Record<string, string>;
 };
-// The consumer's own tooling: the workspace's TypeScript and Node types.
 const tooling = ['typescript', '@types/node'].map((name) => `${name}@${workspace.devDependencies[name]}`);
 
-mkdirSync(project, { recursive: true });
-writeJson(join(project, 'package.json'), { name: 'wsapp-consumer', private: true, type: 'module' });
-const install = [...tarballs.values(), ...peers, ...tooling];
-console.log(`npm install ${install.map((p) => (p.startsWith(root) ? relative(root, p) : p)).join(' ')}`);
-const installed = timed('npm install', () =>
-  run(
-    'npm',
-    [
-      'install',
-      '--no-audit',
-      '--no-fund',
-      '--prefer-offline',
-      '--loglevel=error',
-      '--cache',
-      cache,
-      ...install,
-    ],
-    project,
-    600_000,
-  ),
-);
-check('npm installs the tarballs and the README peers', installed.ok, installed.ok ? '' : installed.output);
-if (!installed.ok) finish();
-
-// --- entry points as published ------------------------------------------------------------------
-const entries: EntryPoint[] = [...tarballs.keys()].flatMap((name) =>
-  entryPoints(JSON.parse(readFileSync(join(project, 'node_modules', name, 'package.json'), 'utf8'))),
-);
-const importAll = (list: readonly EntryPoint[]) =>
-  `${list.map((e, i) => `import * as m${i} from '${e.specifier}';`).join('\n')}\nexport const modules = [${list.map((_, i) => `m${i}`).join(', ')}];\n`;
-const roots = entries.filter((e) => !e.specifier.split('/')[2]);
-
-// --- (a) types ----------------------------------------------------------------------------------
-mkdirSync(join(project, 'esm'));
-mkdirSync(join(project, 'cjs'));
-writeJson(join(project, 'cjs', 'package.json'), { type: 'commonjs' });
-for (const dir of ['esm', 'cjs']) writeFileSync(join(project, dir, 'quickstart.ts'), code);
-writeFileSync(join(project, 'esm', 'entries.ts'), importAll(entries));
-writeFileSync(join(project, 'cjs', 'entries.ts'), importAll(entries.filter((e) => e.cjs)));
-// node10 never reads `exports`: only the packages' root entries (`main`/`types`) resolve there.
-writeFileSync(join(project, 'cjs', 'roots.ts'), importAll(roots.filter((e) => e.cjs)));
+/** A fresh npm project in the temp dir with `specs` installed, wsapp packages from their tarballs. */
+function project(name: string, specs: readonly string[]): string {
+  const dir = join(root, name);
+  mkdirSync(join(dir, 'esm'), { recursive: true });
+  mkdirSync(join(dir, 'cjs'));
+  writeJson(join(dir, 'package.json'), { name: `wsapp-consumer-${name}`, private: true, type: 'module' });
+  writeJson(join(dir, 'cjs', 'package.json'), { type: 'commonjs' });
+  const unique = [...new Map(specs.map((spec) => [packageName(spec), spec])).values()];
+  const args = unique.map((spec) => tarballs.get(packageName(spec)) ?? spec);
+  console.log(`${name}: npm install ${unique.join(' ')} (+ ${tooling.join(' ')})`);
+  const installed = timed(`${name}: npm install`, () =>
+    run(
+      'npm',
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--prefer-offline',
+        '--loglevel=error',
+        '--cache',
+        cache,
+        ...args,
+        ...tooling,
+      ],
+      dir,
+      600_000,
+    ),
+  );
+  check(`${name}: npm installs ${unique.join(' ')}`, installed.ok, installed.output);
+  if (!installed.ok) finish();
+  return dir;
+}
 
 // esModuleInterop as `tsc --init` sets it: without it zod's own CommonJS declarations fail under node10.
 const strict = {
@@ -150,34 +151,25 @@ const strict = {
   target: 'es2022',
   types: ['node'],
 };
-const configs: [string, Record<string, unknown>, string[]][] = [
+const configs: readonly [string, Record<string, string>, readonly ('esm' | 'cjs')[]][] = [
   ['nodenext', { module: 'nodenext', moduleResolution: 'nodenext' }, ['esm', 'cjs']],
   ['bundler (module esnext)', { module: 'esnext', moduleResolution: 'bundler' }, ['esm']],
   ['bundler (module preserve)', { module: 'preserve', moduleResolution: 'bundler' }, ['esm']],
   ['commonjs (moduleResolution node10)', { module: 'commonjs', moduleResolution: 'node10' }, ['cjs']],
 ];
-const tsc = join(project, 'node_modules', 'typescript', 'bin', 'tsc');
-let configCount = 0;
-for (const [name, options, dirs] of configs) {
-  const programs: [string, string[]][] = [
-    ['the Quick start', dirs.map((dir) => `${dir}/quickstart.ts`)],
-    [
-      options.moduleResolution === 'node10' ? 'every root entry point' : 'every entry point',
-      dirs.map((dir) => `${dir}/${options.moduleResolution === 'node10' ? 'roots' : 'entries'}.ts`),
-    ],
-  ];
-  for (const [what, files] of programs) {
-    const file = `tsconfig.${configCount++}.json`;
-    writeJson(join(project, file), { compilerOptions: { ...strict, ...options }, files });
-    const result = timed(`tsc ${name}: ${what}`, () =>
-      run(node, [tsc, '-p', file, '--pretty', 'false'], project, 300_000),
+
+/** Typechecks `file` (written in esm/ and cjs/ of `dir`, or `node10.ts` for node10) under every config. */
+function typecheck(dir: string, what: string, file: string, node10File = file): void {
+  const tsc = join(dir, 'node_modules', 'typescript', 'bin', 'tsc');
+  configs.forEach(([name, options, kinds], i) => {
+    const files = kinds.map((kind) => `${kind}/${options.moduleResolution === 'node10' ? node10File : file}`);
+    const config = `tsconfig.${i}.json`;
+    writeJson(join(dir, config), { compilerOptions: { ...strict, ...options }, files });
+    const result = timed(`${what}: tsc ${name}`, () =>
+      run(node, [tsc, '-p', config, '--pretty', 'false'], dir, 300_000),
     );
-    check(
-      `types of ${what} under ${name} (${files.join(', ')})`,
-      result.ok,
-      result.ok ? '' : summary(result.output),
-    );
-  }
+    check(`${what}: types under ${name} (${files.join(', ')})`, result.ok, summary(result.output));
+  });
 }
 
 /** tsc's errors, each message once (the .d.ts and .d.cts twins say the same), with where it first occurred. */
@@ -194,38 +186,54 @@ function summary(output: string): string {
   return `${lines.slice(0, 20).join('\n')}${lines.length > 20 ? `\n… ${lines.length - 20} more` : ''}`;
 }
 
-// --- (b) loading every entry point ---------------------------------------------------------------
+// --- (a) the Quick start, with what its use installs --------------------------------------------
+const quick = project('quick-start', quickStartInstall);
+for (const kind of ['esm', 'cjs']) writeFileSync(join(quick, kind, 'quickstart.ts'), code);
+typecheck(quick, 'Quick start', 'quickstart.ts');
+
+// --- (b) every entry point, with everything installed -------------------------------------------
+const all = project('everything', everythingInstall);
+const manifestOf = (name: string) =>
+  JSON.parse(readFileSync(join(all, 'node_modules', name, 'package.json'), 'utf8'));
+const entries: EntryPoint[] = [...tarballs.keys()].flatMap((name) => entryPoints(manifestOf(name)));
+// node10 never reads `exports`: a subpath resolves there only through `typesVersions`.
+const node10 = entries.filter(
+  (e) => e.cjs && (e.specifier.split('/').length === 2 || manifestOf(e.root).typesVersions !== undefined),
+);
+const importAll = (list: readonly EntryPoint[]) =>
+  `${list.map((e, i) => `import * as m${i} from '${e.specifier}';`).join('\n')}\nexport const modules = [${list.map((_, i) => `m${i}`).join(', ')}];\n`;
+writeFileSync(join(all, 'esm', 'entries.ts'), importAll(entries));
+writeFileSync(join(all, 'cjs', 'entries.ts'), importAll(entries.filter((e) => e.cjs)));
+writeFileSync(join(all, 'cjs', 'node10.ts'), importAll(node10));
+typecheck(all, 'every entry point', 'entries.ts', 'node10.ts');
+
 const loader = (load: string) => `const out = [];
 for (const specifier of JSON.parse(process.argv[2])) {
   try {
     const m = ${load};
-    out.push({ specifier, ok: Object.keys(m).length > 0, detail: Object.keys(m).length + ' exports' });
+    out.push({ name: specifier, ok: Object.keys(m).length > 0, detail: Object.keys(m).length + ' exports' });
   } catch (error) {
-    out.push({ specifier, ok: false, detail: String(error && error.message).split('\\n')[0] });
+    out.push({ name: specifier, ok: false, detail: String(error && error.message).split('\\n')[0] });
   }
 }
 console.log(JSON.stringify(out));
 process.exit(0);
 `;
-writeFileSync(join(project, 'load.mjs'), loader('await import(specifier)'));
-writeFileSync(join(project, 'load.cjs'), loader('require(specifier)'));
+writeFileSync(join(all, 'load.mjs'), loader('await import(specifier)'));
+writeFileSync(join(all, 'load.cjs'), loader('require(specifier)'));
 for (const [mode, file, list] of [
   ['import()', 'load.mjs', entries],
   ['require()', 'load.cjs', entries.filter((e) => e.cjs)],
 ] as const) {
-  const result = timed(`load ${mode}`, () =>
-    run(node, [file, JSON.stringify(list.map((e) => e.specifier))], project, 300_000),
-  );
-  let loaded: Check[] = [];
+  const specifiers = JSON.stringify(list.map((e) => e.specifier));
+  const result = timed(`load with ${mode}`, () => run(node, [file, specifiers], all, 300_000));
   try {
-    loaded = (JSON.parse(result.output.trim().split('\n').at(-1) ?? '[]') as Check[]).map((r) => ({
-      ...r,
-      name: (r as unknown as { specifier: string }).specifier,
-    }));
+    for (const r of JSON.parse(result.output.trim().split('\n').at(-1) ?? '') as Check[]) {
+      check(`${mode} ${r.name}`, r.ok, r.detail);
+    }
   } catch {
     check(`${mode} of every entry point`, false, result.output);
   }
-  for (const r of loaded) check(`${mode} ${r.name}`, r.ok, r.ok ? '' : r.detail);
 }
 const esmOnly = entries.filter((e) => !e.cjs).map((e) => e.specifier);
 if (esmOnly.length > 0) console.log(`not offered to require() (ESM only): ${esmOnly.join(', ')}`);
@@ -237,7 +245,7 @@ function finish(): never {
     `\nconsumer test on node ${process.version}: ${checks.length - failed.length} of ${checks.length} checks passed`,
   );
   for (const [name, seconds] of timings)
-    console.log(`  ${name.padEnd(40)} ${seconds.toFixed(1).padStart(6)} s`);
+    console.log(`  ${name.padEnd(58)} ${seconds.toFixed(1).padStart(6)} s`);
   if (process.env.WSAPP_CONSUMER_KEEP === '1') console.log(`kept ${root}`);
   else rmSync(root, { recursive: true, force: true });
   process.exit(failed.length === 0 ? 0 : 1);
