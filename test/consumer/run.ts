@@ -179,8 +179,10 @@ function typecheck(dir: string, what: string, file: string, node10File = file): 
       ok,
       own.length > 0 ? summary(own) : result.output,
     );
-    if (foreign.length > 0)
-      console.log(`     note: not wsapp's, in other packages' declarations:\n${summary(foreign)}`);
+    if (foreign.length > 0) {
+      const lines = summary(foreign).split('\n').join('\n       ');
+      console.log(`note ${what}, ${name}: not wsapp's (other packages' own declarations):\n       ${lines}`);
+    }
   });
 }
 
