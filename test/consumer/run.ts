@@ -105,11 +105,15 @@ const quickStartInstall = [
 ];
 const everythingInstall = [...tarballs.keys(), ...commands.flat(), ...quickStartImports];
 
-// The consumer's own tooling: the workspace's TypeScript and Node types.
+// The consumer's own tooling: the workspace's TypeScript, and the types of the Node it runs on (a
+// Node 24 project with @types/node 20 conflicts with vitest 5's peers).
 const workspace = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as {
   devDependencies: Record<string, string>;
 };
-const tooling = ['typescript', '@types/node'].map((name) => `${name}@${workspace.devDependencies[name]}`);
+const tooling = [
+  `typescript@${workspace.devDependencies.typescript}`,
+  `@types/node@${process.versions.node.split('.')[0]}`,
+];
 
 /** A fresh npm project in the temp dir with `specs` installed, wsapp packages from their tarballs. */
 function project(name: string, specs: readonly string[]): string {
