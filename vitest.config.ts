@@ -41,7 +41,11 @@ export default defineConfig({
         test: {
           name: 'unit',
           execArgv,
-          include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+          include: [
+            'packages/*/test/**/*.test.ts',
+            'examples/*/test/**/*.test.ts',
+            'scripts/test/**/*.test.ts',
+          ],
           exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
           environment: 'node',
           // Type tests (`*.test-d.ts`) run through tsc with the root tsconfig.

@@ -3,6 +3,7 @@ import type {
   ApiGatewayManagementApiClientConfig,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { executeApiRegion } from '../../aws/partitions.js';
+import type { SdkClient, SdkClientConfig } from '../../aws/sdk-client.js';
 import { lazySdk } from '../../lazy-sdk.js';
 import type { ConnectionInfo } from '../management-api.js';
 import type { EncodedPayload } from './encoded-payload.js';
@@ -30,13 +31,10 @@ export class SdkTransport implements ManagementTransport {
   readonly #maxSockets: number;
   readonly #clients = new Map<string, Promise<ApiGatewayManagementApiClient>>();
 
-  constructor(options: {
-    client?: ApiGatewayManagementApiClient;
-    clientConfig?: ApiGatewayManagementApiClientConfig;
-    maxSockets: number;
-  }) {
-    this.#given = options.client;
-    this.#config = options.clientConfig ?? {};
+  constructor(options: { client?: SdkClient; clientConfig?: SdkClientConfig; maxSockets: number }) {
+    // The public options are structural (no SDK import in wsapp's types); they hold SDK objects.
+    this.#given = options.client as ApiGatewayManagementApiClient | undefined;
+    this.#config = (options.clientConfig ?? {}) as ApiGatewayManagementApiClientConfig;
     this.#maxSockets = options.maxSockets;
   }
 
