@@ -28,6 +28,10 @@ const alias = [
   })),
 ];
 
+// Node ≥ 22 has a global `WebSocket` (undici) and Node 20 has it behind this flag: every Node the
+// tests run on then has it, so a client test on 20 sees what Lambda's nodejs22.x/24.x and users see.
+const execArgv = ['--experimental-websocket'];
+
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -37,6 +41,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
+          execArgv,
           include: [
             'packages/*/test/**/*.test.ts',
             'examples/*/test/**/*.test.ts',
@@ -56,6 +61,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'integration',
+          execArgv,
           include: ['packages/*/test/**/*.integration.test.ts', 'examples/*/test/**/*.integration.test.ts'],
           exclude: ['**/node_modules/**'],
           environment: 'node',
