@@ -33,6 +33,13 @@ const EXCEPTIONS: Record<string, Exception> = {
       '@wsapp/client/browser is the minified ES module for pages without a bundler: served as a file ' +
       '(require.resolve finds its path), never require()d; require("@wsapp/client") has its CommonJS build',
   },
+  testing: {
+    entrypoint: './conformance',
+    ignoreRules: ['no-resolution'],
+    why:
+      '@wsapp/testing/conformance defines Vitest suites and Vitest cannot be require()d: ESM only, ' +
+      'imported by test files, which Vitest loads as ES modules whatever the project compiles to',
+  },
 };
 
 /** Packs one package into `into`; answers the tarball's path. */

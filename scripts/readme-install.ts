@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { packageDirs } from './package-metadata.js';
+import { installCommands, installSection, packageName } from './readme.js';
 
 export interface Manifest {
   name: string;
@@ -16,28 +17,11 @@ export interface Manifest {
 
 const root = resolve(import.meta.dirname, '..');
 
-/** The text of the README's `## Install` section (to the next `## `). */
-export function installSection(readme: string): string {
-  const start = readme.indexOf('\n## Install\n');
-  if (start < 0) return '';
-  const end = readme.indexOf('\n## ', start + 1);
-  return readme.slice(start, end < 0 ? undefined : end);
-}
-
-/** The packages each `npm install …` command of the section installs (flags dropped, `@version` cut). */
-export function installCommands(section: string): string[][] {
-  return [...section.matchAll(/`npm install ([^`]+)`/g)].map((match) =>
-    (match[1] ?? '')
-      .split(/\s+/)
-      .filter((word) => word.length > 0 && !word.startsWith('-'))
-      .map((word) => word.replace(/(.)@[^/]*$/, '$1')),
-  );
-}
-
-/** What the section gets wrong about the packages (empty when nothing). */
-export function installProblems(section: string, manifests: Manifest[]): string[] {
-  if (section === '') return ['README.md has no "## Install" section'];
-  const commands = installCommands(section);
+/** What the README's install section gets wrong about the packages (empty when nothing). */
+export function installProblems(readme: string, manifests: Manifest[]): string[] {
+  const section = installSection(readme);
+  if (section === undefined) return ['README.md has no install section'];
+  const commands = (installCommands(readme) ?? []).map((command) => command.map(packageName));
   const known = new Set(manifests.flatMap((m) => [m.name, ...Object.keys(m.peerDependencies ?? {})]));
   const found: string[] = [];
   for (const manifest of manifests) {
@@ -66,6 +50,6 @@ export function checkReadmeInstall(): string[] {
   const manifests = packageDirs().map(
     (dir) => JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) as Manifest,
   );
-  const section = installSection(readFileSync(join(root, 'README.md'), 'utf8'));
-  return installProblems(section, manifests).map((problem) => `README.md install section: ${problem}`);
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  return installProblems(readme, manifests).map((problem) => `README.md install section: ${problem}`);
 }

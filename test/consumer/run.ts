@@ -19,8 +19,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { importedModules, installCommands, packageName, quickStart } from '../../scripts/readme.js';
 import { type EntryPoint, entryPoints } from './entry-points.js';
-import { importedModules, installCommands, packageName, quickStart } from './readme.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'wsapp-consumer-'));

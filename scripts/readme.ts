@@ -1,6 +1,6 @@
 /**
- * What the consumer test reads from the root README.md: the Quick start's code as printed and the
- * packages the install section tells a team to `npm install`.
+ * What is read from the root README.md, by the consumer test and `pnpm lint`: the Quick start's code
+ * as printed and the packages the install section tells a team to `npm install`.
  */
 
 /** A Markdown section: its heading line and everything up to the next heading of the same or a higher level. */
@@ -17,6 +17,11 @@ function section(markdown: string, heading: RegExp): string | undefined {
   const level = levels[start] ?? 0;
   const end = levels.findIndex((l, i) => i > start && l > 0 && l <= level);
   return lines.slice(start, end < 0 ? undefined : end).join('\n');
+}
+
+/** The install section (the first heading naming "install"), or `undefined` when there is none. */
+export function installSection(readme: string): string | undefined {
+  return section(readme, /\binstall/i);
 }
 
 /** The fenced code blocks of a Markdown text, with their language tag. */
@@ -47,7 +52,7 @@ export function importedModules(code: string): string[] {
  * `undefined` when there is no section.
  */
 export function installCommands(readme: string): string[][] | undefined {
-  const text = section(readme, /\binstall/i);
+  const text = installSection(readme);
   if (text === undefined) return undefined;
   const inline = [...text.replace(/^```[\s\S]*?^```/gm, '').matchAll(/`([^`\n]+)`/g)].map((m) => m[1] ?? '');
   const commands: string[][] = [];
