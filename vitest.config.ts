@@ -21,11 +21,16 @@ const alias = [
   { find: /^@wsapp\/cdk\/runtime$/, replacement: source('cdk/src/runtime/index.ts') },
   { find: /^@wsapp\/core\/middleware$/, replacement: source('core/src/middleware/index.ts') },
   { find: /^@wsapp\/core\/store$/, replacement: source('core/src/store-authoring.ts') },
+  { find: /^@wsapp\/core\/secrets$/, replacement: source('core/src/secrets/index.ts') },
   ...packages.map((name) => ({
     find: new RegExp(`^@wsapp/${name}$`),
     replacement: source(`${name}/src/index.ts`),
   })),
 ];
+
+// Node ≥ 22 has a global `WebSocket` (undici) and Node 20 has it behind this flag: every Node the
+// tests run on then has it, so a client test on 20 sees what Lambda's nodejs22.x/24.x and users see.
+const execArgv = ['--experimental-websocket'];
 
 export default defineConfig({
   resolve: { alias },
@@ -36,7 +41,12 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+          execArgv,
+          include: [
+            'packages/*/test/**/*.test.ts',
+            'examples/*/test/**/*.test.ts',
+            'scripts/test/**/*.test.ts',
+          ],
           exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
           environment: 'node',
           // Type tests (`*.test-d.ts`) run through tsc with the root tsconfig.
@@ -51,6 +61,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'integration',
+          execArgv,
           include: ['packages/*/test/**/*.integration.test.ts', 'examples/*/test/**/*.integration.test.ts'],
           exclude: ['**/node_modules/**'],
           environment: 'node',

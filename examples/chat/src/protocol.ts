@@ -1,17 +1,21 @@
 import { defineApi, typed } from '@wsapp/core';
-import { z } from 'zod';
+import { config, literal, maxLength, minLength, object, regex, string } from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+
+// zod/mini loads no locale: English messages, as the full zod gives them, for the 400 replies.
+config(en());
 
 /** Room names: short, printable, no separators of our own. */
-const Room = z.string().regex(/^[\w-]{1,40}$/, 'room must be 1-40 letters, digits, _ or -');
+const Room = string().check(regex(/^[\w-]{1,40}$/, 'room must be 1-40 letters, digits, _ or -'));
 
-export const JoinMessage = z.object({ action: z.literal('join'), room: Room });
-export const LeaveMessage = z.object({ action: z.literal('leave'), room: Room });
-export const SayMessage = z.object({
-  action: z.literal('say'),
+export const JoinMessage = object({ action: literal('join'), room: Room });
+export const LeaveMessage = object({ action: literal('leave'), room: Room });
+export const SayMessage = object({
+  action: literal('say'),
   room: Room,
-  text: z.string().min(1).max(2000),
+  text: string().check(minLength(1), maxLength(2000)),
 });
-export const MembersMessage = z.object({ action: z.literal('members'), room: Room });
+export const MembersMessage = object({ action: literal('members'), room: Room });
 
 /** What the server pushes to room members. */
 export type ChatEvent =

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,9 +14,11 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { type SecretsManagerServer, startSecretsManager, uniqueName } from '@wsapp/testing';
+import { type BuiltFunctionsServer, lambdaRuntimeModules, serveBuiltFunctions } from '@wsapp/testing/sam';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ChatClient } from './chat-client.js';
 import { readAssembly, type SynthesizedChat } from './deployed/cloud-assembly.js';
+import { guideCommands } from './deployed/guide.js';
 
 // Proves the asset, not just the template: the chat is synthesized with the command docs/deploy.md
 // gives, and the bundled code CDK would upload runs as Lambda would run it, behind the emulator,
@@ -33,8 +35,10 @@ let synthSeconds: number;
 beforeAll(async () => {
   outdir = mkdtempSync(join(tmpdir(), 'wsapp-chat-cdk-'));
   const started = performance.now();
-  // The guide's command, from the repository root; CDK_OUTDIR honoured.
-  await run('pnpm', ['--filter', '@wsapp/example-chat', 'synth'], {
+  // The guide's command as printed, from the repository root; CDK_OUTDIR honoured.
+  const synth = guideCommands('CDK').find((command) => command.endsWith(' synth'));
+  const [tool, ...args] = (synth ?? 'missing synth command').split(' ');
+  await run(tool as string, args, {
     cwd: repo,
     env: { ...process.env, CDK_OUTDIR: outdir },
     timeout: 240_000,
@@ -84,7 +88,7 @@ describe('the synthesized chat (cdk.out)', () => {
 
   describe('its bundled function, run as Lambda runs it', () => {
     let sm: SecretsManagerServer;
-    let host: ChildProcess | undefined;
+    let server: BuiltFunctionsServer | undefined;
     let url: string;
     let secretArn: string;
     const clients: ChatClient[] = [];
@@ -128,11 +132,13 @@ describe('the synthesized chat (cdk.out)', () => {
         else if (name === 'SESSION_SECRET_ARN') resolved[name] = secretArn;
         else if (name !== 'WS_ENDPOINT') throw new Error(`unexpected environment reference ${name}`);
       }
-      host = spawn(process.execPath, ['--import', 'tsx', 'test/deployed/bundle-host.ts'], {
-        cwd: chatDir,
-        stdio: ['ignore', 'pipe', 'inherit'],
-        env: {
-          PATH: process.env.PATH,
+      server = await serveBuiltFunctions({
+        app,
+        authorizer,
+        stage: chat.stageName,
+        routes: chat.routes.keys,
+        twoWayRoutes: chat.routes.twoWay,
+        environment: {
           ...resolved,
           // What Lambda sets, and the SDK's own endpoint variables for the stand-ins.
           AWS_LAMBDA_FUNCTION_NAME: 'WsappChat-ChatAppFunction',
@@ -141,34 +147,16 @@ describe('the synthesized chat (cdk.out)', () => {
           AWS_SECRET_ACCESS_KEY: dynamo.credentials.secretAccessKey,
           AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
           AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
-          // The Node.js runtime provides @aws-sdk/* (left out of the bundle) on NODE_PATH.
-          NODE_PATH: join(chatDir, 'node_modules'),
-          WSAPP_BUNDLE_HOST: JSON.stringify({
-            app: app.file,
-            authorizer: authorizer.file,
-            stage: chat.stageName,
-            routes: chat.routes.keys,
-            twoWayRoutes: chat.routes.twoWay,
-          }),
         },
+        // The Node.js runtime provides @aws-sdk/* (left out of the bundle) on NODE_PATH, and only that.
+        nodePath: lambdaRuntimeModules(outdir, [app.file, authorizer.file], chatDir),
       });
-      url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('bundle host did not start within 60 s')), 60_000);
-        host?.stdout?.once('data', (data: Buffer) => {
-          clearTimeout(timer);
-          resolve((JSON.parse(String(data).split('\n')[0] ?? '{}') as { url: string }).url);
-        });
-        host?.once('exit', (code) => reject(new Error(`bundle host exited with ${code}`)));
-      });
+      url = server.url;
     }, 120_000);
 
     afterAll(async () => {
       await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-      if (host?.pid !== undefined && host.exitCode === null) {
-        const exited = new Promise((resolve) => host?.once('exit', resolve));
-        host.kill('SIGTERM');
-        await exited;
-      }
+      await server?.close();
       await sm?.close();
     });
 

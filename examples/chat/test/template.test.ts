@@ -32,8 +32,9 @@ describe('chat template.yaml', () => {
   });
 
   it('reads the session key from a generated Secrets Manager secret at run time, never from a parameter', () => {
-    const variables = (template.Globals?.Function?.Environment as { Variables?: Record<string, unknown> })
-      ?.Variables;
+    const variables = (
+      template.Resources.WebSocketFunction?.Properties?.Environment as { Variables?: Record<string, unknown> }
+    )?.Variables;
     expect(variables?.SESSION_SECRET_ARN).toEqual({ Ref: 'SessionSecret' });
     expect(variables).not.toHaveProperty('SESSION_SECRET');
     expect(template.Resources.SessionSecret).toMatchObject({

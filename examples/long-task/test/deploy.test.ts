@@ -24,7 +24,9 @@ describe('long-task deploy: $connect REQUEST authorizer (demo)', () => {
 describe('long-task store from the environment', () => {
   it('needs TABLE_NAME for dynamodb and REDIS_URL for redis, and knows no other backend', async () => {
     await expect(createStore({ STORE: 'dynamodb' })).rejects.toThrow('TABLE_NAME must be set');
-    await expect(createStore({ STORE: 'redis' })).rejects.toThrow('REDIS_URL must be set');
+    await expect(createStore({ STORE: 'redis' })).rejects.toThrow(
+      'REDIS_URL or REDIS_URL_SECRET_ARN must be set',
+    );
     await expect(createStore({ STORE: 'sqlite' })).rejects.toThrow('STORE=sqlite is not supported');
     await expect(createStore({})).resolves.toBeDefined();
   });

@@ -3,7 +3,7 @@ import type { ConnectionStore } from '@wsapp/core';
 /**
  * The store the ticker runs on, from the environment (the chat example's convention):
  * `STORE=memory` (default; local runs only — each Lambda instance would see its own connections),
- * `STORE=redis` with `REDIS_URL` (and `KEY_PREFIX`), or `STORE=dynamodb` with `TABLE_NAME` (and
+ * `STORE=redis` with `REDIS_URL` (or `REDIS_URL_SECRET_ARN`) (and `KEY_PREFIX`), or `STORE=dynamodb` with `TABLE_NAME` (and
  * `DYNAMODB_ENDPOINT` for DynamoDB Local, where the table is created on first use).
  * Every example has this file with the same code but the default key prefix, so each example
  * stays copyable on its own: change all three together.
@@ -17,7 +17,7 @@ export async function createStore(env: NodeJS.ProcessEnv = process.env): Promise
   if (kind === 'redis') {
     const { RedisConnectionStore } = await import('@wsapp/store-redis');
     return new RedisConnectionStore({
-      url: required(env, 'REDIS_URL'),
+      url: await redisUrl(env),
       keyPrefix: env.KEY_PREFIX ?? 'ticker:',
     });
   }
@@ -37,6 +37,19 @@ export async function createStore(env: NodeJS.ProcessEnv = process.env): Promise
     return new DynamoDBConnectionStore({ tableName, client });
   }
   throw new Error(`STORE=${kind} is not supported; use memory, redis or dynamodb`);
+}
+
+/**
+ * `REDIS_URL` as given (local runs, a URL without credentials), or the text of the Secrets Manager
+ * secret `REDIS_URL_SECRET_ARN` names (deployed: a URL with a password never sits in the
+ * environment or the template). Read once per container, when the store is built.
+ */
+async function redisUrl(env: NodeJS.ProcessEnv): Promise<string> {
+  if (env.REDIS_URL) return env.REDIS_URL;
+  if (!env.REDIS_URL_SECRET_ARN)
+    throw new Error('REDIS_URL or REDIS_URL_SECRET_ARN must be set for STORE=redis');
+  const { secretReader } = await import('@wsapp/core/secrets');
+  return secretReader({ secretId: env.REDIS_URL_SECRET_ARN })();
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {

@@ -26,7 +26,9 @@ describe('createStore (STORE from the environment)', () => {
   });
 
   it('refuses a missing REDIS_URL or TABLE_NAME and unknown backends', async () => {
-    await expect(createStore({ STORE: 'redis' })).rejects.toThrow('REDIS_URL must be set');
+    await expect(createStore({ STORE: 'redis' })).rejects.toThrow(
+      'REDIS_URL or REDIS_URL_SECRET_ARN must be set',
+    );
     await expect(createStore({ STORE: 'dynamodb' })).rejects.toThrow('TABLE_NAME must be set');
     await expect(createStore({ STORE: 'mongo' })).rejects.toThrow('STORE=mongo is not supported');
   });

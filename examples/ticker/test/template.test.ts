@@ -112,9 +112,11 @@ describe('the template checks themselves', () => {
     delete broken.Resources.UnsubscribeRoute;
     delete broken.Resources.SubscribeRouteResponse;
     const policies = broken.Resources.BroadcasterFunction?.Properties?.Policies as Array<{
-      Statement: Array<{ Resource: unknown }>;
+      Statement?: Array<{ Action: unknown; Resource: unknown }>;
     }>;
-    const statement = policies[1]?.Statement[0] as { Resource: unknown };
+    const statement = policies
+      .flatMap((policy) => policy.Statement ?? [])
+      .find((s) => s.Action === 'execute-api:ManageConnections') as { Resource: unknown };
     // Not scoped to the stage and @connections any more.
     statement.Resource = { 'Fn::Sub': `arn:aws:execute-api:eu-west-1:123456789012:$\{WebSocketApi}/*` };
     (broken.Resources.ConnectionsTable?.Properties?.TimeToLiveSpecification as { Enabled: boolean }).Enabled =
@@ -150,7 +152,7 @@ describe('the template checks themselves', () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         'Stage: AutoDeploy must be true, so a stack update deploys changed routes',
-        'WebSocketFunction: Runtime nodejs20.x is deprecated by AWS Lambda (nodejs20.x since 2026-04-30); use nodejs24.x or nodejs22.x',
+        'WebSocketFunction: Runtime nodejs20.x is deprecated by AWS Lambda (nodejs20.x since 2026-04-30; older ones before): use nodejs24.x or nodejs22.x',
       ]),
     );
   });

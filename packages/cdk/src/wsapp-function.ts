@@ -138,8 +138,8 @@ export class WsappFunction extends Construct {
       {
         id: 'AwsSolutions-L1',
         reason:
-          `${this.function.runtime.name} is a supported Node.js LTS runtime (nodejs${OLDEST_NODE_MAJOR}.x or newer is ` +
-          'enforced); a newer runtime is one prop away (runtime).',
+          `${this.function.runtime.name} is a supported Node.js LTS runtime (only nodejs${OLDEST_NODE_MAJOR}.x and ` +
+          'nodejs24.x are accepted: the ones wsapp is tested on).',
       },
     ]);
   }

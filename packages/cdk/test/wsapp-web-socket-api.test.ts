@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
-import { Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Runtime, RuntimeFamily } from 'aws-cdk-lib/aws-lambda';
 import { HostedZone } from 'aws-cdk-lib/aws-route53';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -333,6 +333,9 @@ describe('WsappWebSocketApi', { timeout: 60_000 }, () => {
       /nodejs20.x is deprecated by AWS Lambda; use nodejs24.x/,
     );
     expect(() => synth({ runtime: Runtime.PYTHON_3_13 })).toThrow(/needs a Node.js runtime/);
+    expect(() => synth({ runtime: new Runtime('nodejs26.x', RuntimeFamily.NODEJS) })).toThrow(
+      /nodejs26.x is not one wsapp is tested on yet; use nodejs24.x or nodejs22.x/,
+    );
     expect(() => synth({ routes: { routeKeys: ['$connect'], twoWayRouteKeys: ['$connect'] } })).toThrow(
       /cannot be two-way/,
     );

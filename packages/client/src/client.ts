@@ -187,15 +187,13 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
     }
     if (this.#state === 'closed') return conn.socket.close(1000);
     const { socket } = conn;
-    socket.onerror = (event) => {
-      conn.status ??= handshakeStatus(event.message);
-      if (!conn.opened && NETWORK_ERROR.test(event.message ?? '')) conn.networkError = true;
-    };
-    socket.onmessage = (event) => this.#receive(conn, event.data);
-    socket.onclose = (event) => {
+    // Binary frames as an ArrayBuffer on every runtime (`ws` would give a Buffer, browsers and undici a Blob).
+    socket.binaryType = 'arraybuffer';
+    const ended = (code: number, reason: string) => {
+      if (conn.closed) return;
       const info: CloseInfo = {
-        code: event.code,
-        reason: event.reason,
+        code,
+        reason,
         status: conn.status,
         opened: conn.opened,
         everOpened: this.#everOpened,
@@ -211,6 +209,15 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
         this.#rotateAgain();
       }
     };
+    socket.onerror = (event) => {
+      conn.status ??= handshakeStatus(event.message);
+      if (!conn.opened && NETWORK_ERROR.test(event.message ?? '')) conn.networkError = true;
+      // An error before open is a failed handshake, which ends the attempt: Node 22's global
+      // WebSocket (undici 6) fires no close after it and would leave the client connecting forever.
+      if (!conn.opened) ended(1006, '');
+    };
+    socket.onmessage = (event) => this.#receive(conn, event.data);
+    socket.onclose = (event) => ended(event.code, event.reason);
     socket.onopen = () => {
       conn.opened = true;
       void this.#activate(conn, rotating);

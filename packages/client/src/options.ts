@@ -91,7 +91,7 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Messages kept while disconnected, sent in order on reconnect. Default 100. */
   queueLimit?: number;
-  /** The WebSocket implementation. Default: the global `WebSocket`, else `ws`. */
+  /** The WebSocket implementation. Default: on Node `ws` when installed, else the global `WebSocket`. */
   WebSocket?: SocketConstructor;
   /** Random source for the jitter (tests). Default `Math.random`. */
   random?: () => number;

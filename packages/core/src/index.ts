@@ -27,6 +27,7 @@ export type {
 export { WebSocketApp } from './app/web-socket-app.js';
 export { WebSocketRouter } from './app/web-socket-router.js';
 export { type AwsPartition, awsPartition } from './aws/partitions.js';
+export type { SdkClient, SdkClientConfig } from './aws/sdk-client.js';
 export type { ChannelArgs } from './context/connection-ops.js';
 export type { DefaultAuthorizer, DefaultState, WebSocketContext } from './context/web-socket-context.js';
 export { CORRELATION_FIELD, correlationId } from './correlation/correlation-id.js';

@@ -64,16 +64,22 @@ beforeAll(async () => {
     ),
   };
   writeFileSync(join(project, 'events.json'), JSON.stringify(events));
-  await build({
-    entryPoints: [join(project, 'app.mjs')],
-    outfile: join(project, 'bundle.mjs'),
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    external: ['@aws-sdk/*'],
-    logLevel: 'silent',
-  });
+  for (const [outfile, minify] of [
+    ['bundle.mjs', false],
+    ['bundle.min.mjs', true],
+  ] as const) {
+    await build({
+      entryPoints: [join(project, 'app.mjs')],
+      outfile: join(project, outfile),
+      bundle: true,
+      minify, // renames every class: nothing may depend on a class's or an error's name
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      external: ['@aws-sdk/*'],
+      logLevel: 'silent',
+    });
+  }
 }, 60_000);
 afterAll(() => {
   if (project) rmSync(project, { recursive: true, force: true });
@@ -84,6 +90,7 @@ const json = (res: Response) => JSON.parse(res.body ?? 'null');
 describe.each([
   ['loaded from two paths', 'app.mjs'],
   ['bundled by esbuild into one file', 'bundle.mjs'],
+  ['bundled and minified by esbuild into one file', 'bundle.min.mjs'],
 ])('two copies of @wsapp/core, %s', (_how, file) => {
   let results: Results;
   beforeAll(() => {
@@ -92,7 +99,7 @@ describe.each([
 
   it('really are two copies (their classes differ)', () => {
     expect(results.copies.sameClass).toBe(false);
-    if (file === 'bundle.mjs') {
+    if (file !== 'app.mjs') {
       const bundle = readFileSync(join(project, file), 'utf8');
       // Each copy's WebSocketError constructor carries this message once.
       expect(bundle.split('WebSocketError status must be an integer').length - 1).toBe(2);
@@ -138,6 +145,45 @@ describe.each([
       expect(json(res)).toEqual({ message, requestId });
       expect(logs.filter((line) => line.startsWith('error'))).toEqual([]);
       expect(logs.join('\n')).not.toMatch(/bad|room-/);
+    }
+  });
+
+  // The README: errorHandler matches "by exact class, then instanceof, then code (an error from a
+  // duplicated bundle still matches)"; WsappError.is recognises a wsapp error of any copy.
+  it.each([
+    ['errorHandler(ConnectionNotFoundError) for the other copy’s', 410, 'gone: ConnectionNotFound'],
+    ['errorHandler(WebSocketError) for the other copy’s', 409, 'mapped'],
+    ['errorHandler(StoreUnavailableError) for the other copy’s store', 503, undefined],
+    ['errorHandler(WsappError) for the other copy’s', 422, 'wsapp: InvalidCursor'],
+  ])('%s: matched by code, answers %i', (name, status, message) => {
+    const { one, two } = results[name] as Case;
+    for (const res of [one, two]) {
+      expect(res.statusCode).toBe(status);
+      if (message !== undefined) expect(json(res).message).toBe(message);
+    }
+  });
+
+  it('a plain Error carrying a wsapp code is not a wsapp error: no handler matches it by code', () => {
+    const { one, two } = results['a plain Error with a wsapp code is not matched by code'] as Case;
+    expect(one.statusCode).toBe(500);
+    expect(two.statusCode).toBe(500);
+  });
+
+  it('WsappError.is(value, code) recognises the other copy’s errors; every class has its static code', () => {
+    const { one, two } = results['WsappError.is and static codes'] as Case;
+    for (const res of [one, two]) {
+      expect(json(res)).toEqual({
+        is: [true, true, true, true, false, false],
+        codes: [
+          'WebSocketError',
+          'ConnectionNotFound',
+          'StoreUnavailable',
+          'NoStore',
+          'TaskSignature',
+          'NotATask',
+        ],
+        instanceCodes: ['ConnectionNotFound', 'TaskSignature'],
+      });
     }
   });
 

@@ -8,7 +8,7 @@ import {
   WebSocketError,
 } from '@wsapp/core';
 import type { CorrelationEnvelope, ForwardedMessage } from './envelope.js';
-import { type EnvelopeSigning, signingKeys, signMessage } from './signature.js';
+import { type EnvelopeSigning, signingKeys, signMessage, TaskSignatureError } from './signature.js';
 import type { ForwardTarget } from './targets/forward-target.js';
 
 /** The route's answer when the target accepted the task. */
@@ -48,7 +48,9 @@ export type ForwardHandler = (ctx: WebSocketContext<unknown, object>) => Promise
  * {@link ForwardedMessage} with a correlation envelope signed with `options.secret`, and answers
  * the client `{ accepted: true, taskId }`. A consumer answers later with `replyTo(record)`, which
  * verifies the signature with the same secret. If the target refuses, the cause is logged and the
- * client gets a 502 `task could not be queued`. Throws `TypeError` without `secret` or `unsigned`.
+ * client gets a 502 `task could not be queued`; data a signing route cannot sign (a value JSON does
+ * not carry exactly: `1e400`, `-0`, a lone surrogate) answers 400 and sends nothing. Throws
+ * `TypeError` without `secret` or `unsigned`.
  *
  * @example
  * ```ts
@@ -79,8 +81,7 @@ export function forward<TSchema extends StandardSchemaV1 | undefined = undefined
       sentAt: Date.now(),
       taskId: newTaskId(ctx),
     };
-    const message: ForwardedMessage =
-      keys === undefined ? { envelope, data } : signMessage({ envelope, data }, keys[0] as Buffer);
+    const message = keys === undefined ? { envelope, data } : signed({ envelope, data }, keys[0] as Buffer);
     try {
       await target.put(message);
     } catch (error) {
@@ -100,4 +101,21 @@ export function forward<TSchema extends StandardSchemaV1 | undefined = undefined
     }
     return { accepted: true, taskId: envelope.taskId };
   };
+}
+
+/**
+ * The message signed, or a 400 for data JSON does not carry exactly (`1e400`, `-0`, a lone
+ * surrogate: the client's JSON can hold them): a signature over it would also cover other data.
+ */
+function signed(message: ForwardedMessage, key: Buffer): ForwardedMessage {
+  try {
+    return signMessage(message, key);
+  } catch (error) {
+    if (error instanceof TaskSignatureError) {
+      throw new WebSocketError(400, 'task data cannot be signed: a value JSON does not carry exactly', {
+        cause: error,
+      });
+    }
+    throw error;
+  }
 }

@@ -32,8 +32,10 @@ export type TaskSource = SqsRecordLike | SnsRecordLike | EventBridgeEventLike | 
 
 /** Thrown by `readEnvelope` and `replyTo` when the record carries no wsapp task. */
 export class NotATaskError extends WsappError {
+  /** This class's {@link WsappError.code}: what error handlers match its errors by, from any copy of the library. */
+  static override readonly code = 'NotATask';
   constructor(reason: string) {
-    super('NotATask', `The record carries no wsapp task: ${reason}`);
+    super(NotATaskError.code, `The record carries no wsapp task: ${reason}`);
   }
 }
 

@@ -16,24 +16,33 @@ export interface EnvelopeSigning {
   unsigned?: true;
 }
 
-/** Why {@link TaskSignatureError} refused a record. */
-export type TaskSignatureProblem = 'missing' | 'invalid';
+/**
+ * Why {@link TaskSignatureError} refused a record: no signature (`missing`), one that does not
+ * verify (`invalid`), or, when signing, a value JSON does not carry exactly (`unsignable`).
+ */
+export type TaskSignatureProblem = 'missing' | 'invalid' | 'unsignable';
+
+const PROBLEMS: Readonly<Record<TaskSignatureProblem, string>> = {
+  missing: 'The task carries no signature: it was not forwarded by a route signing with this secret',
+  invalid: 'The task signature does not verify: forged, edited, or signed with another key',
+  unsignable:
+    'The task cannot be signed: it holds a value JSON does not carry exactly (a number out of range, -0, a lone surrogate)',
+};
 
 /**
  * `replyTo` (or `readEnvelope` with a secret) refused a record: its envelope carries no signature
  * (`missing`: another producer wrote it, or the route forwards unsigned), or one that no key
- * verifies (`invalid`: forged, edited, or signed with a key no longer given).
+ * verifies (`invalid`: forged, edited — also a non-canonical spelling of the signature or a value
+ * JSON does not carry exactly —, or signed with a key no longer given). A forwarding route throws
+ * it with `unsignable` for data it cannot sign (it answers the client 400).
  */
 export class TaskSignatureError extends WsappError {
+  /** This class's {@link WsappError.code}. */
+  static override readonly code = 'TaskSignature';
   /** What was wrong with the signature. */
   readonly reason: TaskSignatureProblem;
   constructor(reason: TaskSignatureProblem) {
-    super(
-      'TaskSignature',
-      reason === 'missing'
-        ? 'The task carries no signature: it was not forwarded by a route signing with this secret'
-        : 'The task signature does not verify: forged, edited, or signed with another key',
-    );
+    super(TaskSignatureError.code, PROBLEMS[reason]);
     this.reason = reason;
   }
 }
@@ -68,6 +77,29 @@ export function signingKeys(options: EnvelopeSigning, where: string): readonly B
 }
 
 /**
+ * `value` as JSON carries it (`toJSON`, `undefined` dropped), or `undefined` when it holds a value
+ * that JSON text does not carry exactly: a non-finite number (`1e400` reads as Infinity, which
+ * JSON writes as null), `-0` (written as 0) or a string or key with a lone surrogate (replaced by
+ * U+FFFD on the way through UTF-8). Such values would let two different messages share one
+ * signature, so they are neither signed nor verified. `undefined` too when too deep to write.
+ */
+function exactJson(value: unknown): unknown {
+  let exact = true;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value, function (this: unknown, key: string, v: unknown) {
+      if (!key.isWellFormed()) exact = false;
+      if (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0))) exact = false;
+      if (typeof v === 'string' && !v.isWellFormed()) exact = false;
+      return v;
+    });
+  } catch {
+    return undefined; // too deep (or a throwing toJSON): not something a route signed
+  }
+  return exact && text !== undefined ? JSON.parse(text) : undefined;
+}
+
+/**
  * JSON with every object's keys sorted: the same text for the same JSON value however a queue,
  * a topic or an event bus re-serialised it (key order, spacing, escapes, number forms).
  */
@@ -91,25 +123,42 @@ function mac(key: Buffer, text: string): Buffer {
   return createHmac('sha256', key).update(text, 'utf8').digest();
 }
 
-/** The message with its envelope signed by `key` (`sig: "f1.<base64url HMAC>"`); taken as its JSON round trip. */
+/**
+ * The message with its envelope signed by `key` (`sig: "f1.<base64url HMAC>"`); taken as its JSON
+ * round trip. Throws {@link TaskSignatureError} (`unsignable`) for data JSON does not carry exactly.
+ */
 export function signMessage(message: ForwardedMessage, key: Buffer): ForwardedMessage {
-  const carried = JSON.parse(JSON.stringify(message)) as ForwardedMessage;
+  const carried = exactJson(message) as ForwardedMessage | undefined;
+  if (carried === undefined) throw new TaskSignatureError('unsignable');
   const sig = `${VERSION}.${mac(key, signed(carried)).toString('base64url')}`;
   return { ...message, envelope: { ...message.envelope, sig } };
+}
+
+/**
+ * The 32 bytes a signature's text spells, or `undefined` unless it is their one canonical
+ * base64url spelling (no padding, no `+` or `/`, zero trailing bits): Node's decoder accepts
+ * several spellings of the same bytes, and each would verify.
+ */
+function signatureBytes(sig: unknown): Buffer | undefined {
+  const given = typeof sig === 'string' ? SIGNATURE.exec(sig)?.[1] : undefined;
+  if (given === undefined) return undefined;
+  const bytes = Buffer.from(given, 'base64url');
+  return bytes.length === 32 && bytes.toString('base64url') === given ? bytes : undefined;
 }
 
 /** Throws {@link TaskSignatureError} unless one of `keys` verifies the message's signature. Never throws otherwise. */
 export function verifyMessage(message: ForwardedMessage, keys: readonly Buffer[]): void {
   const sig = (message.envelope as { sig?: unknown }).sig;
   if (sig === undefined) throw new TaskSignatureError('missing');
-  const given = typeof sig === 'string' ? SIGNATURE.exec(sig)?.[1] : undefined;
-  if (given === undefined) throw new TaskSignatureError('invalid');
-  const expected = Buffer.from(given, 'base64url');
+  const expected = signatureBytes(sig);
+  if (expected === undefined) throw new TaskSignatureError('invalid');
+  // As JSON carries it, like what was signed: a message handed over in memory (undefined
+  // values, a Date) verifies as it does after a queue.
+  const carried = exactJson(message) as ForwardedMessage | undefined;
+  if (carried === undefined) throw new TaskSignatureError('invalid');
   let text: string;
   try {
-    // As JSON carries it, like what was signed: a message handed over in memory (undefined
-    // values, a Date) verifies as it does after a queue.
-    text = signed(JSON.parse(JSON.stringify(message)) as ForwardedMessage);
+    text = signed(carried);
   } catch {
     throw new TaskSignatureError('invalid'); // too deep to read: not something a route signed
   }

@@ -8,11 +8,13 @@ import type { Cluster, Redis } from 'ioredis';
  * noeviction`, or pass `allowEviction: true` to accept the risk.
  */
 export class EvictionPolicyError extends WsappError {
+  /** This class's {@link WsappError.code}: what error handlers match its errors by, from any copy of the library. */
+  static override readonly code = 'EvictionPolicy';
   /** The policy the server reported. */
   readonly policy: string;
   constructor(policy: string, server: string) {
     super(
-      'EvictionPolicy',
+      EvictionPolicyError.code,
       `Redis ${server} has maxmemory-policy ${policy}: under memory pressure it evicts keys, and an ` +
         'evicted record or membership key leaves connections and channels silently out of step. ' +
         'Set maxmemory-policy noeviction (writes then fail with OOM instead), or pass allowEviction: true to accept it.',

@@ -42,6 +42,9 @@ export const SCRIPT_MEMORY: Readonly<Record<string, ScriptMemory>> = {
   historyRead: 'shrinks',
   deleteStaleAll: 'shrinks',
   connDeleteStale: 'shrinks',
+  // A claim or close that only rewrites what the session holds (sessions.ts: after an OOM refusal).
+  sessionClaimInPlace: 'shrinks',
+  sessionCloseInPlace: 'shrinks',
   // Reads, but deletes an expired session's keys on the way.
   sessionRead: 'shrinks',
 };

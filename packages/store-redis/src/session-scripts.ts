@@ -114,6 +114,50 @@ expire_both(exp, slack)
 return 1
 `;
 
+/**
+ * `CLAIM` when it writes nothing that grows memory, for a server out of memory (`shrinks`: it runs
+ * under OOM): the live session held by `from` changes holder to an id no longer than `from`; its
+ * channels stay. ARGV as `CLAIM`. Answers like `CLAIM` (nil: another holds it), or -1 when the
+ * claim would add data (the session absent or expired, or `to` longer): then nothing is written.
+ */
+const CLAIM_IN_PLACE = `${LIB}
+local now, from, to, exp, slack = tonumber(arg()), arg(), arg(), tonumber(arg()), tonumber(arg())
+local h = head(now)
+if h and h[1] ~= from then return nil end
+if not h or #to > #h[1] then return -1 end
+local channels = redis.call('HGETALL', mk)
+redis.call('HSET', hk, 'h', to, 'z', 0, 'e', exp)
+expire_both(exp, slack)
+return { tonumber(h[2]) or 0, 0, channels }
+`;
+
+/**
+ * `CLOSE` when it writes nothing that grows memory, for a server out of memory (`shrinks`): the
+ * live session held by `holder` already records every channel given; the others are removed and
+ * the starts kept, as `CLOSE` does. ARGV as `CLOSE`. Answers 1, 0 (another holds it), or -1 when
+ * the close would add data (the session absent or expired, or a channel it does not record):
+ * then nothing is written.
+ */
+const CLOSE_IN_PLACE = `${LIB}
+local now, holder, exp, slack = tonumber(arg()), arg(), tonumber(arg()), tonumber(arg())
+local h = head(now)
+if h and h[1] ~= holder then return 0 end
+if not h then return -1 end
+local keep = {}
+for i = 1, tonumber(arg()) do
+  local ch = arg()
+  if redis.call('HEXISTS', mk, ch) == 0 then return -1 end
+  keep[ch] = true
+end
+local flat = redis.call('HKEYS', mk)
+for _, ch in ipairs(flat) do
+  if not keep[ch] then redis.call('HDEL', mk, ch) end
+end
+redis.call('HSET', hk, 'h', holder, 'z', 1, 'e', exp)
+expire_both(exp, slack)
+return 1
+`;
+
 /** ARGV: now. Answers nil, or { holder, closed, expiresAt, { channel, start, … } }. */
 const READ = `${LIB}
 local h = redis.call('HMGET', hk, 'h', 'z', 'e')
@@ -126,5 +170,7 @@ export const SESSION_SCRIPTS = Object.freeze({
   sessionClaim: CLAIM,
   sessionMark: MARK,
   sessionClose: CLOSE,
+  sessionClaimInPlace: CLAIM_IN_PLACE,
+  sessionCloseInPlace: CLOSE_IN_PLACE,
   sessionRead: READ,
 });

@@ -19,6 +19,11 @@ export function sessionKeys(prefix: string, sessionId: string): SessionKeys {
   return { head: `${base}:h`, channels: `${base}:m` };
 }
 
+/** Whether Redis refused a command for `maxmemory` (`-OOM command not allowed …`, also inside a script). */
+function isOutOfMemory(error: unknown): boolean {
+  return error instanceof Error && /\bOOM\b/.test(error.message);
+}
+
 /** A flat `[channel, start, …]` reply as a map (channel names are data: `__proto__` included). */
 function channelMap(flat: unknown): Record<string, number> {
   const list = Array.isArray(flat) ? (flat as unknown[]) : [];
@@ -53,7 +58,11 @@ export class RedisSessions {
     return sessionKeys(this.#prefix, sessionId);
   }
 
-  /** See `BaseConnectionStore._claimSession`. */
+  /**
+   * See `BaseConnectionStore._claimSession`. Refused for OOM, it is made again in place
+   * (`#inPlace`): the give-back of a claim whose connection's register was refused
+   * for OOM must not be refused too, or the token would be used up by a connection never recorded.
+   */
   async claim(
     sessionId: string,
     from: string,
@@ -61,7 +70,8 @@ export class RedisSessions {
     expiresAt: number,
     now: number,
   ): Promise<SessionClaim | undefined> {
-    const reply = await this.#run('sessionClaim', sessionId, [now, from, to, expiresAt, this.#slack]);
+    const args = [now, from, to, expiresAt, this.#slack];
+    const reply = await this.#inPlace('sessionClaim', 'sessionClaimInPlace', sessionId, args);
     if (!Array.isArray(reply)) return undefined;
     const [closed, created, channels] = reply as [number, number, unknown];
     return { channels: channelMap(channels), closed: Number(closed) === 1, created: Number(created) === 1 };
@@ -92,7 +102,7 @@ export class RedisSessions {
     return Number(reply) === 1;
   }
 
-  /** See `BaseConnectionStore._closeSession`. */
+  /** See `BaseConnectionStore._closeSession`. Refused for OOM, it is made again in place, as `claim`. */
   async close(
     sessionId: string,
     holder: string,
@@ -100,14 +110,8 @@ export class RedisSessions {
     expiresAt: number,
     now: number,
   ): Promise<boolean> {
-    const reply = await this.#run('sessionClose', sessionId, [
-      now,
-      holder,
-      expiresAt,
-      this.#slack,
-      channels.length,
-      ...channels,
-    ]);
+    const args = [now, holder, expiresAt, this.#slack, channels.length, ...channels];
+    const reply = await this.#inPlace('sessionClose', 'sessionCloseInPlace', sessionId, args);
     return Number(reply) === 1;
   }
 
@@ -123,6 +127,27 @@ export class RedisSessions {
       closed: Number(closed) === 1,
       expiresAt: Number(expiresAt),
     };
+  }
+
+  /**
+   * Runs `script`; when Redis refuses it for out of memory (it may grow memory: nothing was
+   * written), runs `inPlace` instead, the same write limited to rewriting what the session holds,
+   * which runs under OOM like `touch`. Its -1 (the write would add data) answers the refusal.
+   */
+  async #inPlace(
+    script: 'sessionClaim' | 'sessionClose',
+    inPlace: 'sessionClaimInPlace' | 'sessionCloseInPlace',
+    sessionId: string,
+    args: Array<string | number>,
+  ): Promise<unknown> {
+    try {
+      return await this.#run(script, sessionId, args);
+    } catch (error) {
+      if (!isOutOfMemory(error)) throw error;
+      const reply = await this.#run(inPlace, sessionId, args);
+      if (Number(reply) === -1) throw error;
+      return reply;
+    }
   }
 
   #run(name: keyof typeof SESSION_SCRIPTS, sessionId: string, args: Array<string | number>) {

@@ -1,5 +1,5 @@
 import { WebSocketError } from '../errors/web-socket-error.js';
-import { WsappError } from '../errors/wsapp-error.js';
+import { WsappError, wsappMatch } from '../errors/wsapp-error.js';
 import type { ClassErrorHandler, Definitions } from './route-definitions.js';
 import type { ErrorClass, ErrorHandler } from './types.js';
 import { isWebSocketError } from './value-guards.js';
@@ -18,8 +18,9 @@ export function errorLevel(definitions: Definitions): ErrorLevel {
  * The handlers to try for `error`, in order. `levels` are the route's own router first, then each
  * router around it, the app last. Levels come first: every `errorHandler()` of a level is tried
  * before any of the next level's, and within a level by exact class, then `instanceof`, then
- * `code` (each stage in registration order). Then the catch-alls (`onError`), innermost first.
- * A handler registered for several matching classes is tried once, at its first match.
+ * `code` (each stage in registration order): a wsapp error of any copy of the library (its brand)
+ * whose code is the class's static `code`, or any wsapp error for `WsappError` itself. Then the
+ * catch-alls (`onError`), innermost first. A handler registered for several matching classes is tried once, at its first match.
  * Never throws: a revoked Proxy or a throwing getter simply matches nothing.
  */
 export function handlersFor(error: unknown, levels: readonly ErrorLevel[]): ErrorHandler<object, object>[] {
@@ -30,11 +31,19 @@ export function handlersFor(error: unknown, levels: readonly ErrorLevel[]): Erro
   const proto = safely(() =>
     typeof error === 'object' && error !== null ? Object.getPrototypeOf(error) : undefined,
   );
-  const code = safely(() => (error as { code?: unknown }).code);
+  // By code only for a wsapp error (the brand every copy shares): a code alone is no proof, any
+  // library's error can carry one.
+  const branded = WsappError.is(error);
+  const code = branded ? safely(() => error.code) : undefined;
+  const byCode = (c: ErrorClass) => {
+    if (!branded) return false;
+    const match = wsappMatch(c);
+    return match === 'any' || (match !== undefined && match.code === code);
+  };
   const stages: Array<(c: ErrorClass) => boolean> = [
     (c) => proto !== undefined && proto === c.prototype,
     (c) => safely(() => error instanceof c) === true,
-    (c) => typeof code === 'string' && code === classCode(c),
+    byCode,
   ];
   for (const level of levels) {
     for (const matches of stages) {
@@ -45,13 +54,6 @@ export function handlersFor(error: unknown, levels: readonly ErrorLevel[]): Erro
   }
   for (const level of levels) if (level.catchAll !== undefined) add(level.catchAll);
   return found;
-}
-
-/** A class's error code: its prototype's `code` would need an instance, so the name tells (`FooError` → `Foo`). */
-function classCode(c: ErrorClass): string | undefined {
-  const own = (c as unknown as { code?: unknown }).code;
-  if (typeof own === 'string') return own;
-  return c.name === 'WebSocketError' ? 'WebSocketError' : c.name.replace(/Error$/, '');
 }
 
 function safely<T>(read: () => T): T | undefined {

@@ -190,16 +190,19 @@ export abstract class RouteRegistry<
    * would clash throws the same way, wherever it is registered.
    */
   include(router: WebSocketRouter<TState, TAuthorizer>, options: IncludeOptions = {}): this {
+    // Read once: a getter answering differently on each read must not pass the check with one
+    // value and be registered with another.
+    const { prefix } = options;
     const definitions = readDefinitions(router as RouteRegistry<object, object>);
     if (definitions === this.#definitions || includes(definitions, this.#definitions)) {
       throw new TypeError('a router cannot include itself, directly or through another router');
     }
-    if (options.prefix !== undefined && typeof options.prefix !== 'string') {
+    if (prefix !== undefined && typeof prefix !== 'string') {
       throw new TypeError('include() prefix must be a string');
     }
-    const problem = options.prefix === undefined ? undefined : prefixProblem(options.prefix);
+    const problem = prefix === undefined ? undefined : prefixProblem(prefix);
     if (problem !== undefined) throw new TypeError(problem);
-    const entry = { definitions, options: { ...options } };
+    const entry = { definitions, options: prefix === undefined ? {} : { prefix } };
     this.#definitions.included.push(entry);
     definitions.includedBy.push(this.#definitions);
     const clash = duplicateKey(this.#definitions);

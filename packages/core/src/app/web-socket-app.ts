@@ -10,6 +10,7 @@ import { type HistoryPolicy, historyPolicy } from '../history/history-options.js
 import { readChannelHistory } from '../history/read-history.js';
 import type { Logger } from '../logging/logger.js';
 import { endpointFromEvent, isCustomDomain } from '../messaging/endpoint-from-event.js';
+import { setBeforeGoneRemoval } from '../messaging/gone-snapshot.js';
 import { Messenger } from '../messaging/messenger.js';
 import type { BroadcastOptions, BroadcastReport, BroadcastTarget } from '../messaging/messenger-types.js';
 import type { MessageData } from '../messaging/payload.js';
@@ -99,13 +100,19 @@ export class WebSocketApp<
 
   /** The {@link Messenger} behind `ctx.send`, `ctx.broadcast` and `app.broadcast`, created on first use. */
   get messenger(): Messenger {
-    this.#messenger ??= new Messenger({
-      ...this.#messagingOptions,
-      ...(this.#services.store === undefined ? {} : { store: this.#services.store }),
-      ...(this.#endpoint === undefined ? {} : { endpoint: this.#endpoint }),
-      logger: this.#logger,
-      ...(this.#metrics === undefined ? {} : { metrics: this.#metrics }),
-    });
+    if (this.#messenger === undefined) {
+      this.#messenger = new Messenger({
+        ...this.#messagingOptions,
+        ...(this.#services.store === undefined ? {} : { store: this.#services.store }),
+        ...(this.#endpoint === undefined ? {} : { endpoint: this.#endpoint }),
+        logger: this.#logger,
+        ...(this.#metrics === undefined ? {} : { metrics: this.#metrics }),
+      });
+      // Gone-cleanup may remove a dropped connection's record before its `$disconnect` runs:
+      // the session snapshot that `$disconnect` would write is written first.
+      const sessions = this.#sessions;
+      if (sessions) setBeforeGoneRemoval(this.#messenger, (record) => sessions.closingGone(record));
+    }
     return this.#messenger;
   }
 

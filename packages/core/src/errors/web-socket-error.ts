@@ -23,6 +23,8 @@ export interface WebSocketErrorOptions {
  * ```
  */
 export class WebSocketError extends WsappError {
+  /** This class's {@link WsappError.code}: what error handlers match its errors by, from any copy of the library. */
+  static override readonly code = 'WebSocketError';
   /** HTTP status code of the response (400–599). */
   readonly statusCode: number;
   /** Whether the message is sent to the client (see {@link WebSocketErrorOptions.expose}). */
@@ -31,7 +33,7 @@ export class WebSocketError extends WsappError {
   readonly details: Record<string, unknown> | undefined;
 
   constructor(statusCode: number, message: string, options: WebSocketErrorOptions = {}) {
-    super('WebSocketError', message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(WebSocketError.code, message, options.cause === undefined ? undefined : { cause: options.cause });
     if (!Number.isInteger(statusCode) || statusCode < 400 || statusCode > 599) {
       throw new RangeError(`WebSocketError status must be an integer from 400 to 599, got ${statusCode}`);
     }

@@ -12,7 +12,16 @@ const BRAND: unique symbol = Symbol.for('@wsapp/core.WsappError') as never;
  * `message` is for humans.
  */
 export class WsappError extends Error {
-  /** Stable identifier of the error kind, e.g. `ConnectionNotFound`. */
+  /**
+   * The code of this class's errors, on every subclass as its own static property (e.g.
+   * `ConnectionNotFoundError.code === 'ConnectionNotFound'`); `undefined` here, since `WsappError`
+   * itself is the class of every wsapp error. Error handlers match an error of another copy of the
+   * library by it (`errorHandler(ConnectionNotFoundError, …)`), never by a class's name, which a
+   * minifier changes. A subclass of your own declares one to be matched that way too.
+   */
+  static readonly code: WsappErrorCode | (string & {}) | undefined = undefined;
+
+  /** Stable identifier of the error kind, e.g. `ConnectionNotFound`: its class's static `code`. */
   readonly code: WsappErrorCode | (string & {});
 
   static {
@@ -22,6 +31,7 @@ export class WsappError extends Error {
 
   constructor(code: WsappErrorCode | (string & {}), message: string, options?: { cause?: unknown }) {
     super(message, options);
+    // For people reading logs only: a minifier renames classes, so nothing matches on it.
     this.name = new.target.name;
     this.code = code;
   }
@@ -39,12 +49,50 @@ export class WsappError extends Error {
    * ```
    */
   static is(value: unknown, code?: WsappErrorCode | (string & {})): value is WsappError {
-    try {
-      if (typeof value !== 'object' || value === null) return false;
-      if (!(value instanceof WsappError) && (value as { [BRAND]?: unknown })[BRAND] !== true) return false;
-      return code === undefined || (value as { code?: unknown }).code === code;
-    } catch {
-      return false; // a revoked Proxy, a throwing getter
-    }
+    return isBranded(value) && (code === undefined || safeCode(value) === code);
   }
+}
+
+/** Whether `value` is a wsapp error of any copy (this copy's class, or the brand every copy shares). */
+function isBranded(value: unknown): boolean {
+  try {
+    if (typeof value !== 'object' || value === null) return false;
+    return value instanceof WsappError || (value as { [BRAND]?: unknown })[BRAND] === true;
+  } catch {
+    return false; // a revoked Proxy, a throwing getter
+  }
+}
+
+function safeCode(value: unknown): unknown {
+  try {
+    return (value as { code?: unknown }).code;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * How a handler registered for `errorClass` matches a wsapp error of any copy of the library:
+ * `{ code }` for a class declaring its own static `code` (a subclass inheriting one declares
+ * nothing, so it never takes its parent's errors), `'any'` for `WsappError` itself of any copy
+ * (the root of the brand: it takes every wsapp error), else `undefined`: such a class matches by
+ * class and `instanceof` only. Never reads a class's name. Never throws.
+ */
+export function wsappMatch(errorClass: unknown): { code: string } | 'any' | undefined {
+  try {
+    if (typeof errorClass !== 'function') return undefined;
+    if (Object.hasOwn(errorClass, 'code')) {
+      const code = (errorClass as { code?: unknown }).code;
+      if (typeof code === 'string') return { code };
+    }
+    const proto: unknown = errorClass.prototype;
+    if (typeof proto !== 'object' || proto === null || !isBrandedPrototype(proto)) return undefined;
+    return isBrandedPrototype(Object.getPrototypeOf(proto)) ? undefined : 'any';
+  } catch {
+    return undefined;
+  }
+}
+
+function isBrandedPrototype(proto: unknown): boolean {
+  return typeof proto === 'object' && proto !== null && (proto as { [BRAND]?: unknown })[BRAND] === true;
 }

@@ -1,4 +1,5 @@
 import type { SQSClient, SQSClientConfig } from '@aws-sdk/client-sqs';
+import type { SdkClient, SdkClientConfig } from '../aws/sdk-client.js';
 import { WsappError } from '../errors/wsapp-error.js';
 import { lazySdk } from '../lazy-sdk.js';
 
@@ -9,10 +10,10 @@ export const loadSqs = lazySdk<Sdk>('@aws-sdk/client-sqs', () => import('@aws-sd
 
 /** Where fan-out tasks go: an SQS client you pass, or one made from `sqsConfig` on first use. */
 export interface SqsOptions {
-  /** An SDK SQS client (its endpoint, region and credentials apply). */
-  sqs?: SQSClient;
-  /** Configuration of the client made when `sqs` is not given. */
-  sqsConfig?: SQSClientConfig;
+  /** An SDK `SQSClient` (its endpoint, region and credentials apply). */
+  sqs?: SdkClient;
+  /** `SQSClientConfig` of the client made when `sqs` is not given. */
+  sqsConfig?: SdkClientConfig;
 }
 
 const clients = new WeakMap<object, Promise<SQSClient>>();
@@ -20,11 +21,12 @@ const NO_CONFIG = {};
 
 /** The client to use: the given one, or one per config object, made once. */
 export function sqsClient(options: SqsOptions): Promise<SQSClient> {
-  if (options.sqs) return Promise.resolve(options.sqs);
+  // The public options are structural (no SDK import in wsapp's types); they hold SDK objects.
+  if (options.sqs) return Promise.resolve(options.sqs as SQSClient);
   const key = options.sqsConfig ?? NO_CONFIG;
   let client = clients.get(key);
   if (client === undefined) {
-    client = loadSqs().then((sdk) => new sdk.SQSClient(options.sqsConfig ?? {}));
+    client = loadSqs().then((sdk) => new sdk.SQSClient((options.sqsConfig ?? {}) as SQSClientConfig));
     clients.set(key, client);
   }
   return client;

@@ -1,6 +1,7 @@
 import type { Logger } from '../logging/logger.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 import { beforeDeadline } from './deadline.js';
+import type { BeforeGoneRemoval } from './gone-snapshot.js';
 import { removeIfStale } from './stale-removal.js';
 
 /** Removals in flight at once, so a burst of 410s does not flood the store. */
@@ -14,27 +15,36 @@ const BATCH_WINDOW_MS = 50;
  * found, a few at a time, while the broadcast keeps sending. Never throws and never waits past the deadline: what
  * was not confirmed removed by then (the store failed, or is slow or frozen) is answered by
  * `flush`, and the record expires with its TTL anyway. A record younger than `minAgeMs` is kept
- * (`unregisterStale`): its `$connect` may not be accepted yet, and `onKept` hears of it.
+ * (`unregisterStale`): its `$connect` may not be accepted yet, and `onKept` hears of it with its
+ * age — and so it does, with no age, when the store failed to tell (with a grace, a 410 alone does
+ * not make a connection gone). Without `onKept` (or without a grace) a failed removal is reported.
  */
 export class GoneCleaner {
   readonly #store: ConnectionStore | undefined;
   readonly #logger: Logger;
   readonly #minAgeMs: number;
+  readonly #before: BeforeGoneRemoval | undefined;
   readonly #queue: string[] = [];
-  readonly #onKept = new Map<string, (ageMs: number) => void>();
+  readonly #onKept = new Map<string, (ageMs: number | undefined) => void>();
   /** Removals started and not confirmed yet. */
   readonly #pending = new Set<string>();
   readonly #failed: string[] = [];
   #idle: (() => void) | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(store: ConnectionStore | undefined, logger: Logger, minAgeMs: number) {
+  constructor(
+    store: ConnectionStore | undefined,
+    logger: Logger,
+    minAgeMs: number,
+    before?: BeforeGoneRemoval,
+  ) {
     this.#store = store;
     this.#logger = logger;
     this.#minAgeMs = minAgeMs;
+    this.#before = before;
   }
 
-  add(connectionId: string, onKept?: (ageMs: number) => void): void {
+  add(connectionId: string, onKept?: (ageMs: number | undefined) => void): void {
     if (this.#store === undefined) return;
     if (onKept !== undefined) this.#onKept.set(connectionId, onKept);
     this.#queue.push(connectionId);
@@ -60,13 +70,15 @@ export class GoneCleaner {
     while (this.#pending.size < CONCURRENCY && this.#queue.length > 0) {
       const id = this.#queue.shift() as string;
       this.#pending.add(id);
-      removeIfStale(store, id, this.#minAgeMs)
+      removeIfStale(store, id, this.#minAgeMs, this.#before)
         .then((verdict) => {
           if (verdict.kind === 'kept') this.#onKept.get(id)?.(verdict.ageMs);
         })
         .catch((error: unknown) => {
-          this.#failed.push(id);
           this.#logger.warn('wsapp: could not unregister a gone connection', { connectionId: id, error });
+          const onKept = this.#minAgeMs > 0 ? this.#onKept.get(id) : undefined;
+          if (onKept === undefined) this.#failed.push(id);
+          else onKept(undefined);
         })
         .finally(() => {
           this.#onKept.delete(id);

@@ -1,7 +1,4 @@
-import type {
-  ApiGatewayManagementApiClient,
-  ApiGatewayManagementApiClientConfig,
-} from '@aws-sdk/client-apigatewaymanagementapi';
+import type { SdkClient, SdkClientConfig } from '../aws/sdk-client.js';
 import type { CredentialsOption } from './transport/credentials.js';
 import type { EncodedPayload } from './transport/encoded-payload.js';
 import { LeanTransport, type ManagementTransport } from './transport/lean-transport.js';
@@ -24,10 +21,10 @@ export interface ConnectionInfo {
 
 /** How the Messenger reaches the management API. */
 export interface ManagementApiOptions {
-  /** An SDK client for every call: selects the SDK transport. */
-  client?: ApiGatewayManagementApiClient;
-  /** SDK client configuration: selects the SDK transport too. */
-  clientConfig?: ApiGatewayManagementApiClientConfig;
+  /** An `ApiGatewayManagementApiClient` for every call: selects the SDK transport. */
+  client?: SdkClient;
+  /** `ApiGatewayManagementApiClientConfig`: selects the SDK transport too. */
+  clientConfig?: SdkClientConfig;
   /** Credentials of the signing transport. */
   credentials?: CredentialsOption;
   /** Signing region of the signing transport. */

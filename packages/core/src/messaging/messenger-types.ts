@@ -1,7 +1,4 @@
-import type {
-  ApiGatewayManagementApiClient,
-  ApiGatewayManagementApiClientConfig,
-} from '@aws-sdk/client-apigatewaymanagementapi';
+import type { SdkClient, SdkClientConfig } from '../aws/sdk-client.js';
 import type { LambdaContext } from '../events/event-types.js';
 import type { HistoryOptions } from '../history/history-options.js';
 import type { Logger } from '../logging/logger.js';
@@ -21,12 +18,15 @@ export interface MessengerOptions {
    */
   endpoint?: string;
   /**
-   * An SDK client to use for every call (its endpoint and retry settings apply). Selects the AWS
-   * SDK transport instead of wsapp's own signed one (e.g. to keep SDK middleware).
+   * An `ApiGatewayManagementApiClient` to use for every call (its endpoint and retry settings apply).
+   * Selects the AWS SDK transport instead of wsapp's own signed one (e.g. to keep SDK middleware).
    */
-  client?: ApiGatewayManagementApiClient;
-  /** Configuration of the SDK clients wsapp creates (region, credentials, requestHandler, …); selects the SDK transport. */
-  clientConfig?: ApiGatewayManagementApiClientConfig;
+  client?: SdkClient;
+  /**
+   * An `ApiGatewayManagementApiClientConfig` for the SDK clients wsapp creates (region, credentials,
+   * requestHandler, …); selects the SDK transport.
+   */
+  clientConfig?: SdkClientConfig;
   /**
    * Credentials of the default (signed) transport: fixed ones or a provider, renewed before they
    * expire. Default: the Lambda environment's, else the AWS SDK's default provider chain.

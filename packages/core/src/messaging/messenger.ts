@@ -13,6 +13,7 @@ import { classifyError } from './classify-error.js';
 import { beforeDeadline, sleep, stopController, TIMED_OUT } from './deadline.js';
 import { inEarlierChannels } from './earlier-sources.js';
 import { GoneCleaner } from './gone-cleaner.js';
+import { beforeGoneRemoval } from './gone-snapshot.js';
 import { type ConnectionInfo, ManagementApi } from './management-api.js';
 import {
   ConnectionPendingError,
@@ -29,7 +30,7 @@ import type {
   MessengerOptions,
 } from './messenger-types.js';
 import { encodePayload, type MessageData } from './payload.js';
-import { DEFAULT_CONNECT_GRACE_MS, PENDING_CONNECT, untilAccepted } from './pending-connect.js';
+import { DEFAULT_CONNECT_GRACE_MS, PENDING_CONNECT, UNKNOWN_AGE, untilAccepted } from './pending-connect.js';
 import { type RetryPolicy, retryPolicy } from './retry-policy.js';
 import { removeIfStale, type StaleVerdict } from './stale-removal.js';
 import { TaskPool } from './task-pool.js';
@@ -62,6 +63,16 @@ interface Run {
   verdictsClosed: boolean;
   /** Set once the report is final: waiting connections no longer touch it. */
   closed: boolean;
+}
+
+/**
+ * The error of a connection answering 410 that is not waited for (`waitForConnecting: false`): its
+ * record is young (`ConnectionPendingError`), or the store failed to tell its age.
+ */
+function pendingError(connectionId: string, ageMs: number | undefined): Error {
+  return ageMs === undefined
+    ? new SendFailedError(connectionId, 1, 410, UNKNOWN_AGE)
+    : new ConnectionPendingError(connectionId, ageMs);
 }
 
 /** Runs `work` in a slot of `pool` and answers its result (the slot is held only while it runs). */
@@ -154,8 +165,12 @@ export class Messenger {
   /**
    * After a 410: removes the record unless it is younger than the connect grace; a young one is
    * called again until API Gateway accepts the connection (answers `true`), or the grace passes
-   * (then removed if old enough by the store's clock). Throws `DeadlineExceededError` when the
-   * deadline comes first, `ConnectionPendingError` at once when asked not to wait.
+   * (then removed if old enough by the store's clock). A store that fails to tell the record's age
+   * before the deadline is taken as a young record of unknown age (never `gone` for a store fault;
+   * one that has not answered by the deadline leaves no time to call again: `gone`, as the
+   * broadcast reports it in `notRemoved`). Throws
+   * `DeadlineExceededError` when the deadline comes first, `ConnectionPendingError` (or a
+   * `SendFailedError` when the age is unknown) at once when asked not to wait.
    */
   async #afterGone(
     connectionId: string,
@@ -164,9 +179,13 @@ export class Messenger {
     options: CallOptions,
   ): Promise<boolean> {
     const verdict = await this.#removeStale(connectionId, deadline);
-    if (verdict?.kind !== 'kept') return false;
-    if (options.waitForConnecting === false) throw new ConnectionPendingError(connectionId, verdict.ageMs);
-    const left = this.#connectGraceMs - verdict.ageMs;
+    // No verdict and no time left to call again: gone, its removal unconfirmed (a broadcast's `notRemoved`).
+    const maybePending =
+      verdict === undefined ? this.#connectGraceMs > 0 && Date.now() < deadline : verdict.kind === 'kept';
+    if (!maybePending) return false;
+    const ageMs = verdict?.kind === 'kept' ? verdict.ageMs : undefined;
+    if (options.waitForConnecting === false) throw pendingError(connectionId, ageMs);
+    const left = this.#connectGraceMs - (ageMs ?? 0);
     const recheck = () => this.#removeStale(connectionId, deadline);
     const final = await untilAccepted(connectionId, left, again, recheck, deadline);
     if (final === 'ok') return true;
@@ -217,14 +236,24 @@ export class Messenger {
     }
     const messageId = resumed?.messageId ?? options.messageId ?? randomUUID();
     // History channels: appended once, by the first invocation; later ones reuse its numbers.
-    const framed = await frameFor(this.store, this.#history, channels, messageId, data, options, resumed);
+    const deadline = this.#deadline(options);
+    const framed = await frameFor(
+      this.store,
+      this.#history,
+      channels,
+      messageId,
+      data,
+      options,
+      resumed,
+      deadline,
+    );
     const payload = new EncodedPayload(encodePayload(framed.data));
     const pool = new TaskPool(this.concurrency);
     const run: Run = {
       report: { attempted: 0, delivered: 0, gone: 0, failed: [], notRemoved: [], messageId, durationMs: 0 },
-      cleaner: new GoneCleaner(this.store, this.#logger, this.#connectGraceMs),
+      cleaner: new GoneCleaner(this.store, this.#logger, this.#connectGraceMs, beforeGoneRemoval(this)),
       pool,
-      deadline: this.#deadline(options),
+      deadline,
       succeeded: false,
       forbidden: undefined,
       stop: stopController(),
@@ -388,21 +417,27 @@ export class Messenger {
   }
 
   /**
-   * A connection answered 410 and gone-cleanup kept its record (younger than the connect grace):
-   * it is no longer counted gone, and is called again (`untilAccepted`) until it is delivered, gone
-   * (the grace passed; removed if old enough), or failed (deadline, broadcast stopped).
+   * A connection answered 410 and gone-cleanup kept its record (younger than the connect grace),
+   * or could not tell its age (`undefined`: the store failed): it is no longer counted gone, and is
+   * called again (`untilAccepted`) until it is delivered, gone (the grace passed; removed if old
+   * enough), or failed (deadline, broadcast stopped).
    */
-  #awaitAccepted(run: Run, connectionId: string, ageMs: number, again: () => Promise<'ok' | 'gone'>): void {
+  #awaitAccepted(
+    run: Run,
+    connectionId: string,
+    ageMs: number | undefined,
+    again: () => Promise<'ok' | 'gone'>,
+  ): void {
     if (run.verdictsClosed) return; // the report already counts it gone, its removal unconfirmed
     run.report.gone--;
     if (!run.waitForConnecting) {
-      run.report.failed.push({ connectionId, error: new ConnectionPendingError(connectionId, ageMs) });
+      run.report.failed.push({ connectionId, error: pendingError(connectionId, ageMs) });
       return;
     }
     const waiting: Waiting = { task: Promise.resolve(), counted: false };
     waiting.task = (async () => {
       try {
-        const left = this.#connectGraceMs - ageMs;
+        const left = this.#connectGraceMs - (ageMs ?? 0);
         const recheck = () => this.#removeStale(connectionId, run.deadline);
         const final = await untilAccepted(connectionId, left, again, recheck, run.deadline, run.stop.signal);
         if (run.closed) return;
@@ -529,7 +564,7 @@ export class Messenger {
     if (this.store === undefined) return { kind: 'absent' };
     try {
       const verdict = await beforeDeadline(
-        removeIfStale(this.store, connectionId, this.#connectGraceMs),
+        removeIfStale(this.store, connectionId, this.#connectGraceMs, beforeGoneRemoval(this)),
         deadline,
       );
       if (verdict !== TIMED_OUT) return verdict;

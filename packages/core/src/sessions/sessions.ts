@@ -1,6 +1,7 @@
 import type { RequestContext } from '../context/request-context.js';
 import type { HistoryPolicy } from '../history/history-options.js';
 import type { Logger } from '../logging/logger.js';
+import type { ConnectionRecord } from '../store/connection-record.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 import { resumeHandler } from './resume-route.js';
 import { type ConnectSession, connectSession, freshSession } from './session-connect.js';
@@ -156,6 +157,26 @@ export class Sessions {
     } catch (error) {
       this.#logger.warn('wsapp: could not forget where the session joined', {
         connectionId: ctx.connectionId,
+        error,
+      });
+    }
+  }
+
+  /**
+   * Before gone-cleanup removes the record of a connection API Gateway reported gone, older than
+   * the connect grace (its `$disconnect` may come later, or never): snapshots its channels into
+   * its session as that `$disconnect` would (only if it still holds it), so its token still
+   * resumes. A failure (logged) leaves the session not resumable; the record is removed anyway.
+   */
+  async closingGone(record: ConnectionRecord): Promise<void> {
+    const sessionId = sessionIdOf(record.data);
+    if (sessionId === undefined) return;
+    try {
+      const window = this.config.resumeWindowSeconds;
+      await this.#sessions.close(sessionId, record.connectionId, record.channels, window);
+    } catch (error) {
+      this.#logger.warn('wsapp: could not keep the session of a gone connection; it cannot be resumed', {
+        connectionId: record.connectionId,
         error,
       });
     }

@@ -123,8 +123,10 @@ export const MAX_HISTORY_SCAN = MAX_HISTORY_LENGTH;
 
 /** The store keeps no channel history (it does not implement `appendHistory`/`readHistory`). */
 export class HistoryNotSupportedError extends WsappError {
+  /** This class's {@link WsappError.code}: what error handlers match its errors by, from any copy of the library. */
+  static override readonly code = 'HistoryNotSupported';
   constructor(storeName: string) {
-    super('HistoryNotSupported', `${storeName} keeps no channel history`);
+    super(HistoryNotSupportedError.code, `${storeName} keeps no channel history`);
   }
 }
 

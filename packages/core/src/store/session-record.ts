@@ -60,8 +60,10 @@ export interface SessionMarks {
 
 /** The store keeps no sessions (it does not implement the session primitives). */
 export class SessionsNotSupportedError extends WsappError {
+  /** This class's {@link WsappError.code}: what error handlers match its errors by, from any copy of the library. */
+  static override readonly code = 'SessionsNotSupported';
   constructor(storeName: string) {
-    super('SessionsNotSupported', `${storeName} keeps no sessions (claimSession, markSession, …)`);
+    super(SessionsNotSupportedError.code, `${storeName} keeps no sessions (claimSession, markSession, …)`);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { EventBridgeClient, EventBridgeClientConfig } from '@aws-sdk/client-eventbridge';
-import { lazySdk, WsappError } from '@wsapp/core';
+import { lazySdk, type SdkClient, type SdkClientConfig, WsappError } from '@wsapp/core';
 import type { ForwardedMessage } from '../envelope.js';
 import type { ForwardTarget } from './forward-target.js';
 
@@ -13,10 +13,10 @@ export interface EventBridgeTargetOptions {
   source: string;
   /** The events' `detail-type`, e.g. `ReportRequested`. */
   detailType: string;
-  /** An EventBridge client; by default one is created on first use (`@aws-sdk/client-eventbridge`, loaded lazily). */
-  client?: EventBridgeClient;
-  /** Configuration of the client created when `client` is not given. */
-  clientConfig?: EventBridgeClientConfig;
+  /** An `EventBridgeClient`; by default one is created on first use (`@aws-sdk/client-eventbridge`, loaded lazily). */
+  client?: SdkClient;
+  /** `EventBridgeClientConfig` of the client created when `client` is not given. */
+  clientConfig?: SdkClientConfig;
 }
 
 /**
@@ -44,8 +44,9 @@ export class EventBridgeTarget implements ForwardTarget {
     this.source = options.source;
     this.detailType = options.detailType;
     this.name = `eventbridge:${options.busName}`;
-    this.#config = options.clientConfig ?? {};
-    if (options.client !== undefined) this.#client = Promise.resolve(options.client);
+    // The public options are structural (no SDK import in wsapp's types); they hold SDK objects.
+    this.#config = (options.clientConfig ?? {}) as EventBridgeClientConfig;
+    if (options.client !== undefined) this.#client = Promise.resolve(options.client as EventBridgeClient);
   }
 
   async put(message: ForwardedMessage): Promise<void> {

@@ -1,5 +1,5 @@
 import type { SNSClient, SNSClientConfig } from '@aws-sdk/client-sns';
-import { lazySdk } from '@wsapp/core';
+import { lazySdk, type SdkClient, type SdkClientConfig } from '@wsapp/core';
 import type { ForwardedMessage } from '../envelope.js';
 import type { ForwardTarget } from './forward-target.js';
 import { type MessageGroupId, resolveGroupId } from './message-group.js';
@@ -12,10 +12,10 @@ export interface SnsTargetOptions {
   topicArn: string;
   /** FIFO topics: the message group; default the connection id. */
   messageGroupId?: MessageGroupId;
-  /** An SNS client to use; by default one is created on first use (`@aws-sdk/client-sns`, loaded lazily). */
-  client?: SNSClient;
-  /** Configuration of the client created when `client` is not given. */
-  clientConfig?: SNSClientConfig;
+  /** The `SNSClient` to use; by default one is created on first use (`@aws-sdk/client-sns`, loaded lazily). */
+  client?: SdkClient;
+  /** `SNSClientConfig` of the client created when `client` is not given. */
+  clientConfig?: SdkClientConfig;
 }
 
 /**
@@ -40,8 +40,9 @@ export class SnsTarget implements ForwardTarget {
     this.fifo = options.topicArn.endsWith('.fifo');
     this.name = `sns:${options.topicArn.slice(options.topicArn.lastIndexOf(':') + 1)}`;
     this.#groupId = options.messageGroupId;
-    this.#config = options.clientConfig ?? {};
-    if (options.client !== undefined) this.#client = Promise.resolve(options.client);
+    // The public options are structural (no SDK import in wsapp's types); they hold SDK objects.
+    this.#config = (options.clientConfig ?? {}) as SNSClientConfig;
+    if (options.client !== undefined) this.#client = Promise.resolve(options.client as SNSClient);
   }
 
   async put(message: ForwardedMessage): Promise<void> {

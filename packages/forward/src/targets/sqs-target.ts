@@ -1,5 +1,5 @@
 import type { SQSClient, SQSClientConfig } from '@aws-sdk/client-sqs';
-import { lazySdk } from '@wsapp/core';
+import { lazySdk, type SdkClient, type SdkClientConfig } from '@wsapp/core';
 import type { ForwardedMessage } from '../envelope.js';
 import type { ForwardTarget } from './forward-target.js';
 import { type MessageGroupId, resolveGroupId } from './message-group.js';
@@ -12,10 +12,10 @@ export interface SqsTargetOptions {
   queueUrl: string;
   /** FIFO queues: the message group; default the connection id, so each client's tasks stay in order. */
   messageGroupId?: MessageGroupId;
-  /** An SQS client to use; by default one is created on first use (`@aws-sdk/client-sqs`, loaded lazily). */
-  client?: SQSClient;
-  /** Configuration of the client created when `client` is not given. */
-  clientConfig?: SQSClientConfig;
+  /** The `SQSClient` to use; by default one is created on first use (`@aws-sdk/client-sqs`, loaded lazily). */
+  client?: SdkClient;
+  /** `SQSClientConfig` of the client created when `client` is not given. */
+  clientConfig?: SdkClientConfig;
 }
 
 /**
@@ -41,8 +41,9 @@ export class SqsTarget implements ForwardTarget {
     this.fifo = options.queueUrl.endsWith('.fifo');
     this.name = `sqs:${options.queueUrl.slice(options.queueUrl.lastIndexOf('/') + 1)}`;
     this.#groupId = options.messageGroupId;
-    this.#config = options.clientConfig ?? {};
-    if (options.client !== undefined) this.#client = Promise.resolve(options.client);
+    // The public options are structural (no SDK import in wsapp's types); they hold SDK objects.
+    this.#config = (options.clientConfig ?? {}) as SQSClientConfig;
+    if (options.client !== undefined) this.#client = Promise.resolve(options.client as SQSClient);
   }
 
   async put(message: ForwardedMessage): Promise<void> {

@@ -3,6 +3,7 @@ import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import {
   awsPartition,
   type LambdaContext,
+  type SdkClient,
   type SqsBatchResponse,
   type SqsEvent,
   type SqsRecord,
@@ -16,8 +17,8 @@ export type SqsHandler = (event: SqsEvent, context: LambdaContext) => Promise<un
 
 /** Options of {@link sqsEventSource}: the settings of a Lambda event source mapping and function. */
 export interface SqsEventSourceOptions {
-  /** An SDK SQS client for the queue (e.g. pointed at fauxqs). */
-  sqs: SQSClient;
+  /** An SDK `SQSClient` for the queue (e.g. pointed at fauxqs). */
+  sqs: SdkClient;
   /** The queue read. */
   queueUrl: string;
   /** The function. */
@@ -100,6 +101,8 @@ function toRecord(message: Message, arn: string): SqsRecord & Record<string, unk
  */
 export async function sqsEventSource(options: SqsEventSourceOptions): Promise<SqsEventSource> {
   const sdk: Sdk = await import('@aws-sdk/client-sqs');
+  // The public option is structural (no SDK import in wsapp's types); it holds an SDK client.
+  const sqs = options.sqs as SQSClient;
   const batchSize = options.batchSize ?? 10;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10)
     throw new RangeError('batchSize must be 1-10');
@@ -155,7 +158,7 @@ export async function sqsEventSource(options: SqsEventSourceOptions): Promise<Sq
     while (running) {
       let messages: Message[];
       try {
-        const out = await options.sqs.send(
+        const out = await sqs.send(
           new sdk.ReceiveMessageCommand({
             QueueUrl: options.queueUrl,
             MaxNumberOfMessages: batchSize,
@@ -180,7 +183,7 @@ export async function sqsEventSource(options: SqsEventSourceOptions): Promise<Sq
       const done = failed === 'all' ? [] : messages.filter((m) => !failed.has(m.MessageId ?? ''));
       stats.retried += messages.length - done.length;
       if (done.length > 0) {
-        await options.sqs.send(
+        await sqs.send(
           new sdk.DeleteMessageBatchCommand({
             QueueUrl: options.queueUrl,
             Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),

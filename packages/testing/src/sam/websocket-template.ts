@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { isRef, type Resource, resourcesOfType, subTemplate, type Template } from './cloudformation.js';
+import { esbuildTarget, runtimeProblem } from './runtimes.js';
+import { secretEnvironmentProblems } from './secret-environment.js';
 
 /** What a wsapp WebSocket deploy template must provide (see {@link webSocketTemplateProblems}). */
 export interface WebSocketTemplateExpectations {
@@ -19,8 +21,6 @@ export interface WebSocketTemplateExpectations {
 }
 
 const SERVERLESS_FUNCTION = 'AWS::Serverless::Function';
-/** The oldest Node.js major Lambda has not deprecated: nodejs20.x was on 2026-04-30. */
-const OLDEST_NODE_MAJOR = 22;
 const BUILT_IN_ROUTES = ['$connect', '$disconnect', '$default'];
 /** `${name}` as a `Fn::Sub` variable. */
 const v = (name: string) => `$\{${name}}`;
@@ -47,18 +47,23 @@ type Problems = string[];
  * Checked: one `WEBSOCKET` API routing on `$request.body.action`; a route, an `AWS_PROXY`
  * integration and an invoke permission for every route the app declares (and no other); route
  * responses for exactly the two-way routes; authorization on `$connect` only; one `AutoDeploy` stage
- * on `!Ref StageName`; nodejs22.x/nodejs24.x functions (nodejs20.x and older refused) built by
- * esbuild from an existing entry point; `execute-api:ManageConnections`, `TABLE_NAME` and `WS_ENDPOINT`
- * on every function that sends; the DynamoDB table layout every store expects (`pk`/`sk`, TTL on
- * `expiresAt`, on demand) and the `StoreBackend`/`RedisUrl` parameters of the wsapp examples.
+ * on `!Ref StageName`; nodejs24.x/nodejs22.x functions only (nodejs20.x and older refused as
+ * deprecated), built by esbuild from an existing entry point the way the CDK construct bundles
+ * (`Format: cjs`, `Target: node<runtime major>`, `External: ["@aws-sdk/*"]`,
+ * `Supported: ["dynamic-import=false"]`); `execute-api:ManageConnections`, `TABLE_NAME` and
+ * `WS_ENDPOINT` on every function that sends; the DynamoDB table layout every store expects
+ * (`pk`/`sk`, TTL on `expiresAt`, on demand), the `StoreBackend`/`RedisUrlArn` parameters of
+ * the wsapp examples, and no secret in any environment ({@link secretEnvironmentProblems}).
+ * Schemas, references and the `Transform` are AWS CloudFormation Validate's job
+ * ({@link validateTemplate}).
  *
  * @example
  * ```ts
- * import { loadTemplate, referenceProblems, webSocketTemplateProblems } from '@wsapp/testing/sam';
+ * import { loadTemplate, validateTemplate, webSocketTemplateProblems } from '@wsapp/testing/sam';
  *
  * const root = new URL('../', import.meta.url);
  * const template = loadTemplate(new URL('template.yaml', root));
- * expect(referenceProblems(template)).toEqual([]);
+ * expect(validateTemplate(new URL('template.yaml', root))).toEqual([]);
  * expect(
  *   webSocketTemplateProblems(template, {
  *     routeKeys: app.routeKeys,
@@ -71,9 +76,6 @@ type Problems = string[];
  */
 export function webSocketTemplateProblems(t: Template, expected: WebSocketTemplateExpectations): Problems {
   const problems: Problems = [];
-  const transforms = [t.Transform ?? []].flat();
-  if (!transforms.includes('AWS::Serverless-2016-10-31'))
-    problems.push('Transform: AWS::Serverless-2016-10-31 missing');
 
   const apis = resourcesOfType(t, 'AWS::ApiGatewayV2::Api');
   if (apis.length !== 1) return [...problems, `expected one AWS::ApiGatewayV2::Api, found ${apis.length}`];
@@ -112,6 +114,7 @@ export function webSocketTemplateProblems(t: Template, expected: WebSocketTempla
     if (!authorizers.has(fn)) checkMessagingFunction(t, api, fn, problems);
   }
   checkStore(t, problems);
+  problems.push(...secretEnvironmentProblems(t));
   return problems;
 }
 
@@ -288,18 +291,13 @@ function functionSetting(t: Template, fn: string, name: string): unknown {
 }
 
 /**
- * A current Node.js runtime (nodejs22.x or newer: nodejs20.x is deprecated since 2026-04-30), esbuild
- * from an existing entry point, and a Handler naming that entry point's output.
+ * nodejs24.x or nodejs22.x; esbuild from an existing entry point with the CDK construct's bundling
+ * (see {@link webSocketTemplateProblems}); a Handler naming that entry point's output.
  */
 function checkFunctionBuild(t: Template, fn: string, codeRoot: URL, problems: Problems): void {
   const runtime = String(functionSetting(t, fn, 'Runtime'));
-  const major = /^nodejs(\d+)\.x$/.exec(runtime)?.[1];
-  if (major === undefined) problems.push(`${fn}: Runtime must be nodejs24.x or nodejs22.x, is ${runtime}`);
-  else if (Number(major) < OLDEST_NODE_MAJOR) {
-    problems.push(
-      `${fn}: Runtime ${runtime} is deprecated by AWS Lambda (nodejs20.x since 2026-04-30); use nodejs24.x or nodejs22.x`,
-    );
-  }
+  const refused = runtimeProblem(runtime);
+  if (refused !== undefined) problems.push(`${fn}: ${refused}`);
   const metadata = (t.Resources[fn] as Resource).Metadata ?? {};
   if (metadata.BuildMethod !== 'esbuild') problems.push(`${fn}: Metadata.BuildMethod must be esbuild`);
   const entries = (metadata.BuildProperties as { EntryPoints?: unknown } | undefined)?.EntryPoints;
@@ -308,11 +306,38 @@ function checkFunctionBuild(t: Template, fn: string, codeRoot: URL, problems: Pr
     problems.push(`${fn}: Metadata.BuildProperties.EntryPoints is required`);
     return;
   }
+  checkBundling(fn, metadata.BuildProperties as Record<string, unknown>, runtime, problems);
   const codeUri = String(props(t, fn).CodeUri ?? '.');
   if (!existsSync(new URL(`${codeUri}/${entry}`, codeRoot)))
     problems.push(`${fn}: entry point ${entry} does not exist`);
   const handler = `${basename(entry, extname(entry))}.handler`;
   if (props(t, fn).Handler !== handler) problems.push(`${fn}: Handler must be ${handler}`);
+}
+
+/**
+ * The bundle the CDK construct makes: CommonJS, for the runtime's Node.js, the runtime's AWS SDK
+ * left out and reached by `require()` (NODE_PATH), never by `import()`.
+ */
+function checkBundling(
+  fn: string,
+  build: Record<string, unknown>,
+  runtime: string,
+  problems: Problems,
+): void {
+  const at = `${fn}: Metadata.BuildProperties`;
+  if (build.Format !== 'cjs') problems.push(`${at}.Format must be cjs`);
+  const target = esbuildTarget(runtime);
+  if (target !== undefined && build.Target !== target) {
+    problems.push(`${at}.Target must be ${target} (the ${runtime} runtime's Node.js)`);
+  }
+  if (![build.External ?? []].flat().includes('@aws-sdk/*')) {
+    problems.push(`${at}.External must include @aws-sdk/* (the runtime provides the SDK)`);
+  }
+  if (![build.Supported ?? []].flat().includes('dynamic-import=false')) {
+    problems.push(
+      `${at}.Supported must include dynamic-import=false: the runtime's SDK is on NODE_PATH, which require() reads and import() does not`,
+    );
+  }
 }
 
 /** A function that sends: ManageConnections on this API's stage, TABLE_NAME and WS_ENDPOINT. */
@@ -376,5 +401,6 @@ function checkStore(t: Template, problems: Problems): void {
   if (!backend?.AllowedValues?.includes('dynamodb') || !backend.AllowedValues.includes('redis')) {
     problems.push('Parameters.StoreBackend must allow dynamodb and redis');
   }
-  if (t.Parameters?.RedisUrl === undefined) problems.push('Parameters.RedisUrl missing');
+  if (t.Parameters?.RedisUrlArn === undefined)
+    problems.push('Parameters.RedisUrlArn missing (the Redis URL is a secret)');
 }

@@ -3,8 +3,10 @@ import type {
   ApiGatewayManagementApiClientConfig,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { executeApiRegion } from '../../aws/partitions.js';
+import type { SdkClient, SdkClientConfig } from '../../aws/sdk-client.js';
 import { lazySdk } from '../../lazy-sdk.js';
 import type { ConnectionInfo } from '../management-api.js';
+import { CLOCK_SKEW_THRESHOLD_MS, isClockSkewRefusal, signableDate } from './clock-skew.js';
 import type { EncodedPayload } from './encoded-payload.js';
 import type { ManagementTransport } from './lean-transport.js';
 
@@ -30,13 +32,10 @@ export class SdkTransport implements ManagementTransport {
   readonly #maxSockets: number;
   readonly #clients = new Map<string, Promise<ApiGatewayManagementApiClient>>();
 
-  constructor(options: {
-    client?: ApiGatewayManagementApiClient;
-    clientConfig?: ApiGatewayManagementApiClientConfig;
-    maxSockets: number;
-  }) {
-    this.#given = options.client;
-    this.#config = options.clientConfig ?? {};
+  constructor(options: { client?: SdkClient; clientConfig?: SdkClientConfig; maxSockets: number }) {
+    // The public options are structural (no SDK import in wsapp's types); they hold SDK objects.
+    this.#given = options.client as ApiGatewayManagementApiClient | undefined;
+    this.#config = (options.clientConfig ?? {}) as ApiGatewayManagementApiClientConfig;
     this.#maxSockets = options.maxSockets;
   }
 
@@ -47,7 +46,7 @@ export class SdkTransport implements ManagementTransport {
     signal?: AbortSignal,
   ): Promise<void> {
     const [sdk, client] = await Promise.all([loadSdk(), this.#client(endpoint)]);
-    await skewRetried(signal, () =>
+    await skewRetried(client, signal, () =>
       client.send(new sdk.PostToConnectionCommand({ ConnectionId: connectionId, Data: payload.bytes }), {
         abortSignal: signal,
       }),
@@ -56,14 +55,14 @@ export class SdkTransport implements ManagementTransport {
 
   async delete(endpoint: string, connectionId: string, signal?: AbortSignal): Promise<void> {
     const [sdk, client] = await Promise.all([loadSdk(), this.#client(endpoint)]);
-    await skewRetried(signal, () =>
+    await skewRetried(client, signal, () =>
       client.send(new sdk.DeleteConnectionCommand({ ConnectionId: connectionId }), { abortSignal: signal }),
     );
   }
 
   async get(endpoint: string, connectionId: string, signal?: AbortSignal): Promise<ConnectionInfo> {
     const [sdk, client] = await Promise.all([loadSdk(), this.#client(endpoint)]);
-    const out = await skewRetried(signal, () =>
+    const out = await skewRetried(client, signal, () =>
       client.send(new sdk.GetConnectionCommand({ ConnectionId: connectionId }), { abortSignal: signal }),
     );
     return {
@@ -118,18 +117,31 @@ function regionOf(endpoint: string): string | undefined {
 }
 
 /**
- * Sends once more a call the SDK refused for a skewed clock and has just corrected its clock for
- * (`$metadata.clockSkewCorrected`, set by its signer from the answer's `Date`): the SDK's own retry
- * strategy does the same, but wsapp's clients run with `maxAttempts: 1` (the Messenger retries),
- * and the Messenger takes a 403 for a wrong endpoint or permission.
+ * Sends once more a call the SDK refused for its date, when the SDK's clock offset (learned by its
+ * signer from the answer's `Date`) now differs by at least {@link CLOCK_SKEW_THRESHOLD_MS} from the
+ * one the call was signed with: the SDK's own retry strategy sends such calls again, but wsapp's
+ * clients run with `maxAttempts: 1` (the Messenger retries, and takes a 403 for a wrong endpoint
+ * or permission). The SDK's `clockSkewCorrected` flag is not used: it is only set when the new
+ * offset itself is 4 minutes or more, so a clock corrected back towards the service's (NTP) would
+ * fail one call per concurrent request. An offset that can date no request (a garbage `Date`,
+ * which the SDK takes as it comes) is undone: the SDK would otherwise fail every later call
+ * before sending it, with nothing left to learn a better offset from.
  */
-async function skewRetried<T>(signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T> {
+async function skewRetried<T>(
+  client: ApiGatewayManagementApiClient,
+  signal: AbortSignal | undefined,
+  call: () => Promise<T>,
+): Promise<T> {
+  // A stand-in client (a test double) may have no resolved config: nothing to learn or undo then.
+  const config: { systemClockOffset?: number } = client.config ?? {};
+  const before = config.systemClockOffset ?? 0;
   try {
     return await call();
   } catch (error) {
-    const corrected = (error as { $metadata?: { clockSkewCorrected?: boolean } } | undefined)?.$metadata
-      ?.clockSkewCorrected;
-    if (corrected !== true || signal?.aborted) throw error;
+    const after = config.systemClockOffset ?? 0;
+    if (!signableDate(Date.now() + after)) config.systemClockOffset = before;
+    const moved = Math.abs((config.systemClockOffset ?? 0) - before) >= CLOCK_SKEW_THRESHOLD_MS;
+    if (!moved || signal?.aborted || !isClockSkewRefusal(error as Error)) throw error;
     return call();
   }
 }

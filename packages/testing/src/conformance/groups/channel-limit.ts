@@ -1,6 +1,7 @@
 import { TooManyChannelsError } from '@wsapp/core';
 import { describe, expect, it } from 'vitest';
 import type { SuiteContext } from '../suite-context.js';
+import { wsappErrorOf } from '../wsapp-error-of.js';
 
 const LIMIT = 5;
 
@@ -20,14 +21,14 @@ export function channelLimitGroup(ctx: SuiteContext): void {
       const error = await store
         .register(id(1), { channels: channels(0, LIMIT + 1) })
         .catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(TooManyChannelsError);
+      expect(error).toSatisfy(wsappErrorOf(TooManyChannelsError));
       expect((error as TooManyChannelsError).limit).toBe(LIMIT);
       expect((error as TooManyChannelsError).connectionId).toBe(id(1));
       expect(await store.get(id(1))).toBeUndefined();
       if (inspector) expect(await inspector.connectionItems(id(1))).toEqual([]);
       await store.register(id(1), { channels: channels(0, LIMIT) });
-      await expect(store.setChannels(id(1), channels(10, LIMIT + 1))).rejects.toBeInstanceOf(
-        TooManyChannelsError,
+      await expect(store.setChannels(id(1), channels(10, LIMIT + 1))).rejects.toSatisfy(
+        wsappErrorOf(TooManyChannelsError),
       );
       expect(sorted((await store.get(id(1)))?.channels ?? [])).toEqual(sorted(channels(0, LIMIT)));
       // A full set replaced by another full, disjoint set is within the limit.
@@ -40,7 +41,7 @@ export function channelLimitGroup(ctx: SuiteContext): void {
       const { store, inspector } = await ctx.createStore({ maxChannelsPerConnection: LIMIT });
       await store.register(id(), { channels: channels(0, 3) });
       const error = await store.join(id(), channels(3, 3)).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(TooManyChannelsError);
+      expect(error).toSatisfy(wsappErrorOf(TooManyChannelsError));
       expect(sorted((await store.get(id()))?.channels ?? [])).toEqual(sorted(channels(0, 3)));
       for (const ch of channels(3, 3)) {
         expect((await store.members(ch)).connectionIds).toEqual([]);
@@ -50,7 +51,7 @@ export function channelLimitGroup(ctx: SuiteContext): void {
       await store.join(id(), [...channels(0, 3), ...channels(3, 2)]);
       expect((await store.get(id()))?.channels.length).toBe(LIMIT);
       await store.join(id(), [channel(0)]);
-      await expect(store.join(id(), [channel(99)])).rejects.toBeInstanceOf(TooManyChannelsError);
+      await expect(store.join(id(), [channel(99)])).rejects.toSatisfy(wsappErrorOf(TooManyChannelsError));
       // Leaving makes room again.
       await store.leave(id(), [channel(0)]);
       await store.join(id(), [channel(99)]);
@@ -65,7 +66,7 @@ export function channelLimitGroup(ctx: SuiteContext): void {
       const extra = channels(10, 12);
       const results = await Promise.allSettled(extra.map((ch) => store.join(id(), [ch])));
       for (const r of results)
-        if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(TooManyChannelsError);
+        if (r.status === 'rejected') expect(r.reason).toSatisfy(wsappErrorOf(TooManyChannelsError));
       const joined = extra.filter((_, n) => results[n]!.status === 'fulfilled');
       expect(joined.length).toBe(LIMIT - 2);
       const record = await store.get(id());

@@ -1,6 +1,7 @@
 import { InvalidCursorError, WHOLE_CHANNEL_SLICE } from '@wsapp/core';
 import { describe, expect, it } from 'vitest';
 import type { SuiteContext } from '../suite-context.js';
+import { wsappErrorOf } from '../wsapp-error-of.js';
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 
@@ -29,8 +30,8 @@ export function cursorsGroup(ctx: SuiteContext): void {
       );
       const first = await ctx.store.members(channel(1), { limit: 2 });
       expect(first.cursor).toBeDefined();
-      await expect(ctx.store.members(channel(2), { limit: 2, cursor: first.cursor })).rejects.toBeInstanceOf(
-        InvalidCursorError,
+      await expect(ctx.store.members(channel(2), { limit: 2, cursor: first.cursor })).rejects.toSatisfy(
+        wsappErrorOf(InvalidCursorError),
       );
       // The cursor still works on its own channel.
       expect(
@@ -61,7 +62,7 @@ export function cursorsGroup(ctx: SuiteContext): void {
       ];
       for (const cur of bad) {
         const error = await ctx.store.members(channel(), { limit: 2, cursor: cur }).catch((e: unknown) => e);
-        expect(error, cur).toBeInstanceOf(InvalidCursorError);
+        expect(error, cur).toSatisfy(wsappErrorOf(InvalidCursorError));
       }
     });
 
@@ -83,12 +84,12 @@ export function cursorsGroup(ctx: SuiteContext): void {
           const error = await ctx.store
             .members(channel(1), { limit: 2, cursor: edited })
             .catch((e: unknown) => e);
-          expect(error, `${cursor} edited at ${i}`).toBeInstanceOf(InvalidCursorError);
+          expect(error, `${cursor} edited at ${i}`).toSatisfy(wsappErrorOf(InvalidCursorError));
         }
       }
       for (const slice of sealed) {
-        await expect(ctx.store.members(channel(2), { limit: 2, cursor: slice })).rejects.toBeInstanceOf(
-          InvalidCursorError,
+        await expect(ctx.store.members(channel(2), { limit: 2, cursor: slice })).rejects.toSatisfy(
+          wsappErrorOf(InvalidCursorError),
         );
       }
     });

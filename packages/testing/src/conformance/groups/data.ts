@@ -1,6 +1,7 @@
 import { InvalidDataError } from '@wsapp/core';
 import { describe, expect, it } from 'vitest';
 import type { SuiteContext } from '../suite-context.js';
+import { wsappErrorOf } from '../wsapp-error-of.js';
 
 class Point {
   x = 1;
@@ -40,8 +41,8 @@ export function dataGroup(ctx: SuiteContext): void {
           { deep: { list: [0, { v: make() }] } },
         ];
         for (const [n, data] of variants.entries()) {
-          await expect(ctx.store.register(id(n), { channels: [channel()], data })).rejects.toBeInstanceOf(
-            InvalidDataError,
+          await expect(ctx.store.register(id(n), { channels: [channel()], data })).rejects.toSatisfy(
+            wsappErrorOf(InvalidDataError),
           );
           expect(await ctx.store.get(id(n))).toBeUndefined();
           if (ctx.inspector) expect(await ctx.inspector.connectionItems(id(n))).toEqual([]);
@@ -49,7 +50,7 @@ export function dataGroup(ctx: SuiteContext): void {
         expect(await ctx.allMembers(channel())).toEqual([]);
         await ctx.store.register(id('ok'), { data: { keep: 1 } });
         for (const patch of variants) {
-          await expect(ctx.store.update(id('ok'), patch)).rejects.toBeInstanceOf(InvalidDataError);
+          await expect(ctx.store.update(id('ok'), patch)).rejects.toSatisfy(wsappErrorOf(InvalidDataError));
         }
         expect((await ctx.store.get(id('ok')))?.data).toEqual({ keep: 1 });
       },
@@ -59,7 +60,7 @@ export function dataGroup(ctx: SuiteContext): void {
       for (const data of [new Date(0), new Point(), new Map()]) {
         await expect(
           ctx.store.register(id(), { data: data as unknown as Record<string, unknown> }),
-        ).rejects.toBeInstanceOf(InvalidDataError);
+        ).rejects.toSatisfy(wsappErrorOf(InvalidDataError));
       }
       expect(await ctx.store.get(id())).toBeUndefined();
     });
@@ -74,7 +75,7 @@ export function dataGroup(ctx: SuiteContext): void {
       const { proxy, revoke } = Proxy.revocable({}, {});
       revoke();
       for (const data of [getter, { nested: proxy }, proxy as Record<string, unknown>]) {
-        await expect(ctx.store.register(id(), { data })).rejects.toBeInstanceOf(InvalidDataError);
+        await expect(ctx.store.register(id(), { data })).rejects.toSatisfy(wsappErrorOf(InvalidDataError));
       }
       expect(await ctx.store.get(id())).toBeUndefined();
     });
@@ -103,7 +104,9 @@ export function dataGroup(ctx: SuiteContext): void {
       expect(JSON.stringify((await ctx.store.get(id()))?.data)).toBe(JSON.stringify(deep));
       let deeper: Record<string, unknown> = {};
       for (let i = 0; i < 100_000; i++) deeper = { d: deeper };
-      await expect(ctx.store.register(id(2), { data: deeper })).rejects.toBeInstanceOf(InvalidDataError);
+      await expect(ctx.store.register(id(2), { data: deeper })).rejects.toSatisfy(
+        wsappErrorOf(InvalidDataError),
+      );
       expect(await ctx.store.get(id(2))).toBeUndefined();
     });
 
@@ -122,7 +125,7 @@ export function dataGroup(ctx: SuiteContext): void {
         const patch = { [`k${n}`]: String(n % 10).repeat(30 * 1024) };
         const result = await ctx.store.update(id(), patch).then(
           () => 'ok',
-          (error: unknown) => (error instanceof InvalidDataError ? 'refused' : `other: ${String(error)}`),
+          (error: unknown) => (wsappErrorOf(InvalidDataError)(error) ? 'refused' : `other: ${String(error)}`),
         );
         outcomes.push(result);
       }
@@ -138,7 +141,7 @@ export function dataGroup(ctx: SuiteContext): void {
         Array.from({ length: 8 }, (_, n) => ctx.store.update(id(), { [`k${n}`]: 'x'.repeat(10 * 1024) })),
       );
       for (const r of results) {
-        if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(InvalidDataError);
+        if (r.status === 'rejected') expect(r.reason).toSatisfy(wsappErrorOf(InvalidDataError));
       }
       expect(results.filter((r) => r.status === 'fulfilled').length).toBe(3);
       const data = (await ctx.store.get(id()))?.data ?? {};
@@ -160,13 +163,15 @@ export function dataGroup(ctx: SuiteContext): void {
         merged.filler = 'f'.repeat(max - bytes(merged) + extra);
         return merged.filler;
       };
-      await expect(store.update(id(), { filler: fill(1) })).rejects.toBeInstanceOf(InvalidDataError);
+      await expect(store.update(id(), { filler: fill(1) })).rejects.toSatisfy(wsappErrorOf(InvalidDataError));
       expect((await store.get(id()))?.data).toEqual(base);
       const exact = await store.update(id(), { filler: fill(0) });
       expect(bytes(exact.data)).toBe(max);
       // Replacing a key counts its new value only; removing one frees its bytes.
       await store.update(id(), { filler: 'short' });
-      await expect(store.update(id(), { plain: 'p'.repeat(max) })).rejects.toBeInstanceOf(InvalidDataError);
+      await expect(store.update(id(), { plain: 'p'.repeat(max) })).rejects.toSatisfy(
+        wsappErrorOf(InvalidDataError),
+      );
       const freed = await store.update(id(), { filler: null, 'q"uote': null, plain: 'p'.repeat(150) });
       expect(bytes(freed.data)).toBeLessThanOrEqual(max);
       expect((await store.get(id()))?.data).toEqual(freed.data);

@@ -1,6 +1,7 @@
 import { ConnectionNotFoundError } from '@wsapp/core';
 import { describe, expect, it } from 'vitest';
 import type { SuiteContext } from '../suite-context.js';
+import { wsappErrorOf } from '../wsapp-error-of.js';
 import { DEFAULT_TTL } from './constants.js';
 
 /** Expiry with the test clock: hidden expired items, re-registration, touch. */
@@ -13,7 +14,9 @@ export function expiryGroup(ctx: SuiteContext): void {
       ctx.clock.advance(61_000);
       expect(await ctx.store.get(id(1))).toBeUndefined();
       expect(await allMembers(channel())).toEqual([id(2)]);
-      await expect(ctx.store.join(id(1), [channel('x')])).rejects.toBeInstanceOf(ConnectionNotFoundError);
+      await expect(ctx.store.join(id(1), [channel('x')])).rejects.toSatisfy(
+        wsappErrorOf(ConnectionNotFoundError),
+      );
       expect(await ctx.store.get(id(2))).toBeDefined();
     });
 

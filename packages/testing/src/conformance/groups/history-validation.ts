@@ -11,6 +11,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { historyOf, message } from '../history-store.js';
 import type { SuiteContext } from '../suite-context.js';
+import { wsappErrorOf } from '../wsapp-error-of.js';
 
 /**
  * History arguments the contract refuses (bounds from `channel-history.ts`), refused before
@@ -28,11 +29,11 @@ export function historyValidationGroup(ctx: SuiteContext): void {
           return;
         }
         expect(readHistory, 'appendHistory without readHistory').toBeDefined();
-        await expect(appendHistory.call(ctx.store, channel(), message(1))).rejects.toBeInstanceOf(
-          HistoryNotSupportedError,
+        await expect(appendHistory.call(ctx.store, channel(), message(1))).rejects.toSatisfy(
+          wsappErrorOf(HistoryNotSupportedError),
         );
-        await expect(readHistory!.call(ctx.store, channel())).rejects.toBeInstanceOf(
-          HistoryNotSupportedError,
+        await expect(readHistory!.call(ctx.store, channel())).rejects.toSatisfy(
+          wsappErrorOf(HistoryNotSupportedError),
         );
       });
     });
@@ -51,8 +52,8 @@ export function historyValidationGroup(ctx: SuiteContext): void {
       ['over 512 bytes', 'x'.repeat(513)],
     ])('refuses a channel that is %s', async (_label, bad) => {
       const h = historyOf(ctx.store);
-      await expect(h.append(bad, message(1))).rejects.toBeInstanceOf(InvalidChannelError);
-      await expect(h.read(bad)).rejects.toBeInstanceOf(InvalidChannelError);
+      await expect(h.append(bad, message(1))).rejects.toSatisfy(wsappErrorOf(InvalidChannelError));
+      await expect(h.read(bad)).rejects.toSatisfy(wsappErrorOf(InvalidChannelError));
     });
 
     it.each([

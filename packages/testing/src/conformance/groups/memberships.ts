@@ -1,6 +1,7 @@
 import { ConnectionNotFoundError } from '@wsapp/core';
 import { describe, expect, it } from 'vitest';
 import type { SuiteContext } from '../suite-context.js';
+import { wsappErrorOf } from '../wsapp-error-of.js';
 
 /** join / leave / setChannels, and typed errors on unknown connections that write nothing. */
 export function membershipsGroup(ctx: SuiteContext): void {
@@ -54,11 +55,19 @@ export function membershipsGroup(ctx: SuiteContext): void {
 
     it('operations on an unknown connection throw ConnectionNotFoundError and write nothing', async () => {
       const ghost = id('ghost');
-      await expect(ctx.store.join(ghost, [channel()])).rejects.toBeInstanceOf(ConnectionNotFoundError);
-      await expect(ctx.store.leave(ghost, [channel()])).rejects.toBeInstanceOf(ConnectionNotFoundError);
-      await expect(ctx.store.setChannels(ghost, [channel()])).rejects.toBeInstanceOf(ConnectionNotFoundError);
-      await expect(ctx.store.update(ghost, { a: 1 })).rejects.toBeInstanceOf(ConnectionNotFoundError);
-      await expect(ctx.store.touch(ghost)).rejects.toBeInstanceOf(ConnectionNotFoundError);
+      await expect(ctx.store.join(ghost, [channel()])).rejects.toSatisfy(
+        wsappErrorOf(ConnectionNotFoundError),
+      );
+      await expect(ctx.store.leave(ghost, [channel()])).rejects.toSatisfy(
+        wsappErrorOf(ConnectionNotFoundError),
+      );
+      await expect(ctx.store.setChannels(ghost, [channel()])).rejects.toSatisfy(
+        wsappErrorOf(ConnectionNotFoundError),
+      );
+      await expect(ctx.store.update(ghost, { a: 1 })).rejects.toSatisfy(
+        wsappErrorOf(ConnectionNotFoundError),
+      );
+      await expect(ctx.store.touch(ghost)).rejects.toSatisfy(wsappErrorOf(ConnectionNotFoundError));
       const error = await ctx.store.join(ghost, [channel()]).catch((e: unknown) => e);
       expect((error as ConnectionNotFoundError).connectionId).toBe(ghost);
       expect(await allMembers(channel())).toEqual([]);

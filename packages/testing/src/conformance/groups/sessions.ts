@@ -2,6 +2,7 @@ import { type ConnectionStore, TooManyChannelsError, UNKNOWN_START } from '@wsap
 import { describe, expect, it } from 'vitest';
 import { sessionsOf } from '../session-store.js';
 import type { SuiteContext } from '../suite-context.js';
+import { wsappErrorOf } from '../wsapp-error-of.js';
 import { HOSTILE_CHANNEL_NAMES } from './channel-names.js';
 
 const TTL = 600;
@@ -170,9 +171,9 @@ export function sessionsGroup(ctx: SuiteContext): void {
       const read = await s.read(sid());
       expect(Object.keys(read?.channels ?? {}).sort()).toEqual([...names].sort());
       for (const [n, k] of Object.entries(starts)) expect(read?.channels[n]).toBe(k);
-      await expect(s.mark(sid(), ctx.id(1), { add: { [ctx.channel('one-more')]: 1 } }, TTL)).rejects.toThrow(
-        TooManyChannelsError,
-      );
+      await expect(
+        s.mark(sid(), ctx.id(1), { add: { [ctx.channel('one-more')]: 1 } }, TTL),
+      ).rejects.toSatisfy(wsappErrorOf(TooManyChannelsError));
       expect(Object.keys((await s.read(sid()))?.channels ?? {})).toHaveLength(names.length);
     });
 

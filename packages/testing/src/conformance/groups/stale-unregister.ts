@@ -1,6 +1,7 @@
 import { type ConnectionStore, InvalidConnectionIdError, type UnregisterStaleResult } from '@wsapp/core';
 import { describe, expect, it } from 'vitest';
 import type { SuiteContext } from '../suite-context.js';
+import { wsappErrorOf } from '../wsapp-error-of.js';
 
 /** The age gone-cleanup asks for in these cases (any value works; the Messenger's default is 35 s). */
 const MIN_AGE_MS = 35_000;
@@ -79,7 +80,7 @@ export function staleUnregisterGroup(ctx: SuiteContext): void {
 
     it('refuses a bad id or age before touching the backend', async () => {
       const remove = staleRemoval(ctx.store);
-      await expect(remove('bad id', MIN_AGE_MS)).rejects.toBeInstanceOf(InvalidConnectionIdError);
+      await expect(remove('bad id', MIN_AGE_MS)).rejects.toSatisfy(wsappErrorOf(InvalidConnectionIdError));
       for (const age of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
         await expect(remove(id(), age)).rejects.toBeInstanceOf(RangeError);
       }

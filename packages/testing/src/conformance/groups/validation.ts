@@ -1,6 +1,7 @@
 import { InvalidChannelError, InvalidConnectionIdError, InvalidDataError } from '@wsapp/core';
 import { describe, expect, it } from 'vitest';
 import type { SuiteContext } from '../suite-context.js';
+import { wsappErrorOf } from '../wsapp-error-of.js';
 
 /** Validation of channel names, connection ids and data, writing nothing on refusal. */
 export function validationGroup(ctx: SuiteContext): void {
@@ -19,19 +20,19 @@ export function validationGroup(ctx: SuiteContext): void {
     ])('rejects a channel that is %s, naming it', async (_label, bad) => {
       await ctx.store.register(id());
       const error = await ctx.store.join(id(), [bad]).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(InvalidChannelError);
+      expect(error).toSatisfy(wsappErrorOf(InvalidChannelError));
       expect((error as InvalidChannelError).channel).toBe(bad);
-      await expect(ctx.store.register(id(2), { channels: ['ok', bad] })).rejects.toBeInstanceOf(
-        InvalidChannelError,
+      await expect(ctx.store.register(id(2), { channels: ['ok', bad] })).rejects.toSatisfy(
+        wsappErrorOf(InvalidChannelError),
       );
       expect(await ctx.store.get(id(2))).toBeUndefined();
-      await expect(ctx.store.members(bad)).rejects.toBeInstanceOf(InvalidChannelError);
+      await expect(ctx.store.members(bad)).rejects.toSatisfy(wsappErrorOf(InvalidChannelError));
     });
 
     it('rejects non-string channels', async () => {
       await ctx.store.register(id());
-      await expect(ctx.store.join(id(), [42 as unknown as string])).rejects.toBeInstanceOf(
-        InvalidChannelError,
+      await expect(ctx.store.join(id(), [42 as unknown as string])).rejects.toSatisfy(
+        wsappErrorOf(InvalidChannelError),
       );
     });
 
@@ -42,9 +43,9 @@ export function validationGroup(ctx: SuiteContext): void {
       ['too long', 'c'.repeat(129)],
       ['non-ASCII', 'connexión'],
     ])('rejects a connection id that is %s', async (_label, bad) => {
-      await expect(ctx.store.register(bad)).rejects.toBeInstanceOf(InvalidConnectionIdError);
-      await expect(ctx.store.get(bad)).rejects.toBeInstanceOf(InvalidConnectionIdError);
-      await expect(ctx.store.unregister(bad)).rejects.toBeInstanceOf(InvalidConnectionIdError);
+      await expect(ctx.store.register(bad)).rejects.toSatisfy(wsappErrorOf(InvalidConnectionIdError));
+      await expect(ctx.store.get(bad)).rejects.toSatisfy(wsappErrorOf(InvalidConnectionIdError));
+      await expect(ctx.store.unregister(bad)).rejects.toSatisfy(wsappErrorOf(InvalidConnectionIdError));
     });
 
     it('accepts API Gateway style ids with base64 characters', async () => {
@@ -58,18 +59,18 @@ export function validationGroup(ctx: SuiteContext): void {
     it('rejects data too large or not a JSON object with a clear error, writing nothing', async () => {
       const big = { blob: 'z'.repeat(40 * 1024) };
       const error = await ctx.store.register(id(), { data: big }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(InvalidDataError);
+      expect(error).toSatisfy(wsappErrorOf(InvalidDataError));
       expect((error as Error).message).toMatch(/exceeds the 32768-byte limit/);
       expect(await ctx.store.get(id())).toBeUndefined();
       if (ctx.inspector) expect(await ctx.inspector.connectionItems(id())).toEqual([]);
       await ctx.store.register(id(), { data: { small: true } });
-      await expect(ctx.store.update(id(), big)).rejects.toBeInstanceOf(InvalidDataError);
-      await expect(ctx.store.update(id(), [] as unknown as Record<string, unknown>)).rejects.toBeInstanceOf(
-        InvalidDataError,
+      await expect(ctx.store.update(id(), big)).rejects.toSatisfy(wsappErrorOf(InvalidDataError));
+      await expect(ctx.store.update(id(), [] as unknown as Record<string, unknown>)).rejects.toSatisfy(
+        wsappErrorOf(InvalidDataError),
       );
       const circular: Record<string, unknown> = {};
       circular.self = circular;
-      await expect(ctx.store.update(id(), circular)).rejects.toBeInstanceOf(InvalidDataError);
+      await expect(ctx.store.update(id(), circular)).rejects.toSatisfy(wsappErrorOf(InvalidDataError));
       expect((await ctx.store.get(id()))?.data).toEqual({ small: true });
     });
   });

@@ -1,4 +1,5 @@
 import { ConnectionNotFoundError, type ConnectionStore } from '@wsapp/core';
+import { wsappErrorOf } from '../wsapp-error-of.js';
 
 /** One store call of a model-based run; `id` indexes the run's connection ids. */
 export type ModelOp =
@@ -93,7 +94,7 @@ export async function runOp(
         return 'ok';
     }
   } catch (error) {
-    if (error instanceof ConnectionNotFoundError) return 'not-found';
+    if (wsappErrorOf(ConnectionNotFoundError)(error)) return 'not-found';
     return `error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
   }
 }

@@ -1,4 +1,6 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+// The root entry, kept external by the build: one lazy loader and one WsappError class.
+import { lazySdk } from '@wsapp/core';
 
 /** Options of {@link secretReader}. */
 export interface SecretReaderOptions {
@@ -11,8 +13,8 @@ export interface SecretReaderOptions {
   maxAgeMs?: number;
   /**
    * Reads the secret's current text. Default: `GetSecretValue` through a `SecretsManagerClient` from
-   * `@aws-sdk/client-secrets-manager` (provided by the Lambda Node.js runtime; loaded on the first
-   * read, not at import), whose endpoint follows the SDK's configuration
+   * `@aws-sdk/client-secrets-manager` (an optional peer, provided by the Lambda Node.js runtime;
+   * loaded on the first read, not at import), whose endpoint follows the SDK's configuration
    * (`AWS_ENDPOINT_URL_SECRETS_MANAGER`, `AWS_REGION`).
    */
   read?: (secretId: string) => Promise<string>;
@@ -34,8 +36,8 @@ const DEFAULT_MAX_AGE_MS = 300_000;
  *
  * @example
  * ```ts
- * import { secretReader, WSAPP_ENV, requiredEnv } from '@wsapp/cdk/runtime';
- * const sessionSecret = secretReader({ secretId: requiredEnv(WSAPP_ENV.sessionSecretArn) });
+ * import { secretReader } from '@wsapp/core/secrets';
+ * const sessionSecret = secretReader({ secretId: process.env.SESSION_SECRET_ARN ?? '' });
  * export async function handler(event, context) {
  *   const secret = await sessionSecret(); // from memory on most invocations
  *   // …
@@ -74,11 +76,16 @@ export function secretReader(options: SecretReaderOptions): SecretReader {
   };
 }
 
+const loadSdk = lazySdk(
+  '@aws-sdk/client-secrets-manager',
+  () => import('@aws-sdk/client-secrets-manager'),
+  'secretReader',
+);
 let client: SecretsManagerClient | undefined;
 
 /** `GetSecretValue` with one SDK client per container, created on first use. */
 async function getSecretValue(secretId: string): Promise<string> {
-  const sdk = await import('@aws-sdk/client-secrets-manager');
+  const sdk = await loadSdk();
   client ??= new sdk.SecretsManagerClient({});
   const output = await client.send(new sdk.GetSecretValueCommand({ SecretId: secretId }));
   // Binary secrets are not supported: the values read here are text (session keys, URLs).

@@ -1,6 +1,6 @@
 import { type SecretsManagerServer, startSecretsManager } from '@wsapp/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { secretReader } from '../src/runtime/index.js';
+import { secretReader } from '../src/secrets/index.js';
 
 // The default reader goes through the real @aws-sdk/client-secrets-manager, pointed at a loopback
 // server speaking Secrets Manager's GetSecretValue protocol by the SDK's own endpoint variable.
