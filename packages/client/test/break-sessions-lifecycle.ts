@@ -359,7 +359,9 @@ export function breakSessionsLifecycle(backend: BreakBackend): void {
           };
         },
       });
-      const fixture = sessionApp({ store });
+      // A 1 s Lambda keeps the default 1 s deadline margin from leaving any time to broadcasts (the
+      // publish's history append would be cut off at once): 200 ms here, the attack is on $connect.
+      const fixture = sessionApp({ store, deadlineMarginMs: 200 });
       const server = await start(fixture.app, { authorizer: userAuthorizer, timeoutMs: 1000 });
       const relay = await startCuttingRelay(server.port);
       relays.push(relay);
