@@ -174,7 +174,8 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
       conn = newConn(new this.#Socket(url, protocols) as SocketLike, token);
     } catch {
       // No WebSocket implementation, or the token provider failed: retried like a network error.
-      if (!rotating)
+      if (rotating) this.#rotateAgain();
+      else
         this.#lost(undefined, {
           code: 1006,
           reason: '',
@@ -203,7 +204,10 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
       // A replaced connection or a failed replacement leaves the current one in charge; anything else is a loss.
       if (conn.retired) this.#rejectSentOn(conn);
       else if (conn === this.#primary || !rotating) this.#lost(conn, info);
-      else this.#rejectSentOn(conn);
+      else {
+        this.#rejectSentOn(conn);
+        this.#rotateAgain();
+      }
     };
     socket.onerror = (event) => {
       conn.status ??= handshakeStatus(event.message);
@@ -246,6 +250,7 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
       } else {
         const handled = conn.closed;
         this.#retire(conn, 4000, 'resume failed');
+        if (rotating && !handled) this.#rotateAgain();
         if (!rotating && !handled)
           this.#lost(conn, {
             code: 4000,
@@ -279,6 +284,7 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
     }
     if (old !== undefined && old !== conn) this.#drain(old);
     this.emit('open', { reconnected, rotated: rotating, protocol: conn.socket.protocol });
+    if (this.#s !== undefined) this.#sync(conn, this.#s);
   }
 
   #session(conn: Conn, resumed: ResumedEvent | undefined): Session {
@@ -335,6 +341,8 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
     let idle = 0;
     for (let page = 0; page < MAX_REPLAY_PAGES; page++) {
       let answer: ReplayPageReply;
+      // A live frame not taken from now on may be missed by this page: the loop goes on for it.
+      s.takeRefused();
       try {
         answer = (await this.#retrying(conn, () =>
           this.#request(conn, s.action, { replay: { have: s.have() } }, undefined),
@@ -350,13 +358,14 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
         this.emit('gap', gap);
       }
       if (answer?.done === true) {
-        if (!conn.overflowed) break;
+        const refused = s.takeRefused();
+        if (!conn.overflowed && !refused) break;
         conn.overflowed = false;
         continue;
       }
       // A page that brings nothing new three times running: stop (the next resume goes on).
       const count = (list: unknown) => (Array.isArray(list) ? list.length : 0);
-      const progress = replayed.length + count(answer?.covered) + count(answer?.reset);
+      const progress = replayed.length + count(answer?.covered) + count(answer?.reset) + count(answer?.drop);
       idle = progress > 0 ? 0 : idle + 1;
       if (idle >= 3 || conn.closed || this.#state === 'closed') break;
     }
@@ -380,8 +389,21 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
    * at most one every {@link SYNC_INTERVAL_MS} per connection.
    */
   #sync(conn: Conn, s: SessionState): void {
-    if (conn.syncing || conn.held !== undefined || conn !== this.#primary) return;
-    if (Date.now() - conn.syncedAt < SYNC_INTERVAL_MS || !s.needsSync()) return;
+    if (conn.syncing || conn.held !== undefined || conn !== this.#primary || !s.needsSync()) return;
+    const wait = conn.syncedAt + SYNC_INTERVAL_MS - Date.now();
+    if (wait > 0) {
+      // Too soon: run it then (frames not taken must not wait for the next frame or resume).
+      if (!conn.syncDue) {
+        conn.syncDue = true;
+        conn.timers.push(
+          setTimeout(() => {
+            conn.syncDue = false;
+            this.#sync(conn, s);
+          }, wait),
+        );
+      }
+      return;
+    }
     conn.syncing = true;
     conn.syncedAt = Date.now();
     void this.#replay(conn, s).finally(() => {
@@ -417,6 +439,23 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
         },
         this.#o.rotateAfterMs ?? 115 * 60_000,
       ),
+    );
+  }
+
+  /**
+   * A replacement failed before the client switched to it (its 101 lost, its resume hook timed
+   * out): the current connection stays, and another replacement is tried after a backoff delay
+   * (growing with each failure), so the 2-hour maximum does not end the current one first.
+   */
+  #rotateAgain(): void {
+    const primary = this.#primary;
+    if (primary === undefined || this.#state !== 'open') return;
+    primary.rotations++;
+    const delayMs = backoffDelay(primary.rotations, this.#o.backoff, this.#o.random);
+    primary.timers.push(
+      setTimeout(() => {
+        if (primary === this.#primary && this.#state === 'open') void this.#connect(true);
+      }, delayMs),
     );
   }
 

@@ -20,6 +20,10 @@ export interface Conn {
   syncing: boolean;
   /** When the last one started, epoch ms. */
   syncedAt: number;
+  /** A replay that fills holes is scheduled (it was asked for too soon after the last one). */
+  syncDue: boolean;
+  /** Replacements of it that failed so far (each next one waits longer). */
+  rotations: number;
   /** Live history frames were dropped while held (the replay must go on until it covers them). */
   overflowed: boolean;
 }
@@ -38,6 +42,8 @@ export function newConn(socket: SocketLike, token: string | undefined): Conn {
     held: undefined,
     syncing: false,
     syncedAt: 0,
+    syncDue: false,
+    rotations: 0,
     overflowed: false,
   };
 }

@@ -1,10 +1,20 @@
-/** Most ranges kept per channel; beyond, the lowest are forgotten (their messages could come twice). */
-const RANGE_LIMIT = 256;
+/**
+ * Most ranges a live frame may leave in a channel: a frame that would open one more is not taken
+ * (neither emitted nor held), and the replay that fills the holes brings it, so what is held is
+ * never forgotten (forgetting a range would let its messages arrive twice).
+ */
+export const RANGE_LIMIT = 256;
+/**
+ * Most ranges a channel ever holds. Replay pages fill holes from the lowest up, so they merge
+ * ranges rather than add them; only a server breaking the protocol could reach this, and an add
+ * beyond it is refused.
+ */
+export const RANGE_HARD_LIMIT = 4096;
 
 /**
  * The sequence numbers held of one channel: ascending, disjoint inclusive ranges, merged as they
- * touch. Bounded: {@link RANGE_LIMIT} ranges (the client asks for a replay long before, see
- * `SYNC_RANGES`, which fills the holes between them).
+ * touch. Bounded: an add that would leave more than its `limit` ranges changes nothing and
+ * answers `false` (nothing held is ever dropped).
  */
 export class HeldRanges {
   /** `[lo, hi, lo, hi, …]`. */
@@ -24,24 +34,17 @@ export class HeldRanges {
     return false;
   }
 
-  /** Adds `[lo, hi]`. */
-  add(lo: number, hi: number): void {
-    const r = this.#r;
-    const out: number[] = [];
-    let i = 0;
-    while (i < r.length && (r[i + 1] as number) < lo - 1) {
-      out.push(r[i] as number, r[i + 1] as number);
-      i += 2;
-    }
-    let a = lo;
-    let b = hi;
-    while (i < r.length && (r[i] as number) <= b + 1) {
-      a = Math.min(a, r[i] as number);
-      b = Math.max(b, r[i + 1] as number);
-      i += 2;
-    }
-    out.push(a, b, ...r.slice(i));
-    this.#r = out.length > RANGE_LIMIT * 2 ? out.slice(out.length - RANGE_LIMIT * 2) : out;
+  /** Whether adding `[lo, hi]` would leave more than `limit` ranges (it opens a new one past it). */
+  wouldExceed(lo: number, hi: number, limit: number): boolean {
+    return this.#merged(lo, hi).length > limit * 2;
+  }
+
+  /** Adds `[lo, hi]`; answers `false` (and changes nothing) when that would leave more than `limit` ranges. */
+  add(lo: number, hi: number, limit = RANGE_HARD_LIMIT): boolean {
+    const out = this.#merged(lo, hi);
+    if (out.length > limit * 2 && out.length > this.#r.length) return false;
+    this.#r = out;
+    return true;
   }
 
   /** How many ranges. */
@@ -57,5 +60,24 @@ export class HeldRanges {
   /** A copy of the ranges. */
   list(): number[] {
     return [...this.#r];
+  }
+
+  #merged(lo: number, hi: number): number[] {
+    const r = this.#r;
+    const out: number[] = [];
+    let i = 0;
+    while (i < r.length && (r[i + 1] as number) < lo - 1) {
+      out.push(r[i] as number, r[i + 1] as number);
+      i += 2;
+    }
+    let a = lo;
+    let b = hi;
+    while (i < r.length && (r[i] as number) <= b + 1) {
+      a = Math.min(a, r[i] as number);
+      b = Math.max(b, r[i + 1] as number);
+      i += 2;
+    }
+    out.push(a, b, ...r.slice(i));
+    return out;
   }
 }

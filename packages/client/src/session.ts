@@ -1,4 +1,4 @@
-import { HeldRanges } from './held-ranges.js';
+import { HeldRanges, RANGE_LIMIT } from './held-ranges.js';
 import { base64url, sha256 } from './sha256.js';
 import { field } from './wire.js';
 
@@ -107,6 +107,13 @@ const HELD_LIMIT = 1000;
 const HAVE_BUDGET = 29 * 1024;
 /** Holes in one channel that make the client ask for a replay while connected. */
 export const SYNC_RANGES = 16;
+/**
+ * Channels held that make the client ask for a replay while connected: live frames name every
+ * history channel of a broadcast's target, also ones the session is not in, and the replay's
+ * `drop` prunes those long before {@link CHANNEL_LIMIT} would push out a channel of the session
+ * (a session has at most 1,000).
+ */
+const PRUNE_CHANNELS = CHANNEL_LIMIT / 2;
 
 /**
  * The client side of a session: the token, what it holds of each history channel (ranges of
@@ -122,6 +129,8 @@ export class SessionState {
   readonly #seen = new Set<string>();
   #key: string | undefined;
   readonly #ids = new Map<string, string>();
+  /** A live frame was not taken (too many holes) since {@link takeRefused}. */
+  #refused = false;
   /** Bumped by every frame admitted: which channels were touched since a point in time. */
   #tick = 0;
   readonly #touched = new Map<string, number>();
@@ -186,26 +195,34 @@ export class SessionState {
   }
 
   /**
-   * Whether a frame is delivered. A history frame (one with `$seq`) is a duplicate when any of its
-   * (channel, sequence number) pairs is held already (every copy of a message carries the same
+   * Whether a live frame is delivered. A history frame (one with `$seq`) is a duplicate when any of
+   * its (channel, sequence number) pairs is held already (every copy of a message carries the same
    * pairs, or fewer: a replay names only the session's channels); otherwise its pairs become held.
-   * Other frames are always delivered.
+   * A frame that would leave a channel with more than {@link RANGE_LIMIT} ranges is not taken now
+   * (see {@link needsSync}): the replay that fills the holes brings it. Other frames are always
+   * delivered.
    */
   admit(message: unknown): boolean {
-    const seq = field(message, '$seq');
-    if (typeof seq !== 'object' || seq === null) return true;
-    const pairs = Object.entries(seq).filter(
-      (p): p is [string, number] => Number.isSafeInteger(p[1]) && p[1] > 0,
-    );
-    const mid = field(message, '$mid');
-    if (typeof mid === 'string' && this.#seen.has(mid)) return false;
-    if (pairs.some(([channel, n]) => this.#held.get(channel)?.has(n) === true)) return false;
-    if (typeof mid === 'string') {
-      this.#seen.add(mid);
-      if (this.#seen.size > SEEN_LIMIT) this.#seen.delete(this.#seen.values().next().value as string);
+    const pairs = pairsOf(message);
+    if (pairs === undefined) return true;
+    if (this.#isCopy(message, pairs)) return false;
+    if (pairs.some(([channel, n]) => this.#held.get(channel)?.wouldExceed(n, n, RANGE_LIMIT) === true)) {
+      this.#refused = true;
+      return false;
     }
+    this.#see(message);
     for (const [channel, n] of pairs) this.#add(channel, [n, n]);
     return true;
+  }
+
+  /**
+   * Whether a live frame was not taken (too many holes) since the last call: a replay must then run
+   * (again) to bring it. Clears the flag.
+   */
+  takeRefused(): boolean {
+    const refused = this.#refused;
+    this.#refused = false;
+    return refused;
   }
 
   /** The `have` of a replay request: every channel's first range, then more while the budget lasts. */
@@ -246,7 +263,24 @@ export class SessionState {
         if (dropped.has(this.#id(this.#key, channel))) this.#forget(channel);
       }
     }
-    const emit = list(page?.messages).filter((m) => this.admit(m));
+    // The page's frames are told apart from what is held before anything of the page is added;
+    // then `covered` (which spans every frame sent) and the frames' own pairs become held. Added
+    // in that order, a page fills holes from the lowest up and merges ranges, never piles them up.
+    const emit: unknown[] = [];
+    const taken: Array<[string, number]> = [];
+    const inPage = new Set<string>();
+    for (const message of list(page?.messages)) {
+      const pairs = pairsOf(message);
+      if (pairs === undefined) {
+        emit.push(message);
+        continue;
+      }
+      if (this.#isCopy(message, pairs) || pairs.some(([c, n]) => inPage.has(`${n} ${c}`))) continue;
+      for (const [c, n] of pairs) inPage.add(`${n} ${c}`);
+      this.#see(message);
+      taken.push(...pairs);
+      emit.push(message);
+    }
     for (const entry of list(page?.covered)) {
       if (!Array.isArray(entry)) continue;
       const [channel, ...ranges] = entry;
@@ -254,11 +288,13 @@ export class SessionState {
       for (let i = 0; i + 1 < ranges.length; i += 2)
         this.#add(channel, [ranges[i] as number, ranges[i + 1] as number]);
     }
+    for (const [channel, n] of taken) this.#add(channel, [n, n]);
     return emit;
   }
 
-  /** Whether some channel has so many holes that a replay should fill them now. */
+  /** Whether a replay should run now: some channel has many holes, a live frame was not taken, or many channels are held. */
   needsSync(): boolean {
+    if (this.#refused || this.#held.size > PRUNE_CHANNELS) return true;
     for (const ranges of this.#held.values()) if (ranges.count() > SYNC_RANGES) return true;
     return false;
   }
@@ -271,6 +307,20 @@ export class SessionState {
   /** Keeps the fresh token for the next connect. */
   keep(token: unknown): void | Promise<void> {
     if (typeof token === 'string') return this.#storage.set(token);
+  }
+
+  /** Whether a history frame holds a pair already held, or is a message id already seen. */
+  #isCopy(message: unknown, pairs: ReadonlyArray<[string, number]>): boolean {
+    const mid = field(message, '$mid');
+    if (typeof mid === 'string' && this.#seen.has(mid)) return true;
+    return pairs.some(([channel, n]) => this.#held.get(channel)?.has(n) === true);
+  }
+
+  #see(message: unknown): void {
+    const mid = field(message, '$mid');
+    if (typeof mid !== 'string') return;
+    this.#seen.add(mid);
+    if (this.#seen.size > SEEN_LIMIT) this.#seen.delete(this.#seen.values().next().value as string);
   }
 
   #add(channel: string, [lo, hi]: [number, number]): void {
@@ -314,4 +364,11 @@ export function isTransient(error: unknown): boolean {
 export function isLiveHistory(message: unknown): boolean {
   const seq = field(message, '$seq');
   return typeof seq === 'object' && seq !== null && field(message, '$replay') !== true;
+}
+
+/** A history frame's (channel, sequence number) pairs; `undefined` for a frame without `$seq`. */
+function pairsOf(message: unknown): Array<[string, number]> | undefined {
+  const seq = field(message, '$seq');
+  if (typeof seq !== 'object' || seq === null) return undefined;
+  return Object.entries(seq).filter((p): p is [string, number] => Number.isSafeInteger(p[1]) && p[1] > 0);
 }

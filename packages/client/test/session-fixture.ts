@@ -53,7 +53,9 @@ const SECRET = 'client-session-tests-secret-0123456789';
  * broadcasts, while its replay and reply wait until `releaseResumes()`. `failResumes(n)` answers
  * the next `n` resume requests with 503.
  */
-export function sessionApp(options: { maxLength?: number; store?: ConnectionStore } = {}) {
+export function sessionApp(
+  options: { maxLength?: number; store?: ConnectionStore; deadlineMarginMs?: number } = {},
+) {
   let gate: Promise<void> | undefined;
   let failing = 0;
   let refusing = false;
@@ -67,6 +69,9 @@ export function sessionApp(options: { maxLength?: number; store?: ConnectionStor
       ...(options.maxLength === undefined ? {} : { maxLength: options.maxLength }),
     },
     sessions: { secret: SECRET },
+    ...(options.deadlineMarginMs === undefined
+      ? {}
+      : { messaging: { deadlineMarginMs: options.deadlineMarginMs } }),
   });
   app.use(async (ctx, next) => {
     if (ctx.routeKey === 'resume' && gate !== undefined) {

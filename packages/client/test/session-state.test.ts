@@ -148,6 +148,49 @@ describe('SessionState', () => {
     expect(s.needsSync()).toBe(false);
   });
 
+  it('past 256 ranges in a channel a live frame is not taken (the replay brings it): nothing held is forgotten, nothing comes twice', () => {
+    const s = new SessionState();
+    s.begin(reply(), s.mark());
+    // 300 live frames with a hole before each (their live sends failed): 300 ranges wanted.
+    const taken = [];
+    for (let n = 1; n <= 300; n++) taken.push(...s.receive(live(`m${n}`, { 'room:a': n * 2 })));
+    expect(taken).toHaveLength(256);
+    expect(s.needsSync()).toBe(true);
+    expect(s.takeRefused()).toBe(true);
+    // Every range held is still named in `have` (the lowest were forgotten before, and replayed twice).
+    const view = serverView(s, ['room:a'])['room:a'] as number[];
+    expect(view).toHaveLength(512);
+    expect(view.slice(0, 2)).toEqual([2, 2]);
+    // A frame extending a held range is taken at the bound; a copy of a held one is dropped.
+    expect(s.receive(live('m256b', { 'room:a': 513 }))).toHaveLength(1);
+    expect(s.receive(live('m1', { 'room:a': 2 }))).toEqual([]);
+    // The replay brings every missing number once, from the lowest up, merging as it goes.
+    // (Held: the even numbers 2-512, and 513. The frames not taken come back with their own ids.)
+    const missing = Array.from({ length: 600 }, (_, i) => i + 1).filter(
+      (n) => n !== 513 && (n > 512 || n % 2 === 1),
+    );
+    const frames = missing.map((n) => replayed(n % 2 === 0 ? `m${n / 2}` : `r${n}`, { 'room:a': n }));
+    const out = s.apply({ messages: frames, covered: [['room:a', 1, 600]], done: true });
+    expect(out).toHaveLength(600 - 256 - 1);
+    expect(new Set(texts(out)).size).toBe(out.length);
+    expect(serverView(s, ['room:a'])).toEqual({ 'room:a': [1, 600] });
+    expect(s.needsSync()).toBe(false);
+  });
+
+  it('asks for a replay (whose drop prunes them) once frames named over 2,048 channels, before the 4,096 bound could push out one of the session', () => {
+    const s = new SessionState();
+    s.begin(reply(), s.mark());
+    s.receive(live('quiet', { 'room:a': 1 }));
+    for (let n = 0; n < 2047; n++) s.receive(live(`m${n}`, { [`other${n}`]: 1 }));
+    expect(s.needsSync()).toBe(false);
+    s.receive(live('m2047', { other2047: 1 }));
+    expect(s.needsSync()).toBe(true);
+    const others = Array.from({ length: 2048 }, (_, n) => channelIdOf(KEY, `other${n}`));
+    s.apply({ drop: others, done: true });
+    expect(s.needsSync()).toBe(false);
+    expect(s.heads()).toEqual({ 'room:a': 1 });
+  });
+
   it('stores the token in the storage, in memory by default', async () => {
     const kept: string[] = [];
     const s = new SessionState({

@@ -15,6 +15,12 @@
  * must be given back (the README: "the same token resumes next time"); once memory is freed, the
  * token must resume. The store is the real one on a real `redis-server`; the wrapper only lets
  * the test act between the two calls, delegating every call to the store.
+ *
+ * fix-sessions: the session is now claimed by the connection's first resume request, not by
+ * `$connect` (a connection the client never saw open must not use up the token), so a resuming
+ * `$connect` reads the session, then writes the record. The same attack now fills the server after
+ * that read (`readSession`), before the register: the register is refused for OOM and the same
+ * token must still resume once memory is freed — the promise attacked is unchanged.
  */
 import { type ConnectionStore, StoreUnavailableError, WebSocketApp } from '@wsapp/core';
 import { RedisConnectionStore } from '@wsapp/store-redis';
@@ -78,10 +84,10 @@ describe.each([
       get(target, property, receiver) {
         const value = Reflect.get(target, property, receiver);
         if (typeof value !== 'function' || property === 'constructor') return value;
-        if (property !== 'claimSession') return (value as (...a: unknown[]) => unknown).bind(target);
+        if (property !== 'readSession') return (value as (...a: unknown[]) => unknown).bind(target);
         return async (...args: unknown[]) => {
           const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-          // Another tenant fills the server right after the claim, before the record is written.
+          // Another tenant fills the server right after the session read, before the record is written.
           if (fillAfterClaim) {
             fillAfterClaim = false;
             filled = await fillUntilOom(other, 'after-claim');

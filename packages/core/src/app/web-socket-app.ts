@@ -255,19 +255,15 @@ export class WebSocketApp<
     if (ctx.pending !== undefined && response.statusCode >= 200 && response.statusCode < 300) {
       try {
         // Sessions: the session id and resumed channels go into this one write.
-        const session = await this.#sessions?.connect(ctx);
+        // (A resumed session is claimed by the connection's resume request, not here: a failed
+        // register write leaves the token as it was.)
+        await this.#sessions?.connect(ctx);
         const endpoint = this.#endpoint ?? endpointFromEvent(ctx.event);
-        try {
-          await store.register(ctx.connectionId, {
-            channels: [...ctx.pending.channels],
-            data: ctx.pending.data,
-            ...(endpoint === undefined ? {} : { endpoint }),
-          });
-        } catch (error) {
-          if (session) await this.#sessions?.abandon(ctx, session);
-          throw error;
-        }
-        if (session) await this.#sessions?.retire(ctx, session);
+        await store.register(ctx.connectionId, {
+          channels: [...ctx.pending.channels],
+          data: ctx.pending.data,
+          ...(endpoint === undefined ? {} : { endpoint }),
+        });
       } catch (error) {
         const refused = clientInputError(error);
         if (refused !== undefined) {

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { WebSocketError } from '../errors/web-socket-error.js';
 
 /**
@@ -22,9 +22,14 @@ export const MAX_HAVE_LENGTH = 30 * 1024;
 const ID = /^[A-Za-z0-9_-]{11}$/;
 const NUMBER = /^[0-9a-z]{1,11}$/;
 
-/** The session's channel key (22 base64url characters): derived from the signing secret and the session id. */
-export function channelKey(secret: Buffer, sessionId: string): string {
-  return createHmac('sha256', secret)
+/**
+ * The session's channel key (22 base64url characters), derived from the session id alone (128
+ * random bits only the session's client and the store see): every Lambda computes the same key
+ * whatever secrets it has, so a secret rotation rolling out never changes a session's channel ids
+ * between two replay pages (a page naming the client's ids unknown would make it forget them).
+ */
+export function channelKey(sessionId: string): string {
+  return createHash('sha256')
     .update(`wsapp-channel-ids\0${sessionId}`, 'utf8')
     .digest()
     .subarray(0, 16)

@@ -1,21 +1,17 @@
 import type { WebSocketContext } from '../context/web-socket-context.js';
 import { WebSocketError } from '../errors/web-socket-error.js';
 import type { HistoryPolicy } from '../history/history-options.js';
-import type { Logger } from '../logging/logger.js';
-import type { ConnectionRecord } from '../store/connection-record.js';
-import type { ConnectionStore } from '../store/connection-store.js';
 import { type ReplayPageReply, replayPage } from './replay-route.js';
 import { channelKey, parseHave } from './replay-wire.js';
-import type { SessionConfig } from './session-options.js';
+import { type ClaimDeps, claimResumed } from './session-claim.js';
 import { type ResumeRefusal, readOutcome, sessionIdOf } from './session-state.js';
-import type { SessionStore } from './session-store.js';
 import { signSessionToken } from './session-token.js';
 
 /** The resume route's answer to a resume request: the token first, before any replay. */
 export interface ResumeReply {
   /** The token to reconnect with: for this connection, valid until the resume window after it closes. */
   token: string;
-  /** Whether this connection took over an earlier connection's session at `$connect`. */
+  /** Whether this connection took over an earlier connection's session (claimed by this request). */
   resumed: boolean;
   /** Why not: the token's MAC did not verify (`forged`), it belongs to another principal (`foreign`), the window passed (`expired`), it was already used (`superseded`), no token (`none`). */
   reason?: ResumeRefusal;
@@ -64,12 +60,9 @@ function listed(channels: readonly string[]): { channels: string[]; channelCount
  * `done`. Only channels the connection is a member of are read.
  */
 export function resumeHandler(
-  store: ConnectionStore,
-  sessions: SessionStore,
-  config: SessionConfig,
-  policy: HistoryPolicy | undefined,
-  logger: Logger,
+  deps: ClaimDeps,
 ): (ctx: WebSocketContext<unknown, object, object>) => Promise<ResumeReply | ReplayPageReply> {
+  const { store, sessions, config, policy, logger } = deps;
   return async (ctx) => {
     const request = readRequest(ctx.body);
     const have = request === undefined ? undefined : parseHave(request.have);
@@ -82,26 +75,28 @@ export function resumeHandler(
         'resume: this connection has no session (it connected before sessions were enabled)',
       );
     }
-    const key = channelKey(config.secrets[0] as Buffer, sessionId);
     if (have !== undefined) {
-      const deps = { store, sessions, policy, logger, liveSeconds: config.liveSessionSeconds };
-      return replayPage(ctx, deps, { record, sessionId, key, have });
+      const key = channelKey(sessionId);
+      const pageDeps = { store, sessions, policy, logger, liveSeconds: config.liveSessionSeconds };
+      return replayPage(ctx, pageDeps, { record, sessionId, key, have });
     }
+    // The client holds this connection: the session is claimed for it now, before its token is issued.
+    const claimed = await claimResumed(ctx, deps, record, sessionId, outcome);
     const token = signSessionToken(
-      { s: sessionId, p: outcome.p, c: ctx.connectionId, t: Math.floor(Date.now() / 1000) },
+      { s: claimed.sessionId, p: claimed.outcome.p, c: ctx.connectionId, t: Math.floor(Date.now() / 1000) },
       config.secrets[0] as Buffer,
     );
     return {
       token,
-      resumed: outcome.resumed === true,
-      ...(outcome.resumed === true ? {} : { reason: outcome.reason ?? 'none' }),
-      ...listed(record.channels),
-      key,
-      replay: hasHistory(policy, record),
+      resumed: claimed.outcome.resumed === true,
+      ...(claimed.outcome.resumed === true ? {} : { reason: claimed.outcome.reason ?? 'none' }),
+      ...listed(claimed.channels),
+      key: channelKey(claimed.sessionId),
+      replay: hasHistory(policy, claimed.channels),
     };
   };
 }
 
-function hasHistory(policy: HistoryPolicy | undefined, record: ConnectionRecord): boolean {
-  return policy !== undefined && record.channels.some((channel) => policy.has(channel));
+function hasHistory(policy: HistoryPolicy | undefined, channels: readonly string[]): boolean {
+  return policy !== undefined && channels.some((channel) => policy.has(channel));
 }

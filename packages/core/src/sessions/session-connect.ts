@@ -12,28 +12,30 @@ export const SESSION_QUERY = 'wsapp_session';
 export interface ConnectSession {
   /** The session id (new, or the resumed one). */
   sessionId: string;
-  /** Channels to rejoin (already authorized when first joined). */
+  /** Channels to rejoin now (already authorized when first joined). */
   channels: string[];
   /**
-   * The session's recorded channels (channel → start, -1 unknown) as the claim found them:
-   * rejoined channels keep theirs; the others are stale (left without `ctx.leave`).
+   * Channels the session is in: their starts are kept when the handler joins them again. Besides
+   * `channels`, a live old connection's (make-before-break): this connection joins those at its
+   * claim, from the old record as it is then, so joins and leaves answered meanwhile hold.
    */
-  known: Record<string, number>;
+  inSession: string[];
+  /** The connection holding the session, which writes its marks until the resume request claims it. */
+  holder: string;
   /** Data keys to write with the record. */
   data: Record<string, unknown>;
-  /** The connection whose session was claimed, and what the claim found (to give it back if the register fails). */
-  claimedFrom?: { connectionId: string; closed: boolean };
-  /** The old connection's record to remove once the new one is written (make-before-break). */
-  retire?: string;
 }
 
 /**
  * Decides a connecting client's session: a new one, or — when it presents a valid token of its
- * own principal — the token's session, claimed atomically (`claimSession`: of any number of
- * connections presenting one token, exactly one gets the session), with its channels: the old
- * connection's record if it is still recorded (make-before-break, or a `$disconnect` that has not
- * run), else the snapshot its `$disconnect` wrote into the session before removing the record.
- * Never fails the connection for a bad token (the outcome says why it was not resumed).
+ * own principal, and the token's connection still holds the session — the token's session, with
+ * its channels: the old connection's record if it is still recorded (make-before-break, or a
+ * `$disconnect` that has not run), else the snapshot its `$disconnect` wrote into the session
+ * before removing the record. Nothing is claimed here: the session stays with the token's
+ * connection until this connection's resume request claims it (`claimSession`, atomic: of any
+ * number of connections presenting one token, exactly one claims it), so a connection the client
+ * never saw open (its 101 lost, or cut before any frame) costs neither the token nor the old
+ * connection. Never fails the connection for a bad token (the outcome says why it was not resumed).
  */
 export async function connectSession(
   ctx: WebSocketContext<unknown, object, object>,
@@ -42,15 +44,8 @@ export async function connectSession(
   config: SessionConfig,
 ): Promise<ConnectSession> {
   const p = principalHash(config.principal(ctx));
-  const fresh = (reason: ResumeOutcome['reason']): ConnectSession => {
-    const sessionId = newSessionId();
-    return {
-      sessionId,
-      channels: [],
-      known: {},
-      data: { [SESSION_KEY]: sessionId, [RESUME_KEY]: { p, resumed: false, reason } },
-    };
-  };
+  const fresh = (reason: ResumeOutcome['reason']): ConnectSession =>
+    freshSession(ctx.connectionId, p, reason);
   // The raw query: a `$connect` query schema may have stripped the parameter from ctx.query.
   const token = ctx.event.queryStringParameters?.[SESSION_QUERY];
   if (token === undefined || token === null || token === '') return fresh('none');
@@ -58,26 +53,38 @@ export async function connectSession(
   if (claims === undefined) return fresh('forged');
   if (claims.p !== p) return fresh('foreign');
   if (claims.c === ctx.connectionId) return fresh('expired');
-  const old = await store.get(claims.c);
+  const [old, session] = await Promise.all([store.get(claims.c), sessions.read(claims.s)]);
   const live = old !== undefined && old.data[SESSION_KEY] === claims.s ? old : undefined;
-  if (live === undefined) {
-    // No record: resumable only from the snapshot the old connection's `$disconnect` wrote (it
-    // writes it before removing the record, so a record gone means a snapshot there).
-    const session = await sessions.read(claims.s);
-    if (session === undefined) return fresh('expired');
-    if (session.holder !== claims.c) return fresh('superseded');
-    if (!session.closed) return fresh('expired');
-  }
-  const claim = await sessions.claim(claims.s, claims.c, ctx.connectionId, config.liveSessionSeconds);
-  if (claim === undefined) return fresh('superseded');
-  const channels = claim.closed ? Object.keys(claim.channels) : live?.channels;
-  if (channels === undefined) return fresh('expired');
+  // A session record is created by its first mark or claim: a live connection may have none yet.
+  if (session !== undefined && session.holder !== claims.c) return fresh('superseded');
+  let channels: string[];
+  if (live !== undefined) channels = [];
+  // The snapshot its `$disconnect` wrote; or, when its record went without one (gone-cleanup
+  // removed it after a 410 before the `$disconnect` ran), the channels the session recorded.
+  else if (session !== undefined) channels = Object.keys(session.channels);
+  else return fresh('expired'); // neither its record nor its session: the resume window passed
+  const outcome: ResumeOutcome = { p, resumed: true, from: claims.c, live: live !== undefined };
   return {
     sessionId: claims.s,
     channels,
-    known: claim.channels,
-    data: { [SESSION_KEY]: claims.s, [RESUME_KEY]: { p, resumed: true } },
-    claimedFrom: { connectionId: claims.c, closed: claim.closed },
-    ...(live === undefined ? {} : { retire: claims.c }),
+    inSession: live?.channels ?? channels,
+    holder: claims.c,
+    data: { [SESSION_KEY]: claims.s, [RESUME_KEY]: outcome },
+  };
+}
+
+/** A new session for `connectionId`, with why the connection did not resume one. */
+export function freshSession(
+  connectionId: string,
+  p: string,
+  reason: ResumeOutcome['reason'],
+): ConnectSession {
+  const sessionId = newSessionId();
+  return {
+    sessionId,
+    channels: [],
+    inSession: [],
+    holder: connectionId,
+    data: { [SESSION_KEY]: sessionId, [RESUME_KEY]: { p, resumed: false, reason } },
   };
 }

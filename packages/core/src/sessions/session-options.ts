@@ -17,7 +17,9 @@ export interface SessionOptions<
 > {
   /**
    * HMAC-SHA256 key(s) the session tokens are signed with, each at least 32 bytes. The first signs,
-   * every one verifies: to rotate, put the new key first and drop the old one a resume window later.
+   * every one verifies. To rotate, in three deployments, each done everywhere before the next:
+   * add the new key last (`[old, new]`: every function verifies it before any signs with it), put
+   * it first (`[new, old]`), then drop the old one a resume window later (`[new]`).
    */
   secret: string | readonly string[];
   /** How long after a disconnect a session can still be resumed, seconds (default 600, at most 7 days). */

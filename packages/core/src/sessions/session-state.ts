@@ -10,10 +10,17 @@ export type ResumeRefusal = 'forged' | 'foreign' | 'expired' | 'superseded' | 'n
 export interface ResumeOutcome {
   /** The principal hash the session is bound to. */
   p: string;
-  /** Whether the connection took over an earlier connection's session. */
+  /**
+   * Whether `$connect` rejoined an earlier connection's session. The session is taken over (claimed)
+   * only by the connection's first resume request, which proves the client has the connection.
+   */
   resumed: boolean;
   /** Why not, when not resumed. */
   reason?: ResumeRefusal;
+  /** The connection whose token was presented (it holds the session until the resume request claims it). */
+  from?: string;
+  /** Whether that connection was still recorded at `$connect` (make-before-break): its channels are taken over and its record retired at the claim. */
+  live?: boolean;
 }
 
 /** The {@link ResumeOutcome} in a connection's data, `undefined` without one. */

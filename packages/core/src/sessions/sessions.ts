@@ -4,10 +4,10 @@ import type { Logger } from '../logging/logger.js';
 import type { ConnectionRecord } from '../store/connection-record.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 import { resumeHandler } from './resume-route.js';
-import { type ConnectSession, connectSession } from './session-connect.js';
+import { type ConnectSession, connectSession, freshSession } from './session-connect.js';
 import { historyChannels, readStarts } from './session-marks.js';
 import { type SessionConfig, type SessionOptions, sessionConfig } from './session-options.js';
-import { sessionIdOf } from './session-state.js';
+import { readOutcome, sessionIdOf } from './session-state.js';
 import { type SessionStore, sessionStore } from './session-store.js';
 
 type AnyContext = RequestContext<unknown, object, object>;
@@ -22,7 +22,7 @@ export class Sessions {
   readonly #sessions: SessionStore;
   readonly #policy: HistoryPolicy | undefined;
   readonly #logger: Logger;
-  /** connection id → session id (a connection's session never changes): saves a read per join. */
+  /** connection id → session id (changed only by a resume request that lost its claim): saves a read per join. */
   readonly #ids = new Map<string, string>();
 
   constructor(
@@ -46,80 +46,47 @@ export class Sessions {
 
   /** The resume route's handler. */
   handler() {
-    return resumeHandler(this.#store, this.#sessions, this.config, this.#policy, this.#logger);
+    return resumeHandler({
+      store: this.#store,
+      sessions: this.#sessions,
+      config: this.config,
+      policy: this.#policy,
+      logger: this.#logger,
+      remember: (connectionId, sessionId) => this.#remember(connectionId, sessionId),
+    });
   }
 
   /**
-   * Before the `$connect` write: claims the session (or starts one), records where the session
-   * starts in the history channels the handler joined, and adds the session and the rejoined
-   * channels to what is written.
+   * Before the `$connect` write: decides the session (a new one, or the token's, rejoined),
+   * records where the session starts in the history channels the handler joined anew, and adds
+   * the session and the rejoined channels to what is written. The session is claimed later, by
+   * the connection's resume request (see `resumeHandler`).
    */
   async connect(ctx: AnyContext): Promise<ConnectSession> {
     const joined = ctx.pending === undefined ? [] : [...ctx.pending.channels];
-    const session = await connectSession(ctx, this.#store, this.#sessions, this.config);
-    // Starts of channels the session is back in are kept; channels the handler joins anew start
-    // now; recorded ones the session is no longer in (left without ctx.leave) are forgotten.
-    const back = new Set(session.channels);
+    let session = await connectSession(ctx, this.#store, this.#sessions, this.config);
+    // Starts of channels the session is back in are kept; channels the handler joins anew start now.
+    const back = new Set(session.inSession);
     const fresh = historyChannels(this.#policy, joined).filter((channel) => !back.has(channel));
-    const stale = Object.keys(session.known).filter((channel) => !back.has(channel));
-    if (fresh.length > 0 || stale.length > 0) {
-      try {
-        const add = await readStarts(this.#store, fresh);
-        const marks = { add, remove: [...new Set([...stale, ...fresh])] };
-        await this.#sessions.mark(session.sessionId, ctx.connectionId, marks, this.config.liveSessionSeconds);
-      } catch (error) {
-        await this.abandon(ctx, session);
-        throw error;
+    if (fresh.length > 0) {
+      const add = await readStarts(this.#store, fresh);
+      const marks = { add, remove: fresh };
+      const ttl = this.config.liveSessionSeconds;
+      if (!(await this.#sessions.mark(session.sessionId, session.holder, marks, ttl))) {
+        // The session was claimed by another connection since it was read: this one starts its own.
+        session = freshSession(ctx.connectionId, readOutcome(session.data)?.p ?? '', 'superseded');
+        const all = historyChannels(this.#policy, joined);
+        const more = await readStarts(
+          this.#store,
+          all.filter((channel) => !Object.hasOwn(add, channel)),
+        );
+        await this.#sessions.mark(session.sessionId, session.holder, { add: { ...add, ...more } }, ttl);
       }
     }
     ctx.pending?.join(session.channels);
     ctx.pending?.setData(session.data);
     this.#remember(ctx.connectionId, session.sessionId);
     return session;
-  }
-
-  /** After the `$connect` write: removes the old connection's record (make-before-break). */
-  async retire(ctx: AnyContext, session: ConnectSession): Promise<void> {
-    if (session.retire === undefined) return;
-    try {
-      await this.#store.unregister(session.retire);
-    } catch (error) {
-      this.#logger.warn('wsapp: could not retire the resumed session record', {
-        connectionId: ctx.connectionId,
-        error,
-      });
-    }
-  }
-
-  /**
-   * The `$connect` write failed: gives a claimed session back (closed again if it was), so the
-   * token still resumes it.
-   */
-  async abandon(ctx: AnyContext, session: ConnectSession): Promise<void> {
-    const from = session.claimedFrom;
-    if (from === undefined) return;
-    try {
-      const { sessionId } = session;
-      const back = await this.#sessions.claim(
-        sessionId,
-        ctx.connectionId,
-        from.connectionId,
-        this.config.liveSessionSeconds,
-      );
-      if (back !== undefined && from.closed) {
-        await this.#sessions.close(
-          sessionId,
-          from.connectionId,
-          Object.keys(back.channels),
-          this.config.resumeWindowSeconds,
-        );
-      }
-    } catch (error) {
-      this.#logger.warn('wsapp: could not give back a claimed session', {
-        connectionId: ctx.connectionId,
-        error,
-      });
-    }
   }
 
   /**
@@ -144,17 +111,27 @@ export class Sessions {
     }
   }
 
-  /** Before a join's membership write: records where the session starts in its history channels. */
+  /**
+   * Before a join's membership write: records where the session starts in its history channels.
+   * A channel the connection is already in keeps its start (a repeated join must not skip what
+   * the client still misses); one it is not in — never joined, or removed meanwhile without
+   * `ctx.leave` (`store.leave`, an admin's kick) — starts now, so what was said while it was out
+   * is never replayed.
+   */
   async joining(ctx: AnyContext, channels: readonly string[]): Promise<void> {
     const logged = historyChannels(this.#policy, channels);
     if (logged.length === 0) return;
-    const [sessionId, add] = await Promise.all([
-      this.#sessionOf(ctx.connectionId),
+    const [record, add] = await Promise.all([
+      this.#store.get(ctx.connectionId),
       readStarts(this.#store, logged),
     ]);
-    if (sessionId === undefined) return;
+    const sessionId = sessionIdOf(record?.data);
+    if (record === undefined || sessionId === undefined) return;
+    this.#remember(ctx.connectionId, sessionId);
+    const member = new Set(record.channels);
+    const remove = logged.filter((channel) => !member.has(channel));
     try {
-      await this.#sessions.mark(sessionId, ctx.connectionId, { add }, this.config.liveSessionSeconds);
+      await this.#sessions.mark(sessionId, ctx.connectionId, { add, remove }, this.config.liveSessionSeconds);
     } catch (error) {
       // The join goes on: a channel without a start reports a gap at the next resume.
       this.#logger.warn('wsapp: could not record where the session joined', {
