@@ -15,7 +15,7 @@ const packages = [
 ];
 const source = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
 // Exact-match patterns, so `@wsapp/testing/conformance` is not taken for `@wsapp/testing` + suffix.
-const alias = [
+export const alias = [
   { find: /^@wsapp\/testing\/conformance$/, replacement: source('testing/src/conformance/index.ts') },
   { find: /^@wsapp\/testing\/sam$/, replacement: source('testing/src/sam/index.ts') },
   { find: /^@wsapp\/cdk\/runtime$/, replacement: source('cdk/src/runtime/index.ts') },
@@ -30,7 +30,7 @@ const alias = [
 
 // Node ≥ 22 has a global `WebSocket` (undici) and Node 20 has it behind this flag: every Node the
 // tests run on then has it, so a client test on 20 sees what Lambda's nodejs22.x/24.x and users see.
-const execArgv = ['--experimental-websocket'];
+export const execArgv = ['--experimental-websocket'];
 
 export default defineConfig({
   resolve: { alias },
