@@ -43,6 +43,8 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
   readonly #pending = new PendingRequests<Conn>();
   readonly #queue: { text: string; rid?: string }[] = [];
   #primary: Conn | undefined;
+  /** A session replacement that has claimed (or is claiming) the session and not switched yet. */
+  #switching: Conn | undefined;
   #state: ClientState = 'connecting';
   #everOpened = false;
   #failures = 0;
@@ -145,7 +147,10 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
     if (text.length * 3 > MAX_FRAME_BYTES && new TextEncoder().encode(text).length > MAX_FRAME_BYTES) {
       throw new ClientError('TooLarge', `message exceeds API Gateway's 32 KB frame size`);
     }
-    const target = conn ?? (this.#state === 'open' ? this.#primary : undefined);
+    // While a session replacement switches, the old connection's record is taken over by the
+    // claim: what the app sends waits for the new connection.
+    const target =
+      conn ?? (this.#state === 'open' && this.#switching === undefined ? this.#primary : undefined);
     if (target !== undefined) {
       this.#write(target, text, rid);
       return;
@@ -153,6 +158,13 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
     if (this.#queue.length >= (this.#o.queueLimit ?? 100))
       throw new ClientError('QueueFull', 'send queue is full');
     this.#queue.push(rid === undefined ? { text } : { text, rid });
+  }
+
+  /** Sends what waited in the queue (requests that timed out meanwhile are gone from it). */
+  #flush(conn: Conn): void {
+    for (const item of this.#queue.splice(0)) {
+      if (item.rid === undefined || this.#pending.has(item.rid)) this.#write(conn, item.text, item.rid);
+    }
   }
 
   #unqueue(rid: string): void {
@@ -225,13 +237,31 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
   }
 
   /**
-   * A new connection opened: resume its session, run the `resume` hook, switch to it, flush the
-   * queue, retire the old one. A failed session resume or replay page keeps the connection (its
+   * A new connection opened. A session replacement's claim takes the old connection's record over,
+   * so until it switches (or fails to) what the app sends waits in the queue instead of going out
+   * on the old connection.
+   */
+  async #activate(conn: Conn, rotating: boolean): Promise<void> {
+    if (!rotating || this.#s === undefined) return this.#switchTo(conn, rotating);
+    this.#switching = conn;
+    try {
+      await this.#switchTo(conn, rotating);
+    } finally {
+      if (this.#switching === conn) this.#switching = undefined;
+      // A replacement that did not switch leaves the old connection in charge: what waited goes there.
+      if (this.#state === 'open' && this.#primary !== undefined && this.#primary !== conn)
+        this.#flush(this.#primary);
+    }
+  }
+
+  /**
+   * Resumes the new connection's session, runs the `resume` hook, switches to it, flushes the
+   * queue, retires the old one. A failed session resume or replay page keeps the connection (its
    * channels were rejoined at connect; what was not replayed is asked for at the next resume) and
    * emits `error`; so does a hook that fails for good. A hook that times out replaces the
    * connection, backing off like a failed attempt.
    */
-  async #activate(conn: Conn, rotating: boolean): Promise<void> {
+  async #switchTo(conn: Conn, rotating: boolean): Promise<void> {
     const reconnected = this.#everOpened && !rotating;
     let resumed: ResumedEvent | undefined;
     if (this.#s !== undefined) {
@@ -279,9 +309,7 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
         if (conn === this.#primary) this.#failures = 0;
       }, this.#o.stableAfterMs ?? 5000),
     );
-    for (const item of this.#queue.splice(0)) {
-      if (item.rid === undefined || this.#pending.has(item.rid)) this.#write(conn, item.text, item.rid);
-    }
+    this.#flush(conn);
     if (old !== undefined && old !== conn) this.#drain(old);
     this.emit('open', { reconnected, rotated: rotating, protocol: conn.socket.protocol });
     if (this.#s !== undefined) this.#sync(conn, this.#s);
