@@ -40,6 +40,8 @@ export const SCRIPT_MEMORY: Readonly<Record<string, ScriptMemory>> = {
   chanTouch: 'shrinks',
   members: 'shrinks',
   historyRead: 'shrinks',
+  // Replaces an entry by a smaller marker: a failed broadcast's rollback must run under OOM.
+  historyRetract: 'shrinks',
   deleteStaleAll: 'shrinks',
   connDeleteStale: 'shrinks',
   // A claim or close that only rewrites what the session holds (sessions.ts: after an OOM refusal).
