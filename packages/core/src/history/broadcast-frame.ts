@@ -45,9 +45,13 @@ export async function frameFor(
   const field = options.messageIdField;
   const tagged = field === undefined ? data : withMessageId(data, field, messageId);
   let framed: HistoryFramed | typeof TIMED_OUT;
+  const logged = store !== undefined && policy !== undefined && channels.some((c) => policy.has(c));
   if (resumed) framed = resumedFrame(tagged, messageId, resumed.seqs);
-  else {
-    if (Date.now() >= deadline && policy !== undefined && channels.some((c) => policy.has(c))) {
+  else if (!logged) {
+    // No history channel: no store call to bound (a deadline already past is the sends' business).
+    framed = await appendToHistory(store, policy, channels, messageId, tagged, logger);
+  } else {
+    if (Date.now() >= deadline) {
       throw new DeadlineExceededError(
         `broadcast ${messageId}`,
         'before its history append: nothing was appended or sent; raise the time left or lower deadlineMarginMs',
