@@ -122,13 +122,21 @@ export function historyRetractionGroup(ctx: SuiteContext): void {
       await ctx.store.register(ctx.id(1), { channels: [a, b] });
       await h.append(a, message('before'), LONG);
       const real = ctx.store;
+      // The second channel's append fails once the first one has landed (a store failure between them).
+      let firstLanded: () => void = () => {};
+      const landed = new Promise<void>((resolve) => (firstLanded = resolve));
       const failing = new Proxy(real, {
         get(target, property) {
           const value = Reflect.get(target, property, target) as unknown;
           if (property === 'appendHistory') {
             return async (...args: Parameters<NonNullable<ConnectionStore['appendHistory']>>) => {
-              if (args[0] === b) throw new StoreUnavailableError('refused by the test (second channel)');
-              return (value as NonNullable<ConnectionStore['appendHistory']>).apply(target, args);
+              if (args[0] === b) {
+                await landed;
+                throw new StoreUnavailableError('refused by the test (second channel)');
+              }
+              const seq = await (value as NonNullable<ConnectionStore['appendHistory']>).apply(target, args);
+              if (args[0] === a) firstLanded();
+              return seq;
             };
           }
           return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
