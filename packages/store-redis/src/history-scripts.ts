@@ -127,9 +127,9 @@ return {tonumber(h[1]), oldest, out}
  * ARGV: now ms, seq, messageId, expiry slack s. Answers 1 when entry `seq` of the current log was
  * live and held messageId: it leaves the stream (`XDEL`) and a marker with its messageId, time and
  * expiry joins KEYS[3] (expiring with the log's latest entry); else 0, nothing written. Runs under
- * OOM (`shrinks`, like `touch`): it only takes back what an accepted append added, and its marker
- * (a few dozen bytes and the messageId, at most one per accepted entry) replaces the entry (its
- * payload's memory is freed once its stream node holds no live entry).
+ * OOM (`shrinks`, like `touch`): it only takes back what an accepted append added; its marker
+ * (≈ 170 bytes, ≈ 1 KB for a channel's first: the set's own key) replaces the entry, whose memory
+ * is freed once its stream node holds no live entry.
  */
 const RETRACT = `${PRUNE}
 local sk, hk, rk = KEYS[1], KEYS[2], KEYS[3]

@@ -40,7 +40,8 @@ export const SCRIPT_MEMORY: Readonly<Record<string, ScriptMemory>> = {
   chanTouch: 'shrinks',
   members: 'shrinks',
   historyRead: 'shrinks',
-  // Replaces an entry by a smaller marker: a failed broadcast's rollback must run under OOM.
+  // Replaces an entry by a marker (≈ 170 bytes; up to ≈ 1 KB for a channel's first): a failed
+  // broadcast's take-back of an accepted append must run under OOM, or the message stays logged.
   historyRetract: 'shrinks',
   deleteStaleAll: 'shrinks',
   connDeleteStale: 'shrinks',
