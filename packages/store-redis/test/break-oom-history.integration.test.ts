@@ -24,10 +24,11 @@
  */
 import { type HistoryPage, historyGap, Messenger, StoreUnavailableError } from '@wsapp/core';
 import { RedisConnectionStore } from '@wsapp/store-redis';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { uniquePrefix } from './clients.js';
-import { type RedisProcess, startRedisProcess } from './redis-endpoints.js';
+import { fillUntilOom, SCRIPT_FLAG_CASES, startSmallRedis } from './oom-filler.js';
+import type { RedisProcess } from './redis-endpoints.js';
 
 const servers: RedisProcess[] = [];
 const clients: Redis[] = [];
@@ -36,41 +37,12 @@ afterAll(async () => {
   for (const s of servers) await s.kill();
 });
 
-/** Plain SETs in shrinking sizes until Redis refuses one with OOM: used_memory ends above maxmemory. */
-async function fillUntilOom(client: Redis): Promise<string[]> {
-  const keys: string[] = [];
-  for (const size of [64 * 1024, 4096, 256, 16]) {
-    const blob = 'f'.repeat(size);
-    for (let i = 0; i < 2000; i++) {
-      const key = `filler:${size}:${i}`;
-      try {
-        await client.set(key, blob);
-        keys.push(key);
-      } catch (error) {
-        if (/OOM/.test(String(error))) break;
-        throw error;
-      }
-    }
-  }
-  return keys;
-}
-
-describe.each([
-  ['with #!lua flags', undefined],
-  ['without flags (scriptFlags: false)', false],
-] as const)(
+describe.each(SCRIPT_FLAG_CASES)(
   'Redis maxmemory 4mb noeviction: a broadcast to two history channels refused half-way (%s)',
   (_, scriptFlags) => {
     it('rejects with StoreUnavailableError and leaves the message in neither log', async () => {
-      const server = await startRedisProcess(undefined, [
-        '--maxmemory',
-        '4mb',
-        '--maxmemory-policy',
-        'noeviction',
-      ]);
+      const { server, client, other } = await startSmallRedis();
       servers.push(server);
-      const client = new Redis({ host: '127.0.0.1', port: server.port, maxRetriesPerRequest: 1 });
-      const other = new Redis({ host: '127.0.0.1', port: server.port, maxRetriesPerRequest: 1 });
       clients.push(client, other);
       const real = new RedisConnectionStore({ client, keyPrefix: uniquePrefix(), scriptFlags });
       let firstAppended: (() => void) | undefined;
@@ -90,7 +62,7 @@ describe.each([
               // The other tenant's write lands on the server right after the first append.
               if (!filled) {
                 filled = true;
-                fillers = await fillUntilOom(other);
+                fillers = await fillUntilOom(other, 'history');
               }
               firstAppended?.();
               return seq;
