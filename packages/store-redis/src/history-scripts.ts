@@ -58,8 +58,16 @@ local seq = redis.call('HINCRBY', hk, 'n', 1)
 local exp = now + ttl
 redis.call('XADD', sk, 'MAXLEN', '=', ARGV[3], seq .. '-0', 'm', ARGV[6], 'p', ARGV[7], 'a', ARGV[1], 'e', exp)
 prune_front(sk, now, 16)
--- Markers go once maxLength numbers were given after theirs (no later than their entry would).
-redis.call('ZREMRANGEBYSCORE', rk, '-inf', seq - tonumber(ARGV[3]))
+-- The log is the last maxLength numbers, markers included: MAXLEN counts only entries, so an
+-- entry left below the window by a retraction goes here (one XRANGE when there is none), and
+-- markers go once maxLength numbers were given after theirs.
+local floor = seq - tonumber(ARGV[3])
+while true do
+  local oldest = redis.call('XRANGE', sk, '-', '+', 'COUNT', 1)
+  if #oldest == 0 or seq_of(oldest[1][1]) > floor then break end
+  redis.call('XDEL', sk, oldest[1][1])
+end
+redis.call('ZREMRANGEBYSCORE', rk, '-inf', floor)
 if exp > x then x = exp end
 local u = x + grace
 redis.call('HSET', hk, 'x', x, 'u', u)

@@ -21,8 +21,8 @@ import { MAX_PAYLOAD_BYTES } from '../limits.js';
  *   only while it is still that entry (same `seq`, same `messageId`, same numbering epoch); it
  *   never creates a log, a head or an entry, never changes `headSeq` (the number is not reused:
  *   a reader may have seen the entry), and the marker counts as held for `oldestSeq`, so a reader
- *   sees neither a gap nor a message there. The marker is trimmed and expires no later than the
- *   entry would have. It only removes or rewrites what exists, so it runs where appends are
+ *   sees neither a gap nor a message there. The marker counts toward `maxLength` like the entry
+ *   (the log keeps the last `maxLength` numbers) and expires when the entry would have. It only removes or rewrites what exists, so it runs where appends are
  *   refused for lack of memory (Redis `maxmemory` under `noeviction`).
  */
 

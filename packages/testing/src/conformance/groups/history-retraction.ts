@@ -94,7 +94,7 @@ export function historyRetractionGroup(ctx: SuiteContext): void {
       expect(await h.append(channel('unused'), message(1), LONG)).toBe(1);
     });
 
-    it('the marker goes no later than its entry would have: trimmed by maxLength, expired by ttlSeconds, gone with a restarted log', async () => {
+    it('the marker goes no later than its entry would have: trimmed by maxLength (it counts toward it), expired by ttlSeconds', async () => {
       const h = historyOf(ctx.store);
       const retract = retractOf(ctx.store);
       const short = { maxLength: 3, ttlSeconds: 60 };
@@ -104,6 +104,13 @@ export function historyRetractionGroup(ctx: SuiteContext): void {
       const trimmed = await h.read(channel());
       expect(trimmed.entries.map((e) => e.seq)).toEqual([2, 3, 4]);
       expect(historyGap(trimmed, 0)).toBe(true);
+      // The log is the last maxLength numbers, a marker included: no entry older than them is kept.
+      for (let n = 1; n <= 3; n++) await h.append(channel('w'), message(n), short);
+      await retract(channel('w'), { seq: 3, messageId: 'm3' });
+      await h.append(channel('w'), message(4), short);
+      const window = await h.read(channel('w'));
+      expect(window.entries.map((e) => (e.retracted ? `${e.seq}x` : `${e.seq}`))).toEqual(['2', '3x', '4']);
+      expect(window.oldestSeq).toBe(2);
 
       await h.append(channel('b'), message(1), short);
       await retract(channel('b'), { seq: 1, messageId: 'm1' });
