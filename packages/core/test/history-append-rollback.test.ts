@@ -6,6 +6,7 @@
 import { DeadlineExceededError, type HistoryAppend, Messenger, StoreUnavailableError } from '@wsapp/core';
 import { MemoryConnectionStore } from '@wsapp/store-memory';
 import { describe, expect, it } from 'vitest';
+import { readChannelHistory } from '../src/history/read-history.js';
 import { silentLogger } from './helpers.js';
 
 const ENDPOINT = 'http://127.0.0.1:9/prod';
@@ -75,6 +76,8 @@ describe('history broadcast: all channels or none', () => {
     const a = await store.readHistory('room:a');
     expect(a.entries.map((e) => [e.seq, e.payload, e.retracted])).toEqual([[1, '', true]]);
     expect(errors).toEqual([]);
+    // What ctx.history / app.history answer: no entry, the marker still bounding oldestSeq.
+    expect(await readChannelHistory(store, 'room:a')).toEqual({ entries: [], headSeq: 1, oldestSeq: 1 });
   });
 
   it('a store without retractHistory: the entry stays, and the messenger says so', async () => {
