@@ -360,7 +360,8 @@ export function breakSessionsLifecycle(backend: BreakBackend): void {
         },
       });
       // A 1 s Lambda keeps the default 1 s deadline margin from leaving any time to broadcasts (the
-      // publish's history append would be cut off at once): 200 ms here, the attack is on $connect.
+      // publish would fail with DeadlineExceededError before its history append): 200 ms here, the
+      // attack is on $connect.
       const fixture = sessionApp({ store, deadlineMarginMs: 200 });
       const server = await start(fixture.app, { authorizer: userAuthorizer, timeoutMs: 1000 });
       const relay = await startCuttingRelay(server.port);

@@ -136,6 +136,7 @@ export {
 } from './store/base-connection-store.js';
 export {
   assertHistoryAppend,
+  assertHistoryRetraction,
   assertRetention,
   DEFAULT_HISTORY_RETENTION,
   HISTORY_HEAD_GRACE_SECONDS,
@@ -144,6 +145,7 @@ export {
   HistoryNotSupportedError,
   type HistoryPage,
   type HistoryRetention,
+  type HistoryRetraction,
   historyGap,
   MAX_HISTORY_LENGTH,
   MAX_HISTORY_READ,

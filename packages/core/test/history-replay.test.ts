@@ -213,6 +213,28 @@ describe('replay pages', () => {
     expect(later.outcomes[0]?.gap?.reason).toBe('lost');
   });
 
+  it('a retracted entry (a broadcast that failed before sending) is covered without a message and without a gap', async () => {
+    const { store, append } = skewed();
+    for (const n of [1, 2, 3]) await append(1_000_000 + n, 'a', `m${n}`);
+    await append(1_000_004, 'b', 'm3');
+    await store.retractHistory('a', { seq: 2, messageId: 'm2' });
+    // The retracted one was the whole log of b, and the head of a at the time.
+    await store.retractHistory('b', { seq: 1, messageId: 'm3' });
+    const plan = await planReplayPage(from0('a', 'b'), options(store));
+    expect(plan.messages.map((m) => [m.messageId, m.seqs])).toEqual([
+      ['m1', { a: 1 }],
+      ['m3', { a: 3 }],
+    ]);
+    expect(plan.outcomes).toEqual([
+      { channel: 'a', covered: [1, 3] },
+      { channel: 'b', covered: [1, 1] },
+    ]);
+    expect(plan.done).toBe(true);
+    // A client that got 1 and 3 live asks about the hole at 2: nothing to send, nothing lost.
+    const hole = await planReplayPage([{ channel: 'a', start: 0, held: [1, 1, 3, 3] }], options(store));
+    expect([hole.messages, hole.outcomes]).toEqual([[], [{ channel: 'a', covered: [2, 2] }]]);
+  });
+
   it('channel names are data: __proto__ is a channel like any other', async () => {
     const { store, append } = skewed();
     await append(1_000_000, '__proto__', 'm1');

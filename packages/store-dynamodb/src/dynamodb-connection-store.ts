@@ -31,6 +31,7 @@ import { isSliceCursor } from './cursor.js';
 import { updateData } from './data-update.js';
 import { ExpiryCache } from './expiry-cache.js';
 import { appendHistoryItem, readHistoryItems } from './history-log.js';
+import { retractHistoryItem } from './history-retract.js';
 import { resolveChannelLimit } from './item-size.js';
 import { membershipPartitionKey } from './key-layout.js';
 import { queryMembers } from './members-query.js';
@@ -362,6 +363,16 @@ export class DynamoDBConnectionStore extends BaseConnectionStore {
     now: number,
   ): Promise<number> {
     return this.#run('appendHistory', (op) => appendHistoryItem(op, channel, entry, retention, now));
+  }
+
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._retractHistory} */
+  protected override _retractHistory(
+    channel: string,
+    seq: number,
+    messageId: string,
+    now: number,
+  ): Promise<boolean> {
+    return this.#run('retractHistory', (op) => retractHistoryItem(op, channel, seq, messageId, now));
   }
 
   /** {@inheritDoc @wsapp/core!BaseConnectionStore._readHistory} */

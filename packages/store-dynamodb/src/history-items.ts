@@ -11,6 +11,7 @@ import { historyPartitionKey } from './key-layout.js';
  * | head counter | `h` | `n` head seq, `ep` epoch, `x` latest entry expiry (ms), `u` counter lapse (ms), `ml` maxLength of the last append, TTL = `u` |
  * | entry | `e#<seq, 16 digits>` | `ep`, `m` messageId, `p` payload, `a` appended at (ms), `e` expires at (ms), TTL = `e` |
  * | tombstone of a trimmed entry | `e#<seq, 16 digits>` | `ep` only, TTL = the trimming entry's |
+ * | retraction marker (an entry taken back by a failed broadcast) | `e#<seq, 16 digits>` | the entry's, `r` = 1 instead of `p` |
  *
  * Entry sort keys zero-pad the seq to 16 digits (every safe integer), so byte order is seq order.
  */
@@ -27,6 +28,7 @@ export const HISTORY_ATTR = {
   payload: 'p',
   at: 'a',
   expires: 'e',
+  retracted: 'r',
 } as const;
 
 /** Sort key of entry `seq`. */

@@ -234,7 +234,10 @@ type Fields = 'all' | 'meta' | 'keys';
 /** Projections of {@link Fields} (the filter's attributes need not be projected). */
 const PROJECTIONS: Record<Fields, { expression?: string; names: Record<string, string> }> = {
   all: { names: {} },
-  meta: { expression: '#sk, #mid, #at', names: { '#mid': A.messageId, '#at': A.at } },
+  meta: {
+    expression: '#sk, #mid, #at, #r',
+    names: { '#mid': A.messageId, '#at': A.at, '#r': A.retracted },
+  },
   keys: { expression: '#sk', names: {} },
 };
 
@@ -294,6 +297,7 @@ function decodeEntry(skAttr: string, item: Record<string, AttributeValue>): Hist
     messageId: item[A.messageId]?.S ?? '',
     payload: item[A.payload]?.S ?? '',
     at: Number(item[A.at]?.N ?? 0),
+    ...(item[A.retracted] === undefined ? {} : { retracted: true as const }),
   };
 }
 
@@ -302,9 +306,8 @@ function newEpoch(): string {
   return randomBytes(6).toString('base64url');
 }
 
-/** Runs a conditional write whose failed condition means "already trimmed": nothing to do then. */
 /** The channel's head item (strongly consistent: a reader sees the append just before it). */
-async function readHead(op: Operation, channel: string) {
+export async function readHead(op: Operation, channel: string) {
   const { keys, tableName } = op.layout;
   return send(op, async () =>
     decodeHead(
@@ -318,6 +321,7 @@ async function readHead(op: Operation, channel: string) {
   );
 }
 
+/** Runs a conditional write whose failed condition means "already trimmed": nothing to do then. */
 async function tolerateCondition(op: Operation, request: () => Promise<unknown>): Promise<void> {
   try {
     await request();

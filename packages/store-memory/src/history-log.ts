@@ -53,6 +53,23 @@ export class HistoryLogs {
     return seq;
   }
 
+  /**
+   * Replaces entry `seq` by a retraction marker (payload dropped, `retracted: true`, same time and
+   * expiry) when it is live at `now` and holds `messageId`; answers whether it did. One synchronous
+   * step, like `append`: a concurrent append cannot slip in between the check and the change.
+   */
+  retract(channel: string, seq: number, messageId: string, now: number): boolean {
+    const log = this.#logs.get(channel);
+    if (log === undefined || log.headExpiresAt <= now) return false;
+    const entry = log.entries.find((e) => e.seq === seq);
+    if (entry === undefined || entry.expiresAt <= now || entry.retracted || entry.messageId !== messageId) {
+      return false;
+    }
+    entry.payload = '';
+    entry.retracted = true;
+    return true;
+  }
+
   /** Entries after `since` not expired at `now`, ascending, at most `limit`, with the log's bounds. */
   read(channel: string, since: number, limit: number, now: number, payloads = true): HistoryPage {
     const log = this.#logs.get(channel);
@@ -61,7 +78,13 @@ export class HistoryLogs {
     const entries = live
       .filter((e) => e.seq > since)
       .slice(0, limit)
-      .map(({ seq, messageId, payload, at }) => ({ seq, messageId, payload: payloads ? payload : '', at }));
+      .map(({ seq, messageId, payload, at, retracted }) => ({
+        seq,
+        messageId,
+        payload: payloads ? payload : '',
+        at,
+        ...(retracted ? { retracted } : {}),
+      }));
     const oldest = live[0]?.seq;
     return oldest === undefined
       ? { entries, headSeq: log.head }

@@ -106,6 +106,16 @@ export class MemoryConnectionStore extends BaseConnectionStore {
     return this.#history.append(channel, entry, retention, now);
   }
 
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._retractHistory} */
+  protected override async _retractHistory(
+    channel: string,
+    seq: number,
+    messageId: string,
+    now: number,
+  ): Promise<boolean> {
+    return this.#history.retract(channel, seq, messageId, now);
+  }
+
   /** {@inheritDoc @wsapp/core!BaseConnectionStore._readHistory} */
   protected override async _readHistory(
     channel: string,

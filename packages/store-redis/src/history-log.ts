@@ -11,23 +11,25 @@ import { escapeName } from './key-layout.js';
 import type { ScriptDialect } from './script-dialect.js';
 import { ScriptRunner } from './script-runner.js';
 
-/** The two keys of one channel's history (one Cluster slot: they share the hash tag). */
+/** The keys of one channel's history (one Cluster slot: they share the hash tag). */
 export interface HistoryKeys {
   /** Stream of the entries, id `<seq>-0`, trimmed to `maxLength` on append. */
   stream: string;
   /** Hash with the head counter `n`, the latest entry expiry `x` and the counter's own lapse `u` (ms). */
   head: string;
+  /** Sorted set of retraction markers (entries a failed broadcast took back), scored by seq; usually absent. */
+  retracted: string;
 }
 
-/** The history key names of `channel` under `prefix` (`<prefix>{h:<escaped channel>}:s` and `:n`). */
+/** The history key names of `channel` under `prefix` (`<prefix>{h:<escaped channel>}:s`, `:n` and `:r`). */
 export function historyKeys(prefix: string, channel: string): HistoryKeys {
   const base = `${prefix}{h:${escapeName(channel)}}`;
-  return { stream: `${base}:s`, head: `${base}:n` };
+  return { stream: `${base}:s`, head: `${base}:n`, retracted: `${base}:r` };
 }
 
 /**
- * Channel histories in Redis: per channel a stream and a head hash, changed together by one Lua
- * script per call (atomic: the `HINCRBY` of the head and the `XADD … MAXLEN = n` of the entry
+ * Channel histories in Redis: per channel a stream, a head hash and (only once an entry was
+ * retracted) a sorted set of retraction markers, changed together by one Lua script per call (atomic: the `HINCRBY` of the head and the `XADD … MAXLEN = n` of the entry
  * cannot interleave with another append, also on a Cluster, since both keys share a slot).
  */
 export class RedisHistoryLog {
@@ -59,10 +61,10 @@ export class RedisHistoryLog {
     retention: HistoryRetention,
     now: number,
   ): Promise<number> {
-    const { stream, head } = this.keys(channel);
+    const { stream, head, retracted } = this.keys(channel);
     const seq = await this.#scripts.run(
       'historyAppend',
-      [stream, head],
+      [stream, head, retracted],
       [
         now,
         retention.ttlSeconds * 1000,
@@ -76,6 +78,20 @@ export class RedisHistoryLog {
     return Number(seq);
   }
 
+  /**
+   * Replaces entry `seq` by a retraction marker when it is live at `now` and holds `messageId`;
+   * answers whether it did: one `EVALSHA`, run under OOM (see `script-memory.ts`).
+   */
+  async retract(channel: string, seq: number, messageId: string, now: number): Promise<boolean> {
+    const { stream, head, retracted } = this.keys(channel);
+    const done = await this.#scripts.run(
+      'historyRetract',
+      [stream, head, retracted],
+      [now, seq, messageId, this.#slackSeconds],
+    );
+    return Number(done) === 1;
+  }
+
   /** Entries after `since` live at `now`, at most `limit` (payloads as `''` unless `payloads`), with the log's bounds: one `EVALSHA`. */
   async read(
     channel: string,
@@ -84,19 +100,20 @@ export class RedisHistoryLog {
     now: number,
     payloads = true,
   ): Promise<HistoryPage> {
-    const { stream, head } = this.keys(channel);
+    const { stream, head, retracted } = this.keys(channel);
     const args = [now, since, limit, payloads ? 1 : 0];
-    const reply = (await this.#scripts.run('historyRead', [stream, head], args)) as [
+    const reply = (await this.#scripts.run('historyRead', [stream, head, retracted], args)) as [
       number,
       number,
-      Array<[number, string, string, string]>,
+      Array<[number, string, string, string, number]>,
     ];
     const [headSeq, oldest, rows] = reply;
-    const entries: HistoryEntry[] = rows.map(([seq, messageId, payload, at]) => ({
+    const entries: HistoryEntry[] = rows.map(([seq, messageId, payload, at, marker]) => ({
       seq: Number(seq),
       messageId,
       payload,
       at: Number(at),
+      ...(Number(marker) === 1 ? { retracted: true as const } : {}),
     }));
     return oldest > 0
       ? { entries, headSeq: Number(headSeq), oldestSeq: Number(oldest) }

@@ -131,6 +131,11 @@ export class RedisConnectionStore extends BaseConnectionStore {
     return this.#guard('appendHistory', () => this.#history.append(ch, entry, keep, now));
   }
 
+  /** {@inheritDoc @wsapp/core!BaseConnectionStore._retractHistory} */
+  protected override _retractHistory(ch: string, seq: number, messageId: string, now: number) {
+    return this.#guard('retractHistory', () => this.#history.retract(ch, seq, messageId, now));
+  }
+
   /** {@inheritDoc @wsapp/core!BaseConnectionStore._readHistory} */
   protected override _readHistory(
     ch: string,

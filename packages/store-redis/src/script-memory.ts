@@ -40,6 +40,9 @@ export const SCRIPT_MEMORY: Readonly<Record<string, ScriptMemory>> = {
   chanTouch: 'shrinks',
   members: 'shrinks',
   historyRead: 'shrinks',
+  // Replaces an entry by a marker (≈ 170 bytes; up to ≈ 1 KB for a channel's first): a failed
+  // broadcast's take-back of an accepted append must run under OOM, or the message stays logged.
+  historyRetract: 'shrinks',
   deleteStaleAll: 'shrinks',
   connDeleteStale: 'shrinks',
   // A claim or close that only rewrites what the session holds (sessions.ts: after an OOM refusal).

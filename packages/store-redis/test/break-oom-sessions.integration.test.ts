@@ -25,10 +25,11 @@
 import { type ConnectionStore, StoreUnavailableError, WebSocketApp } from '@wsapp/core';
 import { RedisConnectionStore } from '@wsapp/store-redis';
 import { connectEvent, disconnectEvent, messageEvent, silentLogger } from '@wsapp/testing';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { uniquePrefix } from './clients.js';
-import { type RedisProcess, startRedisProcess } from './redis-endpoints.js';
+import { fillUntilOom, SCRIPT_FLAG_CASES, startSmallRedis } from './oom-filler.js';
+import type { RedisProcess } from './redis-endpoints.js';
 
 const SECRET = 'a session secret of at least 32 bytes!';
 const authorizer = { principalId: 'alice' };
@@ -39,103 +40,75 @@ afterAll(async () => {
   for (const s of servers) await s.kill();
 });
 
-/**
- * Fills the server with plain SETs until Redis refuses one with OOM, in shrinking sizes (a large
- * argument in the query buffer is itself counted, so a 64 KB SET can be refused while a small one
- * still fits): used_memory ends above maxmemory. Answers the keys written.
- */
-async function fillUntilOom(client: Redis, tag: string): Promise<string[]> {
-  const keys: string[] = [];
-  for (const size of [64 * 1024, 4096, 256, 16]) {
-    const blob = 'f'.repeat(size);
-    for (let i = 0; i < 2000; i++) {
-      const key = `filler:${tag}:${size}:${i}`;
-      try {
-        await client.set(key, blob);
-        keys.push(key);
-      } catch (error) {
-        if (/OOM/.test(String(error))) break;
-        throw error;
-      }
-    }
-  }
-  return keys;
-}
-
-describe.each([
-  ['with #!lua flags', undefined],
-  ['without flags (scriptFlags: false)', false],
-] as const)('Redis maxmemory 4mb noeviction, a resuming $connect refused by OOM (%s)', (_, scriptFlags) => {
-  it('the claim is given back: once memory is freed the same token resumes with its channels', async () => {
-    const server = await startRedisProcess(undefined, [
-      '--maxmemory',
-      '4mb',
-      '--maxmemory-policy',
-      'noeviction',
-    ]);
-    servers.push(server);
-    const client = new Redis({ host: '127.0.0.1', port: server.port, maxRetriesPerRequest: 1 });
-    const other = new Redis({ host: '127.0.0.1', port: server.port, maxRetriesPerRequest: 1 });
-    clients.push(client, other);
-    const real = new RedisConnectionStore({ client, keyPrefix: uniquePrefix(), scriptFlags });
-    let fillAfterClaim = false;
-    let filled: string[] = [];
-    const store = new Proxy(real, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver);
-        if (typeof value !== 'function' || property === 'constructor') return value;
-        if (property !== 'readSession') return (value as (...a: unknown[]) => unknown).bind(target);
-        return async (...args: unknown[]) => {
-          const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-          // Another tenant fills the server right after the session read, before the record is written.
-          if (fillAfterClaim) {
-            fillAfterClaim = false;
-            filled = await fillUntilOom(other, 'after-claim');
+describe.each(SCRIPT_FLAG_CASES)(
+  'Redis maxmemory 4mb noeviction, a resuming $connect refused by OOM (%s)',
+  (_, scriptFlags) => {
+    it('the claim is given back: once memory is freed the same token resumes with its channels', async () => {
+      const { server, client, other } = await startSmallRedis();
+      servers.push(server);
+      clients.push(client, other);
+      const real = new RedisConnectionStore({ client, keyPrefix: uniquePrefix(), scriptFlags });
+      let fillAfterClaim = false;
+      let filled: string[] = [];
+      const store = new Proxy(real, {
+        get(target, property, receiver) {
+          const value = Reflect.get(target, property, receiver);
+          if (typeof value !== 'function' || property === 'constructor') return value;
+          if (property !== 'readSession') return (value as (...a: unknown[]) => unknown).bind(target);
+          return async (...args: unknown[]) => {
+            const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+            // Another tenant fills the server right after the session read, before the record is written.
+            if (fillAfterClaim) {
+              fillAfterClaim = false;
+              filled = await fillUntilOom(other, 'after-claim');
+            }
+            return result;
+          };
+        },
+      }) as ConnectionStore;
+      const app = new WebSocketApp({
+        store,
+        logger: silentLogger(),
+        history: { channels: ['room:*'] },
+        sessions: { secret: SECRET },
+      }).onConnect(async (ctx) => {
+        if (ctx.query.rooms) await ctx.join(ctx.query.rooms.split(','));
+      });
+      const connect = (connectionId: string, query: Record<string, string>) =>
+        app.resolve(connectEvent({ connectionId, query, authorizer }));
+      const resume = async (connectionId: string) => {
+        const response = await app.resolve(
+          messageEvent({ action: 'resume', $rid: 'r' }, { connectionId, authorizer }),
+        );
+        return (
+          JSON.parse(response.body ?? '{}') as {
+            data: { token: string; resumed: boolean; channels: string[] };
           }
-          return result;
-        };
-      },
-    }) as ConnectionStore;
-    const app = new WebSocketApp({
-      store,
-      logger: silentLogger(),
-      history: { channels: ['room:*'] },
-      sessions: { secret: SECRET },
-    }).onConnect(async (ctx) => {
-      if (ctx.query.rooms) await ctx.join(ctx.query.rooms.split(','));
-    });
-    const connect = (connectionId: string, query: Record<string, string>) =>
-      app.resolve(connectEvent({ connectionId, query, authorizer }));
-    const resume = async (connectionId: string) => {
-      const response = await app.resolve(
-        messageEvent({ action: 'resume', $rid: 'r' }, { connectionId, authorizer }),
+        ).data;
+      };
+
+      expect((await connect('c1=', { rooms: 'room:a' })).statusCode).toBe(200);
+      const { token } = await resume('c1=');
+      expect((await app.resolve(disconnectEvent({ connectionId: 'c1=', authorizer }))).statusCode).toBe(200);
+
+      // The client reconnects with its token; the server fills up between the claim and the register.
+      fillAfterClaim = true;
+      const refused = await connect('c2=', { wsapp_session: token });
+      expect(filled.length).toBeGreaterThan(0);
+      // The register was refused (OOM): the connection is rejected, never accepted unrecorded.
+      expect(refused.statusCode).not.toBe(200);
+      await expect(real.register('probe=', {})).rejects.toBeInstanceOf(StoreUnavailableError);
+
+      // The other tenant frees its keys; the client tries again with the same token.
+      await other.del(...filled);
+      expect((await connect('c3=', { wsapp_session: token })).statusCode).toBe(200);
+      const back = await resume('c3=');
+      console.log(
+        `scriptFlags ${String(scriptFlags)}: $connect after the claim answered ${refused.statusCode}; ` +
+          `the retry with the same token: ${JSON.stringify({ resumed: back.resumed, channels: back.channels, reason: (back as { reason?: string }).reason })}`,
       );
-      return (
-        JSON.parse(response.body ?? '{}') as { data: { token: string; resumed: boolean; channels: string[] } }
-      ).data;
-    };
-
-    expect((await connect('c1=', { rooms: 'room:a' })).statusCode).toBe(200);
-    const { token } = await resume('c1=');
-    expect((await app.resolve(disconnectEvent({ connectionId: 'c1=', authorizer }))).statusCode).toBe(200);
-
-    // The client reconnects with its token; the server fills up between the claim and the register.
-    fillAfterClaim = true;
-    const refused = await connect('c2=', { wsapp_session: token });
-    expect(filled.length).toBeGreaterThan(0);
-    // The register was refused (OOM): the connection is rejected, never accepted unrecorded.
-    expect(refused.statusCode).not.toBe(200);
-    await expect(real.register('probe=', {})).rejects.toBeInstanceOf(StoreUnavailableError);
-
-    // The other tenant frees its keys; the client tries again with the same token.
-    await other.del(...filled);
-    expect((await connect('c3=', { wsapp_session: token })).statusCode).toBe(200);
-    const back = await resume('c3=');
-    console.log(
-      `scriptFlags ${String(scriptFlags)}: $connect after the claim answered ${refused.statusCode}; ` +
-        `the retry with the same token: ${JSON.stringify({ resumed: back.resumed, channels: back.channels, reason: (back as { reason?: string }).reason })}`,
-    );
-    expect(back.resumed).toBe(true);
-    expect(back.channels).toEqual(['room:a']);
-  });
-});
+      expect(back.resumed).toBe(true);
+      expect(back.channels).toEqual(['room:a']);
+    });
+  },
+);

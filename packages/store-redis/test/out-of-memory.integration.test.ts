@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isShebangRefused } from '../src/script-dialect.js';
 import { uniquePrefix } from './clients.js';
 import { redisInspector } from './inspector.js';
+import { SMALL_NOEVICTION_ARGS } from './oom-filler.js';
 import { type RedisProcess, startRedisProcess } from './redis-endpoints.js';
 
 const MAXMEMORY = 4 * 1024 * 1024;
@@ -26,12 +27,7 @@ afterAll(async () => {
 });
 
 async function fullServer(): Promise<Redis> {
-  const server = await startRedisProcess(undefined, [
-    '--maxmemory',
-    '4mb',
-    '--maxmemory-policy',
-    'noeviction',
-  ]);
+  const server = await startRedisProcess(undefined, [...SMALL_NOEVICTION_ARGS]);
   servers.push(server);
   const client = new Redis({ host: '127.0.0.1', port: server.port, maxRetriesPerRequest: 1 });
   clients.push(client);

@@ -1,8 +1,10 @@
+import type { Logger } from '../logging/logger.js';
 import { encodePayload, type MessageData } from '../messaging/payload.js';
 import { HistoryNotSupportedError } from '../store/channel-history.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 import { assertFrameable, type ChannelSeqs, historyFrame } from './history-frame.js';
 import type { HistoryPolicy } from './history-options.js';
+import { type LandedAppend, retractAppends } from './retract-appends.js';
 
 /** A broadcast's frame: the data to send and, for history channels, the sequence numbers it got. */
 export interface HistoryFramed {
@@ -16,6 +18,8 @@ export interface HistoryFramed {
  * Appends the message once to each history channel among `channels` (before anything is sent) and
  * answers the frame every recipient gets. Everything that can refuse the message (not a JSON
  * object, over 128 KB once framed, a store without history) throws before the first append.
+ * All or nothing: when one channel's append fails, the appends that landed are taken back
+ * ({@link retractAppends}, after every append settled) and the first failure is thrown.
  */
 export async function appendToHistory(
   store: ConnectionStore | undefined,
@@ -23,6 +27,7 @@ export async function appendToHistory(
   channels: readonly string[],
   messageId: string,
   data: MessageData,
+  logger?: Pick<Logger, 'error'>,
 ): Promise<HistoryFramed> {
   const logged = policy === undefined ? [] : [...new Set(channels)].filter((channel) => policy.has(channel));
   if (logged.length === 0 || store === undefined || policy === undefined) return { data };
@@ -35,9 +40,18 @@ export async function appendToHistory(
   );
   const payload = JSON.stringify(data);
   const append = store.appendHistory.bind(store);
-  const numbers = await Promise.all(
+  const outcomes = await Promise.allSettled(
     logged.map((channel) => append(channel, { messageId, payload }, policy.retention)),
   );
+  const failed = outcomes.find((o) => o.status === 'rejected');
+  if (failed !== undefined) {
+    const landed: LandedAppend[] = outcomes.flatMap((o, i) =>
+      o.status === 'fulfilled' ? [{ channel: logged[i] as string, seq: o.value }] : [],
+    );
+    await retractAppends(store, messageId, landed, logger);
+    throw failed.reason;
+  }
+  const numbers = outcomes.map((o) => (o as PromiseFulfilledResult<number>).value);
   const seqs: ChannelSeqs = Object.fromEntries(logged.map((channel, i) => [channel, numbers[i] as number]));
   return { data: historyFrame(data, messageId, seqs), seqs };
 }

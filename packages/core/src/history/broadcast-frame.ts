@@ -1,12 +1,15 @@
+import type { Logger } from '../logging/logger.js';
 import type { BroadcastPosition } from '../messaging/broadcast-cursor.js';
 import { beforeDeadline, TIMED_OUT } from '../messaging/deadline.js';
 import { withMessageId } from '../messaging/message-id.js';
+import { DeadlineExceededError } from '../messaging/messaging-errors.js';
 import type { BroadcastOptions } from '../messaging/messenger-types.js';
 import type { MessageData } from '../messaging/payload.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 import { StoreUnavailableError } from '../store/store-errors.js';
-import { appendToHistory, resumedFrame } from './append-history.js';
+import { appendToHistory, type HistoryFramed, resumedFrame } from './append-history.js';
 import type { HistoryPolicy } from './history-options.js';
+import { retractAppends } from './retract-appends.js';
 
 /** What one invocation of a broadcast sends, and what its cursor carries for the next ones. */
 export interface BroadcastFrame {
@@ -19,11 +22,14 @@ export interface BroadcastFrame {
 /**
  * The data a broadcast sends: with `messageIdField` its id added, and for history channels the
  * `$mid`/`$seq` frame. The first invocation appends to history; a resumed one (`resumed` from its
- * cursor) reuses the sequence numbers its cursor carries and appends nothing. The append is cut
- * off at the broadcast's `deadline` like every other store call: a store that has not answered
- * by then (frozen, or slower than its own command timeout allows) fails the broadcast with
- * `StoreUnavailableError` before anything is sent (the append may still land: the message is
- * then in the log, replayed to sessions that resume, as after any send that failed).
+ * cursor) reuses the sequence numbers its cursor carries and appends nothing. A deadline already
+ * reached (the invocation's time left is within `deadlineMarginMs`) fails it with
+ * `DeadlineExceededError` before any append. The append is cut off at the `deadline` like every
+ * other store call: a store that has not answered by then (frozen, or slower than its own command
+ * timeout allows) fails the broadcast with `StoreUnavailableError` before anything is sent, and
+ * the appends that land later are taken back when they do (if the process still runs: a Lambda
+ * frozen or ended first leaves them in the log, replayed to sessions that resume). An append
+ * refused in one channel takes back those of the others ({@link appendToHistory}).
  */
 export async function frameFor(
   store: ConnectionStore | undefined,
@@ -34,12 +40,39 @@ export async function frameFor(
   options: Pick<BroadcastOptions, 'messageIdField'>,
   resumed: BroadcastPosition | undefined,
   deadline: number,
+  logger?: Pick<Logger, 'error'>,
 ): Promise<BroadcastFrame> {
   const field = options.messageIdField;
   const tagged = field === undefined ? data : withMessageId(data, field, messageId);
-  const framed = resumed
-    ? resumedFrame(tagged, messageId, resumed.seqs)
-    : await beforeDeadline(appendToHistory(store, policy, channels, messageId, tagged), deadline);
+  let framed: HistoryFramed | typeof TIMED_OUT;
+  const logged = store !== undefined && policy !== undefined && channels.some((c) => policy.has(c));
+  if (resumed) framed = resumedFrame(tagged, messageId, resumed.seqs);
+  else if (!logged) {
+    // No history channel: no store call to bound (a deadline already past is the sends' business).
+    framed = await appendToHistory(store, policy, channels, messageId, tagged, logger);
+  } else {
+    if (Date.now() >= deadline) {
+      throw new DeadlineExceededError(
+        `broadcast ${messageId}`,
+        'before its history append: nothing was appended or sent; raise the time left or lower deadlineMarginMs',
+      );
+    }
+    const appending = appendToHistory(store, policy, channels, messageId, tagged, logger);
+    framed = await beforeDeadline(appending, deadline);
+    if (framed === TIMED_OUT && store !== undefined) {
+      // Too late to send: take back what lands after all (a failed one already took back its own).
+      void appending.then(
+        (late) =>
+          retractAppends(
+            store,
+            messageId,
+            Object.entries(late.seqs ?? {}).map(([channel, seq]) => ({ channel, seq })),
+            logger,
+          ),
+        () => undefined,
+      );
+    }
+  }
   if (framed === TIMED_OUT) {
     throw new StoreUnavailableError(
       "The store did not answer the history append before the broadcast's deadline; nothing was sent",

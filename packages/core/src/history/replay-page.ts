@@ -100,7 +100,7 @@ interface ChannelRead {
   missing: HistoryEntry[];
   /** The window stopped before the head. */
   truncated: boolean;
-  /** Accounted for without a message: lost or never written. */
+  /** Accounted for without a message: lost, never written, or retracted (a failed broadcast's). */
   lost: SeqRanges;
   gap?: HistoryGap;
   reset: boolean;
@@ -170,7 +170,10 @@ async function readChannel(c: ReplayChannel, o: ReplayPageOptions): Promise<Chan
   const last = entries.at(-1);
   const truncated = entries.length === o.window && last !== undefined && last.seq < page.headSeq;
   const lastRead = truncated ? (last as HistoryEntry).seq : page.headSeq;
-  const missing: HistoryEntry[] = entries.filter((e) => e.seq > start && !holds(held, e.seq));
+  // A retracted entry (a broadcast that failed before sending) is "nothing here": accounted for
+  // without a message and without a gap.
+  const missing: HistoryEntry[] = entries.filter((e) => e.seq > start && !holds(held, e.seq) && !e.retracted);
+  const retracted = rangesOf(entries.filter((e) => e.seq > start && e.retracted).map((e) => e.seq));
   const settled = o.now - o.settleMs;
   // Below the oldest entry nothing is held: lost once the number is trimmed for sure, or once the
   // oldest entry is old enough that no append below it can still be in flight.
@@ -191,6 +194,7 @@ async function readChannel(c: ReplayChannel, o: ReplayPageOptions): Promise<Chan
     previous = Math.max(previous, entry.seq);
   }
   const lostMissing = missingIn(lost, held);
+  lost = unionRanges(lost, retracted);
   if (lostMissing !== undefined && gap === undefined) {
     gap = {
       channel: c.channel,
@@ -242,7 +246,7 @@ export async function planReplayPage(
       async (r) => {
         const after = (r.missing.at(-1) as HistoryEntry).seq;
         const scan = await o.read(r.channel, { since: after, limit: MAX_HISTORY_SCAN, payloads: false });
-        for (const e of scan.entries) if (!holds(r.held, e.seq)) r.missing.push(e);
+        for (const e of scan.entries) if (!holds(r.held, e.seq) && !e.retracted) r.missing.push(e);
       },
     );
   }

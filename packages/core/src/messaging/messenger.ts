@@ -246,6 +246,7 @@ export class Messenger {
       options,
       resumed,
       deadline,
+      this.#logger,
     );
     const payload = new EncodedPayload(encodePayload(framed.data));
     const pool = new TaskPool(this.concurrency);

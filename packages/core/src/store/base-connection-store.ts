@@ -1,12 +1,14 @@
 import { MAX_CONNECTION_SECONDS } from '../limits.js';
 import {
   assertHistoryAppend,
+  assertHistoryRetraction,
   assertRetention,
   DEFAULT_HISTORY_RETENTION,
   type HistoryAppend,
   HistoryNotSupportedError,
   type HistoryPage,
   type HistoryRetention,
+  type HistoryRetraction,
   type MAX_HISTORY_SCAN,
   normalizeReadHistory,
   type ReadHistoryOptions,
@@ -341,6 +343,12 @@ export abstract class BaseConnectionStore implements ConnectionStore {
     );
   }
 
+  async retractHistory(channel: string, retraction: HistoryRetraction): Promise<boolean> {
+    assertChannel(channel, this.limits);
+    assertHistoryRetraction(retraction);
+    return this._retractHistory(channel, retraction.seq, retraction.messageId, this.clock());
+  }
+
   async readHistory(channel: string, options: ReadHistoryOptions = {}): Promise<HistoryPage> {
     assertChannel(channel, this.limits);
     const { since, limit, payloads } = normalizeReadHistory(options);
@@ -455,6 +463,23 @@ export abstract class BaseConnectionStore implements ConnectionStore {
     _retention: HistoryRetention,
     _now: number,
   ): Promise<number> {
+    throw new HistoryNotSupportedError(this.constructor.name);
+  }
+
+  /**
+   * Atomically: when entry `seq` of the channel's current log (its counter not lapsed at `now`,
+   * epoch ms) is live and holds `messageId`, replaces it by a retraction marker (same `seq`, `at`
+   * and expiry, `payload` dropped, `retracted: true`) and answers `true`; otherwise writes nothing
+   * and answers `false`. Never creates a log, never changes the head. Only deletes or rewrites
+   * (it must run where the backend refuses writes that add data). This default keeps no history.
+   * Adapters override it.
+   */
+  protected async _retractHistory(
+    _channel: string,
+    _seq: number,
+    _messageId: string,
+    _now: number,
+  ): Promise<boolean> {
     throw new HistoryNotSupportedError(this.constructor.name);
   }
 

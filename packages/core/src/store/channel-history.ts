@@ -17,6 +17,13 @@ import { MAX_PAYLOAD_BYTES } from '../limits.js';
  * - A channel's head counter lives until `ttlSeconds` + {@link HISTORY_HEAD_GRACE_SECONDS} after
  *   its longest-lived entry was appended (by the store's clock); after that the log is reset and
  *   numbering starts at 1 again ({@link historyGap} reports the gap to readers from before).
+ * - `retractHistory` (optional) replaces an appended entry by a marker ({@link HistoryEntry.retracted})
+ *   only while it is still that entry (same `seq`, same `messageId`, same numbering epoch); it
+ *   never creates a log, a head or an entry, never changes `headSeq` (the number is not reused:
+ *   a reader may have seen the entry), and the marker counts as held for `oldestSeq`, so a reader
+ *   sees neither a gap nor a message there. The marker counts toward `maxLength` like the entry
+ *   (the log keeps the last `maxLength` numbers) and expires when the entry would have. It only removes or rewrites what exists, so it runs where appends are
+ *   refused for lack of memory (Redis `maxmemory` under `noeviction`).
  */
 
 /** One message in a channel's history. */
@@ -29,6 +36,20 @@ export interface HistoryEntry {
   payload: string;
   /** When it was appended, epoch milliseconds. */
   at: number;
+  /**
+   * `true`: the entry was retracted (`ConnectionStore.retractHistory`) by a broadcast that
+   * failed before sending it: a marker saying "nothing here", its `payload` is `''`. Readers replay
+   * nothing for it and report no gap; `ctx.history`/`app.history` leave markers out.
+   */
+  retracted?: true;
+}
+
+/** What `retractHistory` takes back: the entry an `appendHistory` answered. */
+export interface HistoryRetraction {
+  /** The sequence number `appendHistory` answered. */
+  seq: number;
+  /** The message id appended (the entry is retracted only while it still holds this message). */
+  messageId: string;
 }
 
 /** What `appendHistory` writes (the store assigns `seq` and `at`). */
@@ -144,6 +165,17 @@ export function assertHistoryAppend(entry: HistoryAppend): void {
   if (Buffer.byteLength(payload, 'utf8') > MAX_PAYLOAD_BYTES) {
     throw new RangeError(`history payload must be at most ${MAX_PAYLOAD_BYTES} bytes`);
   }
+}
+
+/** Throws a RangeError/TypeError unless `retraction` is a valid {@link HistoryRetraction}. */
+export function assertHistoryRetraction(retraction: HistoryRetraction): void {
+  if (retraction === null || typeof retraction !== 'object') {
+    throw new TypeError('history retraction must be an object');
+  }
+  if (!Number.isSafeInteger(retraction.seq) || retraction.seq < 1) {
+    throw new RangeError('history retraction seq must be a positive integer');
+  }
+  assertHistoryAppend({ messageId: retraction.messageId, payload: '' });
 }
 
 /** Throws a RangeError unless `retention` is within the documented bounds. */

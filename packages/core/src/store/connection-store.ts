@@ -4,6 +4,7 @@ import type {
   HistoryNotSupportedError,
   HistoryPage,
   HistoryRetention,
+  HistoryRetraction,
   ReadHistoryOptions,
 } from './channel-history.js';
 import type { ConnectionRecord, MembersOptions, MembersPage, RegisterInit } from './connection-record.js';
@@ -89,6 +90,18 @@ export interface ConnectionStore {
    * (`BaseConnectionStore`'s default) or leave it out.
    */
   appendHistory?(channel: string, entry: HistoryAppend, retention?: HistoryRetention): Promise<number>;
+  /**
+   * Takes back an entry `appendHistory` answered, for a broadcast that failed before sending it
+   * (another history channel's append was refused): replaces entry `retraction.seq` by a marker
+   * ({@link HistoryEntry.retracted}) when it still holds `retraction.messageId` in the current
+   * numbering epoch, and answers whether this call did. Writes nothing otherwise (already
+   * retracted, trimmed, expired, a restarted log, another message, an unused channel). Never
+   * changes `headSeq`; the marker counts as held for `oldestSeq`. Must work when the backend
+   * refuses writes that add data (Redis out of memory): it only deletes or rewrites. Optional:
+   * without it a failed multi-channel broadcast leaves its message in the channels appended
+   * before the failure (the Messenger logs that).
+   */
+  retractHistory?(channel: string, retraction: HistoryRetraction): Promise<boolean>;
   /** Entries of the channel's history after `since`, in order, with the log's bounds. Optional, as above. */
   readHistory?(channel: string, options?: ReadHistoryOptions): Promise<HistoryPage>;
   /**

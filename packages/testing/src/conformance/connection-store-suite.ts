@@ -22,6 +22,7 @@ import { expiryGroup } from './groups/expiry.js';
 import { historyGroup } from './groups/history.js';
 import { historyConcurrencyGroup } from './groups/history-concurrency.js';
 import { historyExpiryGroup } from './groups/history-expiry.js';
+import { historyRetractionGroup } from './groups/history-retraction.js';
 import { historyValidationGroup } from './groups/history-validation.js';
 import { membershipsGroup } from './groups/memberships.js';
 import { modelConcurrencyGroup } from './groups/model-concurrency.js';
@@ -57,6 +58,7 @@ const GROUPS: readonly ConformanceGroup[] = [
   historyExpiryGroup,
   historyValidationGroup,
   historyConcurrencyGroup,
+  historyRetractionGroup,
   staleUnregisterGroup,
   sessionsGroup,
 ];

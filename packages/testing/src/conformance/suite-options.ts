@@ -129,6 +129,11 @@ export interface ConnectionStoreSuiteOptions<TStore extends ConnectionStore = Co
    */
   history?: boolean;
   /**
+   * Set `false` for a store with history but without `retractHistory` (written against an earlier
+   * version): the history retraction group is skipped. Default `true` (when `history` is).
+   */
+  historyRetraction?: boolean;
+  /**
    * Set `false` for a store that keeps no sessions: the sessions group is skipped. Default `true`.
    */
   sessions?: boolean;
