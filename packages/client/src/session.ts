@@ -196,16 +196,22 @@ export class SessionState {
 
   /**
    * The frames to emit for `message`. While a resume is pending on the connection it arrived on
-   * (`held` given), live history frames (`$seq` without `$replay`) naming a channel of the
-   * session are held there (at most {@link HELD_LIMIT}: more are dropped, and the replay fetches
-   * them; `overflow` is then called); the rest is emitted unless it is a duplicate (see {@link admit}).
+   * (`held` given), live history frames (`$seq` without `$replay`) are held there, to be emitted
+   * after the replayed ones; the rest is emitted unless it is a duplicate (see {@link admit}).
+   * Past {@link HELD_LIMIT} held, a frame naming a channel of the session is dropped (the replay
+   * fetches it; `overflow` is then called), any other is emitted at once (no replay would bring it).
    */
   receive(message: unknown, held?: unknown[], overflow?: () => void): unknown[] {
     const pairs = held === undefined || field(message, '$replay') === true ? undefined : pairsOf(message);
-    if (held !== undefined && pairs?.some(([channel]) => this.#mine.has(channel))) {
-      if (held.length < HELD_LIMIT) held.push(message);
-      else overflow?.();
-      return [];
+    if (held !== undefined && pairs !== undefined) {
+      if (held.length < HELD_LIMIT) {
+        held.push(message);
+        return [];
+      }
+      if (pairs.some(([channel]) => this.#mine.has(channel))) {
+        overflow?.();
+        return [];
+      }
     }
     return this.admit(message) ? [message] : [];
   }
