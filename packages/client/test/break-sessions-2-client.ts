@@ -30,6 +30,60 @@ function repeated(items: string[]): Record<string, number> {
   return Object.fromEntries([...counts].filter(([, n]) => n > 1));
 }
 
+/**
+ * A subscriber in a quiet room a (5 messages) and a busy room b (1,050 messages, more than the
+ * client's 1,000 remembered message ids), behind a relay that can cut it.
+ */
+async function quietAndBusyRooms(backend: BreakBackend) {
+  const { store } = await backend.make();
+  const fixture = sessionApp({ store, maxLength: 2000 });
+  const server = await start(fixture.app, { authorizer: userAuthorizer });
+  const relay = await startCuttingRelay(server.port);
+  relays.push(relay);
+  const publisher = recordedClient<Api>(server.url, { query: { user: 'pub' } });
+  const sub = recordedClient<Api>(relay.via(server.url), {
+    query: { user: 'ada' },
+    session: true,
+    backoff: { baseMs: 50, maxMs: 200 },
+  });
+  await sub.client.ready();
+  await sub.client.request('join', { room: 'a' });
+  await sub.client.request('join', { room: 'b' });
+  for (let n = 1; n <= 5; n++) await publisher.client.request('publish', { room: 'a', n });
+  await vi.waitFor(() => expect(received(sub)).toHaveLength(5));
+  // A busy room b: 1,050 messages (more than the client's 1,000 remembered message ids).
+  const busy = 1050;
+  for (let k = 0; k < busy; k += 25) {
+    await Promise.all(
+      Array.from({ length: Math.min(25, busy - k) }, (_, j) =>
+        fixture.app.broadcast(
+          { channels: ['room#b'] },
+          { room: 'b', n: k + j + 1 },
+          { endpoint: server.endpoint },
+        ),
+      ),
+    );
+  }
+  await vi.waitFor(() => expect(received(sub)).toHaveLength(5 + busy), { timeout: 60_000 });
+  return { fixture, server, relay, sub, busy };
+}
+
+/** Waits for the pruning replay, if any, then a drop and a resume: nothing twice, no gap. */
+async function dropAndResume(relay: CuttingRelay, sub: Recorded<Api>, label: string) {
+  await sleep(1000); // the pruning replay, if any, runs
+  // A drop and a resume.
+  relay.resetAll();
+  await vi.waitFor(() => expect(sub.of('resumed').length).toBeGreaterThanOrEqual(2), {
+    timeout: 60_000,
+  });
+  await sleep(800);
+  console.info(
+    `[break-sessions-2] ${label}: ${received(sub).length} messages, repeated ${JSON.stringify(repeated(received(sub))).slice(0, 200)}`,
+  );
+  expect(repeated(received(sub))).toEqual({});
+  expect(sub.of('gap')).toEqual([]);
+}
+
 export function breakSessions2Client(backend: BreakBackend): void {
   describe(`break-sessions-2: frames of channels that are not the session's (${backend.name})`, {
     timeout: 240_000,
@@ -138,36 +192,7 @@ export function breakSessions2Client(backend: BreakBackend): void {
     // rooms greeting all of them) names more channels in one frame than the pruning can keep up
     // with: the quiet room the session is in must not be forgotten and replayed twice.
     it('one announcement naming 4,200 history channels: a quiet room of the session is not replayed twice', async () => {
-      const { store } = await backend.make();
-      const fixture = sessionApp({ store, maxLength: 2000 });
-      const server = await start(fixture.app, { authorizer: userAuthorizer });
-      const relay = await startCuttingRelay(server.port);
-      relays.push(relay);
-      const publisher = recordedClient<Api>(server.url, { query: { user: 'pub' } });
-      const sub = recordedClient<Api>(relay.via(server.url), {
-        query: { user: 'ada' },
-        session: true,
-        backoff: { baseMs: 50, maxMs: 200 },
-      });
-      await sub.client.ready();
-      await sub.client.request('join', { room: 'a' });
-      await sub.client.request('join', { room: 'b' });
-      for (let n = 1; n <= 5; n++) await publisher.client.request('publish', { room: 'a', n });
-      await vi.waitFor(() => expect(received(sub)).toHaveLength(5));
-      // A busy room b: 1,050 messages (more than the client's 1,000 remembered message ids).
-      const busy = 1050;
-      for (let k = 0; k < busy; k += 25) {
-        await Promise.all(
-          Array.from({ length: Math.min(25, busy - k) }, (_, j) =>
-            fixture.app.broadcast(
-              { channels: ['room#b'] },
-              { room: 'b', n: k + j + 1 },
-              { endpoint: server.endpoint },
-            ),
-          ),
-        );
-      }
-      await vi.waitFor(() => expect(received(sub)).toHaveLength(5 + busy), { timeout: 60_000 });
+      const { fixture, server, relay, sub, busy } = await quietAndBusyRooms(backend);
       // One announcement to room b and 4,200 rooms the session is not in.
       const others = Array.from({ length: 4200 }, (_, i) => `room#x${i}`);
       await fixture.app.broadcast(
@@ -178,54 +203,14 @@ export function breakSessions2Client(backend: BreakBackend): void {
       await vi.waitFor(() => expect(received(sub).length).toBeGreaterThanOrEqual(5 + busy + 1), {
         timeout: 60_000,
       });
-      await sleep(1000); // the pruning replay, if any, runs
-      // A drop and a resume.
-      relay.resetAll();
-      await vi.waitFor(() => expect(sub.of('resumed').length).toBeGreaterThanOrEqual(2), {
-        timeout: 60_000,
-      });
-      await sleep(800);
-      console.info(
-        `[break-sessions-2] ${backend.name}: after an announcement naming 4,201 channels: ${received(sub).length} messages, repeated ${JSON.stringify(repeated(received(sub))).slice(0, 200)}`,
-      );
-      expect(repeated(received(sub))).toEqual({});
-      expect(sub.of('gap')).toEqual([]);
+      await dropAndResume(relay, sub, `${backend.name}: after an announcement naming 4,201 channels`);
       expect(received(sub)).toHaveLength(5 + busy + 1);
     });
 
     // The same promise, with announcements of an ordinary size: 50 at once (a system notice to
     // every room, sent by rooms in batches of 100), 5,000 other channels within one round trip.
     it('a burst of 50 announcements, each naming 100 other history channels: a quiet room of the session is not replayed twice', async () => {
-      const { store } = await backend.make();
-      const fixture = sessionApp({ store, maxLength: 2000 });
-      const server = await start(fixture.app, { authorizer: userAuthorizer });
-      const relay = await startCuttingRelay(server.port);
-      relays.push(relay);
-      const publisher = recordedClient<Api>(server.url, { query: { user: 'pub' } });
-      const sub = recordedClient<Api>(relay.via(server.url), {
-        query: { user: 'ada' },
-        session: true,
-        backoff: { baseMs: 50, maxMs: 200 },
-      });
-      await sub.client.ready();
-      await sub.client.request('join', { room: 'a' });
-      await sub.client.request('join', { room: 'b' });
-      for (let n = 1; n <= 5; n++) await publisher.client.request('publish', { room: 'a', n });
-      await vi.waitFor(() => expect(received(sub)).toHaveLength(5));
-      // A busy room b: 1,050 messages (more than the client's 1,000 remembered message ids).
-      const busy = 1050;
-      for (let k = 0; k < busy; k += 25) {
-        await Promise.all(
-          Array.from({ length: Math.min(25, busy - k) }, (_, j) =>
-            fixture.app.broadcast(
-              { channels: ['room#b'] },
-              { room: 'b', n: k + j + 1 },
-              { endpoint: server.endpoint },
-            ),
-          ),
-        );
-      }
-      await vi.waitFor(() => expect(received(sub)).toHaveLength(5 + busy), { timeout: 60_000 });
+      const { fixture, server, relay, sub, busy } = await quietAndBusyRooms(backend);
       // A burst of 50 announcements, each to room b and 100 rooms the session is not in.
       await Promise.all(
         Array.from({ length: 50 }, (_, k) =>
@@ -239,18 +224,7 @@ export function breakSessions2Client(backend: BreakBackend): void {
       await vi.waitFor(() => expect(received(sub).length).toBeGreaterThanOrEqual(5 + busy + 50), {
         timeout: 60_000,
       });
-      await sleep(1000); // the pruning replay, if any, runs
-      // A drop and a resume.
-      relay.resetAll();
-      await vi.waitFor(() => expect(sub.of('resumed').length).toBeGreaterThanOrEqual(2), {
-        timeout: 60_000,
-      });
-      await sleep(800);
-      console.info(
-        `[break-sessions-2] ${backend.name}: after a burst naming 5,000 other channels: ${received(sub).length} messages, repeated ${JSON.stringify(repeated(received(sub))).slice(0, 200)}`,
-      );
-      expect(repeated(received(sub))).toEqual({});
-      expect(sub.of('gap')).toEqual([]);
+      await dropAndResume(relay, sub, `${backend.name}: after a burst naming 5,000 other channels`);
       expect(received(sub)).toHaveLength(5 + busy + 50);
     });
   });
