@@ -99,7 +99,10 @@ export interface ReplayPageReply {
 
 /** How many message ids the client remembers besides sequence numbers (a backstop for frames without them). */
 const SEEN_LIMIT = 1000;
-/** Channels the client keeps holdings of (the session has at most 1,000; the oldest beyond are forgotten). */
+/**
+ * Channels of each kind the client keeps holdings of: the session's (it has at most 1,000; the
+ * least recent beyond are forgotten) and others (channels new past it are not tracked).
+ */
 const CHANNEL_LIMIT = 4096;
 /** Live history frames held back during a replay; more are dropped and fetched by the replay instead. */
 const HELD_LIMIT = 1000;
@@ -108,10 +111,9 @@ const HAVE_BUDGET = 29 * 1024;
 /** Holes in one channel that make the client ask for a replay while connected. */
 export const SYNC_RANGES = 16;
 /**
- * Channels held that make the client ask for a replay while connected: live frames name every
- * history channel of a broadcast's target, also ones the session is not in, and the replay's
- * `drop` prunes those long before {@link CHANNEL_LIMIT} would push out a channel of the session
- * (a session has at most 1,000).
+ * Channels not known to be the session's that make the client ask for a replay while connected:
+ * live frames name every history channel of a broadcast's target, also ones the session is not
+ * in; the replay's `drop` prunes those, and confirms the rest as the session's.
  */
 const PRUNE_CHANNELS = CHANNEL_LIMIT / 2;
 
@@ -119,13 +121,23 @@ const PRUNE_CHANNELS = CHANNEL_LIMIT / 2;
  * The client side of a session: the token, what it holds of each history channel (ranges of
  * sequence numbers), the session's channel key. No socket: `admit` decides per history frame,
  * `begin`/`apply` take the resume reply and replay pages.
+ *
+ * Only the session's channels are replayed, so only they are held back or left to the replay:
+ * channels are the session's ({@link #mine}) once a resume reply lists them or a replay page
+ * accounts for them; frames naming only other channels (a broadcast to a channel the session is
+ * not in, also one the client has not learnt of yet, joined on this connection) are emitted at
+ * once, their numbers kept apart ({@link #other}) until a replay drops or confirms them.
  */
 export class SessionState {
   /** The resume route key. */
   readonly action: string;
   readonly #storage: SessionStorage;
-  /** channel → what is held of it; insertion order is recency. */
-  readonly #held = new Map<string, HeldRanges>();
+  /** The session's channels → what is held of each; insertion order is recency. */
+  readonly #mine = new Map<string, HeldRanges>();
+  /** Channels not (yet) known to be the session's → what is held of each. */
+  readonly #other = new Map<string, HeldRanges>();
+  /** The channels named by the last `have`. */
+  #asked: string[] = [];
   readonly #seen = new Set<string>();
   #key: string | undefined;
   readonly #ids = new Map<string, string>();
@@ -168,28 +180,38 @@ export class SessionState {
       this.#ids.clear();
     }
     if (reply.resumed !== true) {
-      this.#held.clear();
+      this.#mine.clear();
+      this.#other.clear();
       this.#seen.clear();
       return;
     }
-    if (reply.channelCount !== undefined || !Array.isArray(reply.channels)) return;
+    if (!Array.isArray(reply.channels)) return;
+    for (const channel of reply.channels) if (typeof channel === 'string') this.#confirm(channel);
+    if (reply.channelCount !== undefined) return;
     const listed = new Set(reply.channels);
-    for (const channel of [...this.#held.keys()]) {
+    for (const channel of [...this.#mine.keys(), ...this.#other.keys()]) {
       if (!listed.has(channel) && (this.#touched.get(channel) ?? -1) <= since) this.#forget(channel);
     }
   }
 
   /**
    * The frames to emit for `message`. While a resume is pending on the connection it arrived on
-   * (`held` given), live history frames (`$seq` without `$replay`) are held there (at most
-   * {@link HELD_LIMIT}: more are dropped, and the replay fetches them; `overflow` is then called);
-   * the rest is emitted unless it is a duplicate (see {@link admit}).
+   * (`held` given), live history frames (`$seq` without `$replay`) are held there, to be emitted
+   * after the replayed ones; the rest is emitted unless it is a duplicate (see {@link admit}).
+   * Past {@link HELD_LIMIT} held, a frame naming a channel of the session is dropped (the replay
+   * fetches it; `overflow` is then called), any other is emitted at once (no replay would bring it).
    */
   receive(message: unknown, held?: unknown[], overflow?: () => void): unknown[] {
-    if (held !== undefined && isLiveHistory(message)) {
-      if (held.length < HELD_LIMIT) held.push(message);
-      else overflow?.();
-      return [];
+    const pairs = held === undefined || field(message, '$replay') === true ? undefined : pairsOf(message);
+    if (held !== undefined && pairs !== undefined) {
+      if (held.length < HELD_LIMIT) {
+        held.push(message);
+        return [];
+      }
+      if (pairs.some(([channel]) => this.#mine.has(channel))) {
+        overflow?.();
+        return [];
+      }
     }
     return this.admit(message) ? [message] : [];
   }
@@ -198,15 +220,15 @@ export class SessionState {
    * Whether a live frame is delivered. A history frame (one with `$seq`) is a duplicate when any of
    * its (channel, sequence number) pairs is held already (every copy of a message carries the same
    * pairs, or fewer: a replay names only the session's channels); otherwise its pairs become held.
-   * A frame that would leave a channel with more than {@link RANGE_LIMIT} ranges is not taken now
-   * (see {@link needsSync}): the replay that fills the holes brings it. Other frames are always
-   * delivered.
+   * A frame that would leave a channel of the session with more than {@link RANGE_LIMIT} ranges is
+   * not taken now (see {@link needsSync}): the replay that fills the holes brings it. Other frames
+   * are always delivered (no replay would bring them).
    */
   admit(message: unknown): boolean {
     const pairs = pairsOf(message);
     if (pairs === undefined) return true;
     if (this.#isCopy(message, pairs)) return false;
-    if (pairs.some(([channel, n]) => this.#held.get(channel)?.wouldExceed(n, n, RANGE_LIMIT) === true)) {
+    if (pairs.some(([channel, n]) => this.#mine.get(channel)?.wouldExceed(n, n, RANGE_LIMIT) === true)) {
       this.#refused = true;
       return false;
     }
@@ -225,11 +247,15 @@ export class SessionState {
     return refused;
   }
 
-  /** The `have` of a replay request: every channel's first range, then more while the budget lasts. */
+  /**
+   * The `have` of a replay request: every channel's first range (the session's first, most recent
+   * first; then others, oldest first), then more while the budget lasts.
+   */
   have(): string {
     const key = this.#key;
+    this.#asked = [];
     if (key === undefined) return '';
-    const recent = [...this.#held].reverse();
+    const recent = [...[...this.#mine].reverse(), ...this.#other];
     const parts: Array<{ id: string; ranges: number[]; text: string }> = [];
     let length = 0;
     for (const [channel, ranges] of recent) {
@@ -239,6 +265,7 @@ export class SessionState {
       if (length + text.length + 1 > HAVE_BUDGET) break;
       length += text.length + 1;
       parts.push({ id: text.slice(0, 11), ranges: list, text });
+      this.#asked.push(channel);
     }
     for (const part of parts) {
       for (let i = 2; i + 1 < part.ranges.length; i += 2) {
@@ -251,18 +278,24 @@ export class SessionState {
     return parts.map((p) => p.text).join(';');
   }
 
-  /** Applies a replay page: forgets reset and dropped channels, adds what is covered; answers the replayed frames to emit. */
+  /**
+   * Applies a replay page (the answer to the last {@link have}): forgets reset and dropped
+   * channels, adds what is covered; answers the replayed frames to emit. The channels of `have`
+   * a `done` page does not drop are the session's (`drop` then names every other one).
+   */
   apply(page: ReplayPageReply): unknown[] {
     // A malformed answer (not what the server sends) changes nothing it does not understand.
     const list = <T>(value: readonly T[] | undefined): readonly T[] => (Array.isArray(value) ? value : []);
     for (const channel of list(page?.reset)) if (typeof channel === 'string') this.#forget(channel);
-    const drop = list(page?.drop);
-    if (drop.length > 0 && this.#key !== undefined) {
-      const dropped = new Set(drop);
-      for (const channel of [...this.#held.keys()]) {
-        if (dropped.has(this.#id(this.#key, channel))) this.#forget(channel);
-      }
+    const dropped = new Set(list(page?.drop));
+    const key = this.#key;
+    if (key !== undefined) {
+      const named = (channel: string) => dropped.has(this.#id(key, channel));
+      if (dropped.size > 0)
+        for (const c of [...this.#mine.keys(), ...this.#other.keys()]) if (named(c)) this.#forget(c);
+      if (page?.done === true) for (const c of this.#asked) if (!named(c)) this.#confirm(c);
     }
+    this.#asked = [];
     // The page's frames are told apart from what is held before anything of the page is added;
     // then `covered` (which spans every frame sent) and the frames' own pairs become held. Added
     // in that order, a page fills holes from the lowest up and merges ranges, never piles them up.
@@ -276,7 +309,10 @@ export class SessionState {
         continue;
       }
       if (this.#isCopy(message, pairs) || pairs.some(([c, n]) => inPage.has(`${n} ${c}`))) continue;
-      for (const [c, n] of pairs) inPage.add(`${n} ${c}`);
+      for (const [c, n] of pairs) {
+        inPage.add(`${n} ${c}`);
+        this.#confirm(c);
+      }
       this.#see(message);
       taken.push(...pairs);
       emit.push(message);
@@ -285,6 +321,7 @@ export class SessionState {
       if (!Array.isArray(entry)) continue;
       const [channel, ...ranges] = entry;
       if (typeof channel !== 'string') continue;
+      this.#confirm(channel);
       for (let i = 0; i + 1 < ranges.length; i += 2)
         this.#add(channel, [ranges[i] as number, ranges[i + 1] as number]);
     }
@@ -292,16 +329,22 @@ export class SessionState {
     return emit;
   }
 
-  /** Whether a replay should run now: some channel has many holes, a live frame was not taken, or many channels are held. */
+  /**
+   * Whether a replay should run now: some channel has many holes, a live frame was not taken, or
+   * many channels not known to be the session's are held.
+   */
   needsSync(): boolean {
-    if (this.#refused || this.#held.size > PRUNE_CHANNELS) return true;
-    for (const ranges of this.#held.values()) if (ranges.count() > SYNC_RANGES) return true;
+    if (this.#refused || this.#other.size > PRUNE_CHANNELS) return true;
+    for (const ranges of [...this.#mine.values(), ...this.#other.values()])
+      if (ranges.count() > SYNC_RANGES) return true;
     return false;
   }
 
   /** The highest sequence number held of each channel. */
   heads(): Record<string, number> {
-    return Object.fromEntries([...this.#held].map(([channel, ranges]) => [channel, ranges.top()]));
+    return Object.fromEntries(
+      [...this.#mine, ...this.#other].filter(([, r]) => r.count() > 0).map(([c, r]) => [c, r.top()]),
+    );
   }
 
   /** Keeps the fresh token for the next connect. */
@@ -313,7 +356,11 @@ export class SessionState {
   #isCopy(message: unknown, pairs: ReadonlyArray<[string, number]>): boolean {
     const mid = field(message, '$mid');
     if (typeof mid === 'string' && this.#seen.has(mid)) return true;
-    return pairs.some(([channel, n]) => this.#held.get(channel)?.has(n) === true);
+    return pairs.some(([channel, n]) => this.#ranges(channel)?.has(n) === true);
+  }
+
+  #ranges(channel: string): HeldRanges | undefined {
+    return this.#mine.get(channel) ?? this.#other.get(channel);
   }
 
   #see(message: unknown): void {
@@ -323,19 +370,30 @@ export class SessionState {
     if (this.#seen.size > SEEN_LIMIT) this.#seen.delete(this.#seen.values().next().value as string);
   }
 
+  /** Adds `[lo, hi]` to a channel's holdings; a channel new past {@link CHANNEL_LIMIT} others is not tracked. */
   #add(channel: string, [lo, hi]: [number, number]): void {
     if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || lo < 1 || hi < lo) return;
-    let ranges = this.#held.get(channel);
-    if (ranges === undefined) ranges = new HeldRanges();
-    else this.#held.delete(channel);
+    const map = this.#mine.has(channel) ? this.#mine : this.#other;
+    const ranges = map.get(channel) ?? new HeldRanges();
+    if (!map.has(channel) && map === this.#other && map.size >= CHANNEL_LIMIT) return;
+    map.delete(channel);
     ranges.add(lo, hi);
-    this.#held.set(channel, ranges);
+    map.set(channel, ranges);
     this.#touched.set(channel, ++this.#tick);
-    if (this.#held.size > CHANNEL_LIMIT) this.#forget(this.#held.keys().next().value as string);
+    if (this.#mine.size > CHANNEL_LIMIT) this.#forget(this.#mine.keys().next().value as string);
+  }
+
+  /** Marks a channel as the session's (it is replayed), keeping what is held of it. */
+  #confirm(channel: string): void {
+    if (this.#mine.has(channel)) return;
+    this.#mine.set(channel, this.#other.get(channel) ?? new HeldRanges());
+    this.#other.delete(channel);
+    if (this.#mine.size > CHANNEL_LIMIT) this.#forget(this.#mine.keys().next().value as string);
   }
 
   #forget(channel: string): void {
-    this.#held.delete(channel);
+    this.#mine.delete(channel);
+    this.#other.delete(channel);
     this.#touched.delete(channel);
   }
 
@@ -358,12 +416,6 @@ function range(lo: number, hi: number): string {
 export function isTransient(error: unknown): boolean {
   const { code, status = 0 } = error as { code?: string; status?: number };
   return code === 'Timeout' || (code === 'Rejected' && (status === 429 || status >= 500));
-}
-
-/** Whether a frame is live history (has `$seq`, not `$replay`): held back while a resume is pending. */
-export function isLiveHistory(message: unknown): boolean {
-  const seq = field(message, '$seq');
-  return typeof seq === 'object' && seq !== null && field(message, '$replay') !== true;
 }
 
 /** A history frame's (channel, sequence number) pairs; `undefined` for a frame without `$seq`. */

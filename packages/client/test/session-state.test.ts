@@ -134,7 +134,7 @@ describe('SessionState', () => {
     expect(Object.keys(s.heads())).toHaveLength(4096);
     const held: unknown[] = [];
     let overflow = 0;
-    for (let n = 0; n < 1200; n++) s.receive(live(`l${n}`, { room: n + 1 }), held, () => overflow++);
+    for (let n = 0; n < 1200; n++) s.receive(live(`l${n}`, { 'room:a': n + 1 }), held, () => overflow++);
     expect(held).toHaveLength(1000);
     expect(overflow).toBe(200);
   });
@@ -177,18 +177,72 @@ describe('SessionState', () => {
     expect(s.needsSync()).toBe(false);
   });
 
-  it('asks for a replay (whose drop prunes them) once frames named over 2,048 channels, before the 4,096 bound could push out one of the session', () => {
+  it("asks for a replay (whose drop prunes them) once frames named over 2,048 channels, the session's channels not counted", () => {
     const s = new SessionState();
     s.begin(reply(), s.mark());
     s.receive(live('quiet', { 'room:a': 1 }));
-    for (let n = 0; n < 2047; n++) s.receive(live(`m${n}`, { [`other${n}`]: 1 }));
+    for (let n = 0; n < 2048; n++) s.receive(live(`m${n}`, { [`other${n}`]: 1 }));
     expect(s.needsSync()).toBe(false);
-    s.receive(live('m2047', { other2047: 1 }));
+    s.receive(live('m2048', { other2048: 1 }));
     expect(s.needsSync()).toBe(true);
-    const others = Array.from({ length: 2048 }, (_, n) => channelIdOf(KEY, `other${n}`));
+    const others = Array.from({ length: 2049 }, (_, n) => channelIdOf(KEY, `other${n}`));
     s.apply({ drop: others, done: true });
     expect(s.needsSync()).toBe(false);
     expect(s.heads()).toEqual({ 'room:a': 1 });
+  });
+
+  // client README, "Sessions": only the session's channels are replayed, so only their frames are
+  // held back during a resume or left to the replay; a frame naming only other channels (a
+  // broadcast to a history channel the session is not in) is emitted at once.
+  it("during a resume, past 1,000 held, frames naming only channels not known as the session's are emitted at once", () => {
+    const s = new SessionState();
+    s.begin(reply(), s.mark());
+    const held: unknown[] = [];
+    let overflow = 0;
+    const out = [];
+    for (let n = 1; n <= 1100; n++)
+      out.push(...s.receive(live(`n${n}`, { news: n }), held, () => overflow++));
+    expect(held).toHaveLength(1000);
+    expect(texts(out)).toEqual(Array.from({ length: 100 }, (_, i) => `n${1001 + i}`));
+    expect(overflow).toBe(0);
+    // One naming a channel of the session is dropped: the replay brings it.
+    expect(s.receive(live('a1', { 'room:a': 1, news: 1101 }), held, () => overflow++)).toEqual([]);
+    expect(overflow).toBe(1);
+    expect(held.filter((m) => s.admit(m))).toHaveLength(1000);
+  });
+
+  it("a channel that is not the session's never makes a frame wait for a replay, however many holes it has", () => {
+    const s = new SessionState();
+    s.begin(reply(), s.mark());
+    const out = [];
+    for (let n = 1; n <= 400; n++) out.push(...s.receive(live(`n${n}`, { news: n * 2 })));
+    expect(out).toHaveLength(400);
+    expect(s.takeRefused()).toBe(false);
+    expect(s.needsSync()).toBe(true); // the replay's drop forgets it
+    s.have();
+    s.apply({ drop: [channelIdOf(KEY, 'news')], done: true });
+    expect(s.heads()).toEqual({});
+  });
+
+  it('frames naming 4,200 other channels push out no channel of the session, nor one not yet confirmed', () => {
+    const s = new SessionState();
+    s.begin(reply({ resumed: false, reason: 'none', channels: [] }), s.mark());
+    for (let n = 1; n <= 5; n++) s.receive(live(`a${n}`, { 'room:a': n }));
+    s.have();
+    expect(s.apply({ done: true })).toEqual([]); // room:a is the session's: not dropped
+    s.receive(live('b1', { 'room:b': 1 })); // joined on this connection, not confirmed yet
+    const others = Object.fromEntries(Array.from({ length: 4200 }, (_, i) => [`x${i}`, 1]));
+    expect(s.receive(live('big', { 'room:b': 2, ...others }))).toHaveLength(1);
+    expect(s.needsSync()).toBe(true);
+    const view = serverView(s, ['room:a', 'room:b']);
+    expect(view).toEqual({ 'room:a': [1, 5], 'room:b': [1, 2] });
+    expect(s.receive(live('a1', { 'room:a': 1 }))).toEqual([]);
+    // The replay drops the others named in `have`, and confirms room:b.
+    s.apply({ drop: Object.keys(others).map((c) => channelIdOf(KEY, c)), done: true });
+    expect(Object.keys(s.heads()).sort()).toEqual(['room:a', 'room:b']);
+    const held: unknown[] = [];
+    expect(s.receive(live('b3', { 'room:b': 3 }), held)).toEqual([]);
+    expect(held).toHaveLength(1);
   });
 
   it('stores the token in the storage, in memory by default', async () => {
