@@ -230,7 +230,7 @@ function servedEnvironment(template: Template, ids: string[], values: StackValue
   for (const id of ids) {
     for (const [name, value] of Object.entries(functionEnvironment(template, id, values))) {
       if (name in merged && merged[name] !== value) {
-        throw new Error(`${id}: ${name} differs from the other served function's, and they share a process`);
+        throw new Error(`${id}: ${name} differs from the other served function’s, and they share a process`);
       }
       merged[name] = value;
     }
