@@ -5,16 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { type SecretsManagerServer, startSecretsManager } from '@wsapp/testing';
 import {
-  type AttributeDefinition,
-  CreateTableCommand,
-  DynamoDBClient,
-  type KeySchemaElement,
-  UpdateTimeToLiveCommand,
-  waitUntilTableExists,
-} from '@aws-sdk/client-dynamodb';
-import { type SecretsManagerServer, startSecretsManager, uniqueName } from '@wsapp/testing';
-import { type BuiltFunctionsServer, lambdaRuntimeModules, serveBuiltFunctions } from '@wsapp/testing/sam';
+  type BuiltFunctionsServer,
+  createTemplateTables,
+  lambdaRuntimeModules,
+  serveBuiltFunctions,
+} from '@wsapp/testing/sam';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { chatRoundTrip } from './chat-round-trip.js';
 import { readAssembly, type SynthesizedChat } from './deployed/cloud-assembly.js';
@@ -80,28 +77,10 @@ describe('the synthesized chat (cdk.out)', () => {
 
     beforeAll(async () => {
       const dynamo = inject('wsappDynamoDB');
-      const client = new DynamoDBClient(dynamo);
       // The table exactly as the template defines it (CloudFormation would create it so).
-      const tableName = uniqueName('chat-deployed');
-      await client.send(
-        new CreateTableCommand({
-          TableName: tableName,
-          KeySchema: chat.table.KeySchema as KeySchemaElement[],
-          AttributeDefinitions: chat.table.AttributeDefinitions as AttributeDefinition[],
-          BillingMode: chat.table.BillingMode as 'PAY_PER_REQUEST',
-        }),
-      );
-      await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: tableName });
-      await client.send(
-        new UpdateTimeToLiveCommand({
-          TableName: tableName,
-          TimeToLiveSpecification: chat.table.TimeToLiveSpecification as {
-            AttributeName: string;
-            Enabled: boolean;
-          },
-        }),
-      );
-      client.destroy();
+      const tables = await createTemplateTables(chat.template, dynamo, 'chat-deployed');
+      expect(tables.size).toBe(1);
+      const tableName = [...tables.values()][0] as string;
 
       sm = await startSecretsManager();
       secretArn = sm.put('wsapp-chat-session', randomBytes(32).toString('hex'));
