@@ -5,18 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { type SecretsManagerServer, startSecretsManager } from '@wsapp/testing';
 import {
-  type AttributeDefinition,
-  CreateTableCommand,
-  DynamoDBClient,
-  type KeySchemaElement,
-  UpdateTimeToLiveCommand,
-  waitUntilTableExists,
-} from '@aws-sdk/client-dynamodb';
-import { type SecretsManagerServer, startSecretsManager, uniqueName } from '@wsapp/testing';
-import { type BuiltFunctionsServer, lambdaRuntimeModules, serveBuiltFunctions } from '@wsapp/testing/sam';
+  type BuiltFunctionsServer,
+  createTemplateTables,
+  lambdaRuntimeModules,
+  serveBuiltFunctions,
+} from '@wsapp/testing/sam';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ChatClient } from './chat-client.js';
+import { chatRoundTrip } from './chat-round-trip.js';
 import { readAssembly, type SynthesizedChat } from './deployed/cloud-assembly.js';
 import { guideCommands } from './deployed/guide.js';
 
@@ -49,20 +46,6 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-/** The next frame matching `wanted`, skipping others (pushes of other kinds), within 10 s. */
-async function frame(client: ChatClient, wanted: (m: Record<string, unknown>) => boolean) {
-  const deadline = Date.now() + 10_000;
-  for (let skipped = 0; skipped < 20; skipped++) {
-    const left = deadline - Date.now();
-    const message = (await Promise.race([
-      client.next(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('no matching frame within 10 s')), left)),
-    ])) as Record<string, unknown>;
-    if (wanted(message)) return message;
-  }
-  throw new Error('no matching frame in 20 frames');
-}
-
 describe('the synthesized chat (cdk.out)', () => {
   it('declares the app routes, with route responses for the two-way ones', () => {
     console.log(
@@ -91,32 +74,13 @@ describe('the synthesized chat (cdk.out)', () => {
     let server: BuiltFunctionsServer | undefined;
     let url: string;
     let secretArn: string;
-    const clients: ChatClient[] = [];
 
     beforeAll(async () => {
       const dynamo = inject('wsappDynamoDB');
-      const client = new DynamoDBClient(dynamo);
       // The table exactly as the template defines it (CloudFormation would create it so).
-      const tableName = uniqueName('chat-deployed');
-      await client.send(
-        new CreateTableCommand({
-          TableName: tableName,
-          KeySchema: chat.table.KeySchema as KeySchemaElement[],
-          AttributeDefinitions: chat.table.AttributeDefinitions as AttributeDefinition[],
-          BillingMode: chat.table.BillingMode as 'PAY_PER_REQUEST',
-        }),
-      );
-      await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: tableName });
-      await client.send(
-        new UpdateTimeToLiveCommand({
-          TableName: tableName,
-          TimeToLiveSpecification: chat.table.TimeToLiveSpecification as {
-            AttributeName: string;
-            Enabled: boolean;
-          },
-        }),
-      );
-      client.destroy();
+      const tables = await createTemplateTables(chat.template, dynamo, 'chat-deployed');
+      expect(tables.size).toBe(1);
+      const tableName = [...tables.values()][0] as string;
 
       sm = await startSecretsManager();
       secretArn = sm.put('wsapp-chat-session', randomBytes(32).toString('hex'));
@@ -155,37 +119,13 @@ describe('the synthesized chat (cdk.out)', () => {
     }, 120_000);
 
     afterAll(async () => {
-      await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
       await server?.close();
       await sm?.close();
     });
 
     it('connects, joins and says; the other member receives it; the session key came from Secrets Manager, once', async () => {
       // The demo authorizer (its own bundle) refuses a connection without ?name=.
-      await expect(ChatClient.open(url)).rejects.toThrow(/rejected with 401/);
-      const ada = await ChatClient.open(`${url}?name=ada`);
-      const bob = await ChatClient.open(`${url}?name=bob`);
-      clients.push(ada, bob);
-      ada.send({ action: 'join', room: 'lobby' });
-      expect(await frame(ada, (m) => m.type === 'ack')).toEqual({
-        type: 'ack',
-        action: 'join',
-        room: 'lobby',
-      });
-      bob.send({ action: 'join', room: 'lobby' });
-      expect(await frame(bob, (m) => m.type === 'ack')).toMatchObject({ action: 'join' });
-      expect(await frame(ada, (m) => m.type === 'joined')).toMatchObject({
-        type: 'joined',
-        room: 'lobby',
-        user: 'bob',
-      });
-      bob.send({ action: 'say', room: 'lobby', text: 'hello from the bundle' });
-      expect(await frame(bob, (m) => m.type === 'ack')).toMatchObject({ action: 'say', delivered: 1 });
-      expect(await frame(ada, (m) => m.type === 'message')).toMatchObject({
-        room: 'lobby',
-        from: 'bob',
-        text: 'hello from the bundle',
-      });
+      await chatRoundTrip(url, 'hello from the bundle');
       // Read at run time, through the SDK, and cached: one read for every invocation so far.
       expect(sm.reads.get(secretArn)).toBe(1);
     });

@@ -1,20 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { MemoryConnectionStore } from '@wsapp/store-memory';
-import { type SecretsManagerServer, startSecretsManager, uniqueName } from '@wsapp/testing';
-import {
-  type BuiltFunctionsServer,
-  buildSamFunction,
-  functionEnvironment,
-  lambdaRuntimeModules,
-  loadTemplate,
-  resourcesOfType,
-  serveBuiltFunctions,
-} from '@wsapp/testing/sam';
+import { type SamApp, samApp } from '@wsapp/testing/sam';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTickerApp } from '../src/app.js';
 import { TickerClient } from '../src/ticker-client.js';
@@ -23,98 +8,31 @@ import { issueToken } from '../src/token.js';
 // The template's code path, not only its text: every function built as `sam build` builds it, and
 // the WebSocket function and the authorizer run as Lambda runs them (only @aws-sdk/* on
 // NODE_PATH, the template's environment) behind the emulator, the token key read from a Secrets
-// Manager endpoint on loopback, connections in DynamoDB Local.
-const root = new URL('../', import.meta.url);
-const template = loadTemplate(new URL('template.yaml', root));
-const functions = resourcesOfType(template, 'AWS::Serverless::Function');
-
-let outdir: string;
-let sm: SecretsManagerServer;
-let server: BuiltFunctionsServer | undefined;
-let tokenKey: string;
-let tokenArn: string;
+// Manager endpoint on loopback, connections in DynamoDB Local (samApp).
+let sam: SamApp;
 const clients: TickerClient[] = [];
 
 beforeAll(async () => {
-  outdir = mkdtempSync(join(tmpdir(), 'wsapp-ticker-sam-'));
-  const built = new Map(
-    await Promise.all(
-      functions.map(
-        async (id) =>
-          [id, await buildSamFunction(template, id, { codeRoot: root, outdir: join(outdir, id) })] as const,
-      ),
-    ),
-  );
-  const dynamo = inject('wsappDynamoDB');
-  const client = new DynamoDBClient(dynamo);
-  const table = template.Resources.ConnectionsTable?.Properties ?? {};
-  const tableName = uniqueName('ticker-sam');
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      KeySchema: table.KeySchema as never,
-      AttributeDefinitions: table.AttributeDefinitions as never,
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-  await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: tableName });
-  client.destroy();
-
-  sm = await startSecretsManager();
-  tokenKey = randomBytes(32).toString('hex');
-  tokenArn = sm.put('wsapp-ticker-token-key', tokenKey);
-  const values = {
-    resources: { ConnectionsTable: tableName, TokenSecret: tokenArn, WebSocketApi: 'api' },
-    others: { 'AWS::Region': dynamo.region, 'AWS::URLSuffix': 'amazonaws.com' },
-  };
-  // One process stands for both functions: each gets its own variables, which do not overlap.
-  const { WS_ENDPOINT: _endpoint, ...environment } = {
-    ...functionEnvironment(template, 'WebSocketFunction', values),
-    ...functionEnvironment(template, 'AuthorizerFunction', values),
-  };
-  expect(Object.keys(environment).sort()).toEqual([
-    'NODE_OPTIONS',
-    'STORE',
-    'TABLE_NAME',
-    'TOKEN_SECRET_ARN',
-  ]);
-  const app = built.get('WebSocketFunction');
-  const authorizer = built.get('AuthorizerFunction');
-  if (app === undefined || authorizer === undefined) throw new Error('functions missing from the template');
-  const routes = createTickerApp({ store: new MemoryConnectionStore() });
-  server = await serveBuiltFunctions({
-    app,
-    authorizer,
-    stage: String(template.Parameters?.StageName?.Default),
-    routes: ['$connect', '$disconnect', ...routes.routeKeys],
-    twoWayRoutes: routes.twoWayRouteKeys,
-    environment: {
-      ...environment,
-      AWS_LAMBDA_FUNCTION_NAME: 'wsapp-ticker-WebSocketFunction',
-      AWS_REGION: dynamo.region,
-      AWS_ACCESS_KEY_ID: dynamo.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: dynamo.credentials.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
-    },
-    nodePath: lambdaRuntimeModules(
-      outdir,
-      [...built.values()].map((b) => b.file),
-      fileURLToPath(root),
-    ),
+  sam = await samApp({
+    template: new URL('../template.yaml', import.meta.url),
+    stackName: 'wsapp-ticker',
+    app: 'WebSocketFunction',
+    // One process stands for both functions: each gets its own variables, which do not overlap.
+    authorizer: 'AuthorizerFunction',
+    routes: createTickerApp({ store: new MemoryConnectionStore() }),
+    dynamodb: inject('wsappDynamoDB'),
+    secrets: ['TokenSecret'],
   });
 }, 180_000);
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-  await server?.close();
-  await sm?.close();
-  if (outdir !== undefined) rmSync(outdir, { recursive: true, force: true });
+  await sam?.close();
 });
 
 describe('the ticker as sam build builds it (template.yaml)', () => {
   it('builds every function of the template', () => {
-    expect(functions.sort()).toEqual([
+    expect([...sam.built.keys()].sort()).toEqual([
       'AuthorizerFunction',
       'BroadcasterFunction',
       'FanOutWorkerFunction',
@@ -123,15 +41,24 @@ describe('the ticker as sam build builds it (template.yaml)', () => {
     ]);
   });
 
+  it('gives both served functions the template’s environment, the endpoint left to the emulator', () => {
+    expect(Object.keys(sam.environment).sort()).toEqual([
+      'NODE_OPTIONS',
+      'STORE',
+      'TABLE_NAME',
+      'TOKEN_SECRET_ARN',
+    ]);
+  });
+
   it('authorizes with the key read from Secrets Manager and subscribes through the built function', async () => {
-    const url = server?.url ?? '';
+    const token = sam.secret('TokenSecret');
     await expect(
-      TickerClient.open(`${url}?token=${issueToken('ada', 'not-the-key-0123456789')}`),
+      TickerClient.open(`${sam.url}?token=${issueToken('ada', 'not-the-key-0123456789')}`),
     ).rejects.toThrow(/rejected with 401/);
-    const ada = await TickerClient.open(`${url}?token=${issueToken('ada', tokenKey)}`);
+    const ada = await TickerClient.open(`${sam.url}?token=${issueToken('ada', token.value)}`);
     clients.push(ada);
     expect(await ada.ask({ action: 'subscribe', symbols: ['AMZN'] })).toEqual({ subscribed: ['AMZN'] });
     // Read at run time, through the SDK, once for both connection attempts.
-    expect(sm.reads.get(tokenArn)).toBe(1);
+    expect(sam.secretsManager?.reads.get(token.arn)).toBe(1);
   });
 });

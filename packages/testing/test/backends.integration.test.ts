@@ -11,6 +11,7 @@ import {
 import { startRedis, uniqueName } from '@wsapp/testing';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { alive } from './process-alive.js';
 
 const builtCjs = resolve(import.meta.dirname, '../dist/index.cjs');
 
@@ -35,16 +36,6 @@ async function pidLeftBy(ending: 'exit' | 'SIGTERM'): Promise<number> {
   const pid = Number(stdout.match(/PID=(\d+)/)?.[1]);
   expect(pid).toBeGreaterThan(0);
   return pid;
-}
-
-/** True while a process with this PID exists (zombies included). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('Redis standalone', () => {

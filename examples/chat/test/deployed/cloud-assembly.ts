@@ -11,7 +11,6 @@ export interface SynthesizedChat {
   /** The API's route keys, and those with a route response. */
   routes: { keys: string[]; twoWay: string[] };
   stageName: string;
-  table: Resource['Properties'];
 }
 
 /** Reads the one CloudFormation stack of a cloud assembly. */
@@ -62,6 +61,5 @@ export function readAssembly(outdir: string): SynthesizedChat {
     },
     routes: { keys: [...keyOf.values()].sort(), twoWay: twoWay.sort() },
     stageName: String(one('AWS::ApiGatewayV2::Stage')[1].Properties.StageName),
-    table: one('AWS::DynamoDB::Table')[1].Properties,
   };
 }

@@ -8,8 +8,10 @@
  * `secretEnvironmentProblems` refuses secrets in functions' environments, and `buildSamFunction`
  * builds a function as `sam build` would and `functionEnvironment` resolves its environment, and
  * `serveBuiltFunctions` runs the built files as Lambda runs them behind the emulator, so a test
- * runs the code the template deploys with what it gets. Needs
- * `yaml`, for `validateTemplate` `aws-cdk-lib`, for `buildSamFunction` `esbuild` (optional peers).
+ * runs the code the template deploys with what it gets; `samApp` does all three for a test, with
+ * the template's tables (`createTemplateTables`) and secrets stood in for, and stops it all. Needs
+ * `yaml`, for `validateTemplate` `aws-cdk-lib`, for `buildSamFunction` `esbuild`, for the tables
+ * `@aws-sdk/client-dynamodb` (optional peers).
  *
  * @packageDocumentation
  * @module @wsapp/testing/sam
@@ -25,6 +27,7 @@ export {
 } from './cloudformation.js';
 export { functionEnvironment, type StackValues } from './function-environment.js';
 export { runtimeProblem, SUPPORTED_NODE_RUNTIMES } from './runtimes.js';
+export { type SamApp, type SamAppOptions, type SamSecret, samApp } from './sam-app.js';
 export {
   buildSamFunction,
   type SamBuildOptions,
@@ -39,5 +42,6 @@ export {
   type ServeBuiltOptions,
   serveBuiltFunctions,
 } from './serve-built.js';
+export { createTemplateTables, type DynamoDBEndpoint } from './template-tables.js';
 export { type TemplateDiagnostic, validateTemplate } from './validate-template.js';
 export { type WebSocketTemplateExpectations, webSocketTemplateProblems } from './websocket-template.js';

@@ -39,6 +39,8 @@ export interface BuiltFunctionsServer {
   url: string;
   /** The management endpoint the functions were given as `WS_ENDPOINT`. */
   endpoint: string;
+  /** The process id of the process running the functions and the emulator. */
+  pid: number;
   /** Stops the process (SIGTERM, then waits for it to exit). */
   close(): Promise<void>;
 }
@@ -87,6 +89,7 @@ export async function serveBuiltFunctions(options: ServeBuiltOptions): Promise<B
   });
   return {
     ...ready,
+    pid: child.pid as number,
     close: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
