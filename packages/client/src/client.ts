@@ -182,7 +182,7 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
     try {
       this.#Socket ??= await defaultSocket();
       const token = await this.#s?.token();
-      const { url, protocols } = await connectTarget(this.#url, this.#o, token);
+      const { url, protocols } = await connectTarget(this.#url, this.#o, token, this.#s?.instance);
       conn = newConn(new this.#Socket(url, protocols) as SocketLike, token);
     } catch {
       // No WebSocket implementation, or the token provider failed: retried like a network error.

@@ -50,15 +50,19 @@ export function newConn(socket: SocketLike, token: string | undefined): Conn {
 
 /**
  * The URL and subprotocols of one connection attempt: the options' query, the session token
- * (`wsapp_session`), and the auth token (called per attempt) in the query or as a subprotocol.
+ * (`wsapp_session`) with this client's instance id (`wsapp_client`: the server tells a second tab
+ * presenting a shared token from this client's own replacement), and the auth token (called per
+ * attempt) in the query or as a subprotocol.
  */
 export async function connectTarget(
   base: string,
   options: ClientOptions,
   session: string | undefined,
+  instance?: string,
 ): Promise<{ url: string; protocols: string[] }> {
   const url = new URL(base);
   if (session) url.searchParams.set('wsapp_session', session);
+  if (instance) url.searchParams.set('wsapp_client', instance);
   for (const [name, value] of Object.entries(options.query ?? {})) url.searchParams.set(name, value);
   const protocols = [...(options.protocols ?? [])];
   const auth = options.auth;

@@ -131,6 +131,12 @@ const PRUNE_CHANNELS = CHANNEL_LIMIT / 2;
 export class SessionState {
   /** The resume route key. */
   readonly action: string;
+  /**
+   * This client's id, sent with the token (`wsapp_client`): the server lets a token take over a
+   * connection still recorded only from the client instance that opened it, so a second tab
+   * reading a shared token gets `superseded` instead of the first tab's session. Not a secret.
+   */
+  readonly instance = Array.from({ length: 4 }, () => Math.random().toString(36).slice(2, 7)).join('');
   readonly #storage: SessionStorage;
   /** The session's channels → what is held of each; insertion order is recency. */
   readonly #mine = new Map<string, HeldRanges>();

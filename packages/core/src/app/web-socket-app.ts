@@ -10,7 +10,6 @@ import { type HistoryPolicy, historyPolicy } from '../history/history-options.js
 import { readChannelHistory } from '../history/read-history.js';
 import type { Logger } from '../logging/logger.js';
 import { endpointFromEvent, isCustomDomain } from '../messaging/endpoint-from-event.js';
-import { setBeforeGoneRemoval } from '../messaging/gone-snapshot.js';
 import { Messenger } from '../messaging/messenger.js';
 import type { BroadcastOptions, BroadcastReport, BroadcastTarget } from '../messaging/messenger-types.js';
 import type { MessageData } from '../messaging/payload.js';
@@ -108,10 +107,6 @@ export class WebSocketApp<
         logger: this.#logger,
         ...(this.#metrics === undefined ? {} : { metrics: this.#metrics }),
       });
-      // Gone-cleanup may remove a dropped connection's record before its `$disconnect` runs:
-      // the session snapshot that `$disconnect` would write is written first.
-      const sessions = this.#sessions;
-      if (sessions) setBeforeGoneRemoval(this.#messenger, (record) => sessions.closingGone(record));
     }
     return this.#messenger;
   }

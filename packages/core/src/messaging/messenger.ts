@@ -13,7 +13,7 @@ import { classifyError } from './classify-error.js';
 import { beforeDeadline, sleep, stopController, TIMED_OUT } from './deadline.js';
 import { inEarlierChannels } from './earlier-sources.js';
 import { GoneCleaner } from './gone-cleaner.js';
-import { beforeGoneRemoval } from './gone-snapshot.js';
+import { type BeforeGoneRemoval, goneSnapshot } from './gone-snapshot.js';
 import { type ConnectionInfo, ManagementApi } from './management-api.js';
 import {
   ConnectionPendingError,
@@ -107,6 +107,8 @@ export class Messenger {
   readonly #metrics: MetricsSink | undefined;
   readonly #history: HistoryPolicy | undefined;
   readonly #connectGraceMs: number;
+  /** The session snapshot written before gone-cleanup removes a record. */
+  readonly #beforeGone: BeforeGoneRemoval | undefined;
 
   constructor(options: MessengerOptions = {}) {
     this.store = options.store;
@@ -117,6 +119,7 @@ export class Messenger {
     }
     this.#retry = retryPolicy(options.retry);
     this.#logger = options.logger ?? console;
+    this.#beforeGone = goneSnapshot(this.store, this.#logger);
     this.#margin = options.deadlineMarginMs ?? 1000;
     this.#connectGraceMs = options.connectGraceMs ?? DEFAULT_CONNECT_GRACE_MS;
     if (!Number.isFinite(this.#connectGraceMs) || this.#connectGraceMs < 0) {
@@ -252,7 +255,7 @@ export class Messenger {
     const pool = new TaskPool(this.concurrency);
     const run: Run = {
       report: { attempted: 0, delivered: 0, gone: 0, failed: [], notRemoved: [], messageId, durationMs: 0 },
-      cleaner: new GoneCleaner(this.store, this.#logger, this.#connectGraceMs, beforeGoneRemoval(this)),
+      cleaner: new GoneCleaner(this.store, this.#logger, this.#connectGraceMs, this.#beforeGone),
       pool,
       deadline,
       succeeded: false,
@@ -565,7 +568,7 @@ export class Messenger {
     if (this.store === undefined) return { kind: 'absent' };
     try {
       const verdict = await beforeDeadline(
-        removeIfStale(this.store, connectionId, this.#connectGraceMs, beforeGoneRemoval(this)),
+        removeIfStale(this.store, connectionId, this.#connectGraceMs, this.#beforeGone),
         deadline,
       );
       if (verdict !== TIMED_OUT) return verdict;

@@ -57,6 +57,14 @@ export async function claimResumed(
   const { store, sessions, config, logger } = deps;
   const me = ctx.connectionId;
   const ttl = config.liveSessionSeconds;
+  // A token takes over a connection still recorded only from the client instance that opened it
+  // (its replacement, or its reconnect before the old `$disconnect` ran): another instance — a
+  // second tab reading a shared token — gets a session of its own.
+  if (outcome.live === true && outcome.i !== undefined) {
+    const old = await store.get(from);
+    const theirs = old && sessionIdOf(old.data) === sessionId ? readOutcome(old.data)?.i : undefined;
+    if (theirs !== undefined && theirs !== outcome.i) return fork(ctx, deps, record, outcome);
+  }
   const claim = await sessions.claim(sessionId, from, me, ttl);
   let known = claim?.channels;
   let closed = claim?.closed === true;
@@ -120,6 +128,9 @@ async function takeOver(
   await carry(snapshot);
   await carry(ours(await store.get(from))?.channels ?? []);
   const last = ours(await store.unregister(from));
+  // Removed by its `$disconnect` or gone-cleanup meanwhile: that removal handed its channels to
+  // this connection (`snapshotSession`), so this record says what it is in now.
+  if (last === undefined) for (const channel of (await store.get(me))?.channels ?? []) have.add(channel);
   if (last !== undefined && snapshot.length === 0) {
     await carry(last.channels);
     const kept = new Set(last.channels);
@@ -140,7 +151,7 @@ async function fork(
   outcome: ResumeOutcome,
 ): Promise<ClaimedSession> {
   const me = ctx.connectionId;
-  const session = freshSession(me, outcome.p, 'superseded');
+  const session = freshSession(me, outcome.p, 'superseded', config.resumeWindowSeconds, outcome.i);
   const logged = historyChannels(policy, record.channels);
   if (logged.length > 0) {
     const add = await readStarts(store, logged);

@@ -7,6 +7,10 @@ import { newSessionId, principalHash, verifySessionToken } from './session-token
 
 /** Query parameter a reconnecting client presents its token in. */
 export const SESSION_QUERY = 'wsapp_session';
+/** Query parameter a client names its instance in, with its token (see `ResumeOutcome.i`). */
+export const CLIENT_QUERY = 'wsapp_client';
+/** What an instance id may be: up to 64 characters of base64url (anything else is ignored). */
+const INSTANCE = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** What `$connect` adds to its single register write, and what it does around it. */
 export interface ConnectSession {
@@ -44,8 +48,11 @@ export async function connectSession(
   config: SessionConfig,
 ): Promise<ConnectSession> {
   const p = principalHash(config.principal(ctx));
+  const window = config.resumeWindowSeconds;
+  const given = ctx.event.queryStringParameters?.[CLIENT_QUERY];
+  const instance = typeof given === 'string' && INSTANCE.test(given) ? given : undefined;
   const fresh = (reason: ResumeOutcome['reason']): ConnectSession =>
-    freshSession(ctx.connectionId, p, reason);
+    freshSession(ctx.connectionId, p, reason, window, instance);
   // The raw query: a `$connect` query schema may have stripped the parameter from ctx.query.
   const token = ctx.event.queryStringParameters?.[SESSION_QUERY];
   if (token === undefined || token === null || token === '') return fresh('none');
@@ -59,11 +66,20 @@ export async function connectSession(
   if (session !== undefined && session.holder !== claims.c) return fresh('superseded');
   let channels: string[];
   if (live !== undefined) channels = [];
-  // The snapshot its `$disconnect` wrote; or, when its record went without one (gone-cleanup
-  // removed it after a 410 before the `$disconnect` ran), the channels the session recorded.
-  else if (session !== undefined) channels = Object.keys(session.channels);
-  else return fresh('expired'); // neither its record nor its session: the resume window passed
-  const outcome: ResumeOutcome = { p, resumed: true, from: claims.c, live: live !== undefined };
+  // The snapshot written before its record went ($disconnect, or gone-cleanup after a 410).
+  else if (session?.closed === true) channels = Object.keys(session.channels);
+  // Neither its record nor a snapshot: the resume window passed (or the snapshot could not be
+  // written). The starts a live session recorded are not its channels: `store.leave` (a kick)
+  // does not clear them.
+  else return fresh('expired');
+  const outcome: ResumeOutcome = {
+    p,
+    resumed: true,
+    from: claims.c,
+    live: live !== undefined,
+    w: window,
+    ...(instance === undefined ? {} : { i: instance }),
+  };
   return {
     sessionId: claims.s,
     channels,
@@ -78,13 +94,17 @@ export function freshSession(
   connectionId: string,
   p: string,
   reason: ResumeOutcome['reason'],
+  window: number,
+  instance?: string,
 ): ConnectSession {
   const sessionId = newSessionId();
+  const outcome: ResumeOutcome = { p, resumed: false, reason, w: window };
+  if (instance !== undefined) outcome.i = instance;
   return {
     sessionId,
     channels: [],
     inSession: [],
     holder: connectionId,
-    data: { [SESSION_KEY]: sessionId, [RESUME_KEY]: { p, resumed: false, reason } },
+    data: { [SESSION_KEY]: sessionId, [RESUME_KEY]: outcome },
   };
 }

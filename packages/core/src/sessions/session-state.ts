@@ -21,6 +21,10 @@ export interface ResumeOutcome {
   from?: string;
   /** Whether that connection was still recorded at `$connect` (make-before-break): its channels are taken over and its record retired at the claim. */
   live?: boolean;
+  /** The app's resume window, seconds: what a snapshot written by gone-cleanup (any messenger) lasts. */
+  w?: number;
+  /** The client instance that opened the connection (`wsapp_client`), when it said. */
+  i?: string;
 }
 
 /** The {@link ResumeOutcome} in a connection's data, `undefined` without one. */

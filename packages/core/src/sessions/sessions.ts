@@ -1,12 +1,12 @@
 import type { RequestContext } from '../context/request-context.js';
 import type { HistoryPolicy } from '../history/history-options.js';
 import type { Logger } from '../logging/logger.js';
-import type { ConnectionRecord } from '../store/connection-record.js';
 import type { ConnectionStore } from '../store/connection-store.js';
 import { resumeHandler } from './resume-route.js';
 import { type ConnectSession, connectSession, freshSession } from './session-connect.js';
 import { historyChannels, readStarts } from './session-marks.js';
 import { type SessionConfig, type SessionOptions, sessionConfig } from './session-options.js';
+import { snapshotSession } from './session-snapshot.js';
 import { readOutcome, sessionIdOf } from './session-state.js';
 import { type SessionStore, sessionStore } from './session-store.js';
 
@@ -74,7 +74,13 @@ export class Sessions {
       const ttl = this.config.liveSessionSeconds;
       if (!(await this.#sessions.mark(session.sessionId, session.holder, marks, ttl))) {
         // The session was claimed by another connection since it was read: this one starts its own.
-        session = freshSession(ctx.connectionId, readOutcome(session.data)?.p ?? '', 'superseded');
+        session = freshSession(
+          ctx.connectionId,
+          readOutcome(session.data)?.p ?? '',
+          'superseded',
+          this.config.resumeWindowSeconds,
+          readOutcome(session.data)?.i,
+        );
         const all = historyChannels(this.#policy, joined);
         const more = await readStarts(
           this.#store,
@@ -90,17 +96,16 @@ export class Sessions {
   }
 
   /**
-   * At `$disconnect`, **before** the record is removed: snapshots the connection's channels into
-   * its session (if it still holds it), expiring after the resume window. A failure (logged)
+   * At `$disconnect`, **before** the record is removed: keeps the connection's channels for the
+   * connection that resumes its session (`snapshotSession`: the snapshot, expiring after the
+   * resume window, or a handover to a connection that claimed it meanwhile). A failure (logged)
    * leaves the session not resumable; the record is removed anyway.
    */
   async closing(ctx: AnyContext): Promise<void> {
     try {
       const record = await this.#store.get(ctx.connectionId);
-      const sessionId = sessionIdOf(record?.data);
-      if (record === undefined || sessionId === undefined) return;
-      const window = this.config.resumeWindowSeconds;
-      await this.#sessions.close(sessionId, ctx.connectionId, record.channels, window);
+      if (record === undefined) return;
+      await snapshotSession(this.#store, record, this.#logger, this.config.resumeWindowSeconds);
     } catch (error) {
       this.#logger.warn('wsapp: could not keep the session of a closed connection; it cannot be resumed', {
         connectionId: ctx.connectionId,
@@ -157,26 +162,6 @@ export class Sessions {
     } catch (error) {
       this.#logger.warn('wsapp: could not forget where the session joined', {
         connectionId: ctx.connectionId,
-        error,
-      });
-    }
-  }
-
-  /**
-   * Before gone-cleanup removes the record of a connection API Gateway reported gone, older than
-   * the connect grace (its `$disconnect` may come later, or never): snapshots its channels into
-   * its session as that `$disconnect` would (only if it still holds it), so its token still
-   * resumes. A failure (logged) leaves the session not resumable; the record is removed anyway.
-   */
-  async closingGone(record: ConnectionRecord): Promise<void> {
-    const sessionId = sessionIdOf(record.data);
-    if (sessionId === undefined) return;
-    try {
-      const window = this.config.resumeWindowSeconds;
-      await this.#sessions.close(sessionId, record.connectionId, record.channels, window);
-    } catch (error) {
-      this.#logger.warn('wsapp: could not keep the session of a gone connection; it cannot be resumed', {
-        connectionId: record.connectionId,
         error,
       });
     }
