@@ -1,3 +1,4 @@
+import { createConnection, createServer, type Socket } from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
 import { recordedClient, sleep, start, stop } from './helpers.js';
 import { type Numbered, type sessionApi, sessionApp, userAuthorizer } from './session-fixture.js';
@@ -17,7 +18,8 @@ describe('break-sessions-3: a replacement whose resume hook timed out', { timeou
     const { app } = sessionApp();
     // A route the hook asks for that answers later than the hook's timeout.
     app.use(async (ctx, next) => {
-      if (ctx.routeKey === 'join' && (ctx.body as { room?: string } | undefined)?.room === 'slow') await sleep(1500);
+      if (ctx.routeKey === 'join' && (ctx.body as { room?: string } | undefined)?.room === 'slow')
+        await sleep(1500);
       return next();
     });
     const server = await start(app, { authorizer: userAuthorizer });
@@ -58,7 +60,9 @@ describe('break-sessions-3: a replacement whose resume hook timed out', { timeou
         (reply) => reply,
         (error: unknown) => String(error),
       );
-      console.log(`break-sessions-3 hook-timeout: live after the failed replacement ${JSON.stringify(live)}, join b → ${JSON.stringify(joined)}`);
+      console.log(
+        `break-sessions-3 hook-timeout: live after the failed replacement ${JSON.stringify(live)}, join b → ${JSON.stringify(joined)}`,
+      );
       expect({ live, joined }).toEqual({ live: [1], joined: { joined: 'b' } });
     } finally {
       await stop(server);
@@ -67,7 +71,8 @@ describe('break-sessions-3: a replacement whose resume hook timed out', { timeou
   it('a request the app makes during that replacement waits for a connection that is recorded: answered OK, its room receives', async () => {
     const { app } = sessionApp();
     app.use(async (ctx, next) => {
-      if (ctx.routeKey === 'join' && (ctx.body as { room?: string } | undefined)?.room === 'slow') await sleep(1500);
+      if (ctx.routeKey === 'join' && (ctx.body as { room?: string } | undefined)?.room === 'slow')
+        await sleep(1500);
       return next();
     });
     const server = await start(app, { authorizer: userAuthorizer });
@@ -99,10 +104,99 @@ describe('break-sessions-3: a replacement whose resume hook timed out', { timeou
       await publisher.client.request('publish', { room: 'b', n: 1 });
       await sleep(500);
       const live = sub.of('message').map((m) => `${(m as Numbered).room}${(m as Numbered).n}`);
-      console.log(`break-sessions-3 hook-timeout: request made mid-replacement → ${JSON.stringify(joined)}, live ${JSON.stringify(live)}`);
+      console.log(
+        `break-sessions-3 hook-timeout: request made mid-replacement → ${JSON.stringify(joined)}, live ${JSON.stringify(live)}`,
+      );
       expect({ joined, live }).toEqual({ joined: { joined: 'b' }, live: ['b1'] });
     } finally {
       await stop(server);
     }
   });
+  it('a replacement cut during its replay (after its claim) leaves the current connection still recorded and receiving', async () => {
+    const { app } = sessionApp();
+    let holdPages = false;
+    let pageHeld = false;
+    app.use(async (ctx, next) => {
+      const replay = (ctx.body as { replay?: unknown } | undefined)?.replay;
+      if (ctx.routeKey === 'resume' && replay !== undefined && holdPages) {
+        pageHeld = true;
+        await sleep(3000); // the replacement is cut meanwhile
+      }
+      return next();
+    });
+    const server = await start(app, { authorizer: userAuthorizer });
+    const relay = await startIndexRelay(server.port);
+    try {
+      const publisher = recordedClient<typeof sessionApi>(server.url, { query: { user: 'pub' } });
+      const sub = recordedClient<typeof sessionApi>(relay.via(server.url), {
+        query: { user: 'ada' },
+        session: true,
+        rotateAfterMs: 800,
+        backoff: { baseMs: 5000, maxMs: 5000 },
+        random: () => RANDOM,
+      });
+      await sub.client.ready();
+      await sub.client.request('join', { room: 'a' });
+      holdPages = true;
+      await vi.waitFor(() => expect(pageHeld).toBe(true), { timeout: 10_000 });
+      holdPages = false;
+      relay.cut(1); // the replacement (second connection accepted), its claim made
+      await sleep(300);
+      expect(sub.client.state).toBe('open');
+      expect(sub.of('open').filter((o) => o.rotated)).toHaveLength(0);
+      await publisher.client.request('publish', { room: 'a', n: 1 });
+      await sleep(500);
+      const live = sub.of('message').map((m) => (m as Numbered).n);
+      const joined = await sub.client.request('join', { room: 'b' }).then(
+        (reply) => reply,
+        (error: unknown) => String(error),
+      );
+      console.log(
+        `break-sessions-3 cut-during-replay: live ${JSON.stringify(live)}, join b → ${JSON.stringify(joined)}`,
+      );
+      expect({ live, joined }).toEqual({ live: [1], joined: { joined: 'b' } });
+    } finally {
+      await relay.close();
+      await stop(server);
+    }
+  });
 });
+
+/** A TCP relay whose n-th accepted connection (0-based) can be reset on demand. */
+async function startIndexRelay(target: number) {
+  const pairs: [Socket, Socket][] = [];
+  const server = createServer((client) => {
+    const upstream = createConnection({ host: '127.0.0.1', port: target });
+    const pair: [Socket, Socket] = [client, upstream];
+    pairs.push(pair);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    for (const socket of pair) socket.on('error', end).on('close', end);
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return {
+    via: (url: string) => {
+      const relayed = new URL(url);
+      relayed.port = String(port);
+      return relayed.toString();
+    },
+    cut: (index: number) => {
+      const pair = pairs[index];
+      pair?.[0].resetAndDestroy();
+      pair?.[1].destroy();
+    },
+    close: () => {
+      for (const [a, b] of pairs) {
+        a.destroy();
+        b.destroy();
+      }
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
