@@ -1,6 +1,6 @@
-import { createConnection, createServer, type Socket } from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
 import { sessionBackends } from '../../local/test/session-backends.js';
+import { startIndexRelay } from './break-sessions-relay.js';
 import { recordedClient, sleep, start, stop } from './helpers.js';
 import { type Numbered, type sessionApi, sessionApp, userAuthorizer } from './session-fixture.js';
 
@@ -165,43 +165,4 @@ for (const backend of sessionBackends) {
       }
     });
   });
-}
-
-/** A TCP relay whose n-th accepted connection (0-based) can be reset on demand. */
-async function startIndexRelay(target: number) {
-  const pairs: [Socket, Socket][] = [];
-  const server = createServer((client) => {
-    const upstream = createConnection({ host: '127.0.0.1', port: target });
-    const pair: [Socket, Socket] = [client, upstream];
-    pairs.push(pair);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    for (const socket of pair) socket.on('error', end).on('close', end);
-    client.pipe(upstream);
-    upstream.pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  return {
-    via: (url: string) => {
-      const relayed = new URL(url);
-      relayed.port = String(port);
-      return relayed.toString();
-    },
-    cut: (index: number) => {
-      const pair = pairs[index];
-      pair?.[0].resetAndDestroy();
-      pair?.[1].destroy();
-    },
-    close: () => {
-      for (const [a, b] of pairs) {
-        a.destroy();
-        b.destroy();
-      }
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
 }
