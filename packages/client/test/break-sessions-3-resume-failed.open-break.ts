@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { sessionBackends } from '../../local/test/session-backends.js';
+import { startIndexRelay } from './break-sessions-relay.js';
 import { recordedClient, sleep, start, stop } from './helpers.js';
 import { type Numbered, type sessionApi, sessionApp, userAuthorizer } from './session-fixture.js';
 
@@ -55,6 +56,46 @@ for (const backend of sessionBackends) {
         expect(opens).toBe(2); // no further replacement yet: the check is on the switched-to connection
         expect(got).toEqual([1, 2]);
       } finally {
+        await stop(server);
+      }
+    });
+  });
+}
+
+for (const backend of sessionBackends) {
+  describe(`break-sessions-3: a reconnect whose resume request keeps failing, the old connection still recorded (${backend.name})`, {
+    timeout: 30_000,
+  }, () => {
+    it("the connection that stays up receives its rooms' messages (its channels were rejoined at connect)", async () => {
+      const fixture = sessionApp({ store: (await backend.make()).store });
+      const server = await start(fixture.app, { authorizer: userAuthorizer });
+      const relay = await startIndexRelay(server.port);
+      try {
+        const publisher = recordedClient<Api>(server.url, { query: { user: 'pub' } });
+        const sub = recordedClient<Api>(relay.via(server.url), {
+          query: { user: 'ada' },
+          session: true,
+          backoff: { baseMs: 50, maxMs: 100 },
+          random: () => 0.5,
+        });
+        await sub.client.ready();
+        await sub.client.request('join', { room: 'a' });
+        await publisher.client.request('publish', { room: 'a', n: 1 });
+        await vi.waitFor(() => expect(sub.of('message')).toHaveLength(1));
+        fixture.failResumes(3); // the reconnect's resume request, and its two retries
+        relay.sever(0); // the network vanishes under the client; API Gateway has not noticed yet
+        await vi.waitFor(() => expect(sub.of('error').length).toBe(1), { timeout: 10_000 });
+        await sleep(200);
+        await publisher.client.request('publish', { room: 'a', n: 2 });
+        await sleep(500);
+        const got = sub.of('message').map((m) => (m as Numbered).n);
+        console.log(
+          `break-sessions-3 resume-failed reconnect (${backend.name}): error during ${sub.of('error')[0]?.during}; state ${sub.client.state}; received ${JSON.stringify(got)}; server connections ${server.connections.size}`,
+        );
+        expect(sub.client.state).toBe('open');
+        expect(got).toEqual([1, 2]);
+      } finally {
+        await relay.close();
         await stop(server);
       }
     });

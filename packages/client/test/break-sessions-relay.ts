@@ -119,13 +119,14 @@ export async function startCuttingRelay(target: number): Promise<CuttingRelay> {
  */
 export async function startIndexRelay(target: number) {
   const pairs: [Socket, Socket][] = [];
+  const severed = new Set<[Socket, Socket]>();
   const server = createServer((client) => {
     const upstream = createConnection({ host: '127.0.0.1', port: target });
     const pair: [Socket, Socket] = [client, upstream];
     pairs.push(pair);
     const end = () => {
       client.destroy();
-      upstream.destroy();
+      if (!severed.has(pair)) upstream.destroy();
     };
     for (const socket of pair) socket.on('error', end).on('close', end);
     client.pipe(upstream);
@@ -144,6 +145,18 @@ export async function startIndexRelay(target: number) {
       const pair = pairs[index];
       pair?.[0].resetAndDestroy();
       pair?.[1].destroy();
+    },
+    /**
+     * Resets the client's side only: the server's socket stays open and its frames are discarded
+     * (a client whose network vanished, not yet noticed by API Gateway: no `$disconnect` yet).
+     */
+    sever: (index: number) => {
+      const pair = pairs[index];
+      if (pair === undefined) return;
+      severed.add(pair);
+      pair[1].unpipe(pair[0]);
+      pair[1].resume();
+      pair[0].resetAndDestroy();
     },
     close: () => {
       for (const [a, b] of pairs) {
