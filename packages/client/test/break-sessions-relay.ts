@@ -112,3 +112,58 @@ export async function startCuttingRelay(target: number): Promise<CuttingRelay> {
     },
   };
 }
+
+/**
+ * A TCP relay whose n-th accepted connection (0-based) can be reset on demand, the others relayed
+ * untouched (break-sessions-3: the current connection or its replacement, chosen after the fact).
+ */
+export async function startIndexRelay(target: number) {
+  const pairs: [Socket, Socket][] = [];
+  const severed = new Set<[Socket, Socket]>();
+  const server = createServer((client) => {
+    const upstream = createConnection({ host: '127.0.0.1', port: target });
+    const pair: [Socket, Socket] = [client, upstream];
+    pairs.push(pair);
+    const end = () => {
+      client.destroy();
+      if (!severed.has(pair)) upstream.destroy();
+    };
+    for (const socket of pair) socket.on('error', end).on('close', end);
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return {
+    via: (url: string) => {
+      const relayed = new URL(url);
+      relayed.port = String(port);
+      return relayed.toString();
+    },
+    cut: (index: number) => {
+      const pair = pairs[index];
+      pair?.[0].resetAndDestroy();
+      pair?.[1].destroy();
+    },
+    /**
+     * Resets the client's side only: the server's socket stays open and its frames are discarded
+     * (a client whose network vanished, not yet noticed by API Gateway: no `$disconnect` yet).
+     */
+    sever: (index: number) => {
+      const pair = pairs[index];
+      if (pair === undefined) return;
+      severed.add(pair);
+      pair[1].unpipe(pair[0]);
+      pair[1].resume();
+      pair[0].resetAndDestroy();
+    },
+    close: () => {
+      for (const [a, b] of pairs) {
+        a.destroy();
+        b.destroy();
+      }
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
