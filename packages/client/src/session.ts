@@ -3,10 +3,12 @@ import { base64url, sha256 } from './sha256.js';
 import { field } from './wire.js';
 
 /**
- * Where the client keeps its session token between connections. The default keeps it in memory
- * (it survives reconnects, not a page reload). A browser page can keep it in `sessionStorage`
- * (per tab, survives reloads) or `localStorage` (shared by the tabs of an origin: a second tab that
- * presents the same token gets `superseded` and a session of its own):
+ * Where the client keeps its session token for a page reload. The client always holds its current
+ * token in memory (it survives reconnects); it reads the storage only until it holds one (at its
+ * first connect) and writes every fresh token to it. The default keeps nothing (no reload resumes).
+ * A browser page can keep it in `sessionStorage` (per tab, survives reloads) or `localStorage`
+ * (shared by the tabs of an origin: a second tab that presents the same token gets `superseded`
+ * and a session of its own, and the first tab keeps presenting its own token):
  *
  * @example
  * ```ts
@@ -18,7 +20,7 @@ import { field } from './wire.js';
  * ```
  */
 export interface SessionStorage {
-  /** The token to present at the next connect (`undefined`: none yet). */
+  /** The token stored (`undefined`: none); read only until the client holds a token. */
   get(): string | undefined | Promise<string | undefined>;
   /** Keeps the fresh token of the current connection (called after every resume reply). */
   set(token: string): void | Promise<void>;
@@ -26,7 +28,7 @@ export interface SessionStorage {
 
 /** The `session` option: resume channels and replay missed messages on every new connection. */
 export interface SessionOptions {
-  /** Where the token is kept. Default: in memory. */
+  /** Where the token is kept for a reload. Default: nowhere (the client holds it in memory). */
   storage?: SessionStorage;
   /** The server's resume route key. Default `resume`. */
   action?: string;
@@ -153,20 +155,28 @@ export class SessionState {
   #tick = 0;
   readonly #touched = new Map<string, number>();
 
+  /**
+   * The token this client holds: read from the storage once (until a read succeeds or a reply
+   * brings one), then only written to it. A shared storage (localStorage) may hold another tab's
+   * token by now; presenting it would be refused (`superseded`) and lose this client's session.
+   */
+  #token: string | undefined;
+  #held = false;
+
   constructor(options: SessionOptions = {}) {
-    let token: string | undefined;
-    this.#storage = options.storage ?? {
-      get: () => token,
-      set: (t) => {
-        token = t;
-      },
-    };
+    this.#storage = options.storage ?? { get: () => undefined, set: () => {} };
     this.action = options.action ?? 'resume';
   }
 
-  /** The token to present at the next connect. */
+  /** The token to present at the next connect: the one held, or (until one is) the stored one. */
   token(): string | undefined | Promise<string | undefined> {
-    return this.#storage.get();
+    if (this.#held) return this.#token;
+    const hold = (stored: string | undefined) => {
+      if (!this.#held) [this.#token, this.#held] = [stored, true];
+      return this.#token;
+    };
+    const stored = this.#storage.get();
+    return stored instanceof Promise ? stored.then(hold) : hold(stored);
   }
 
   /** A point in time for {@link begin}: channels touched after it are kept whatever the reply lists. */
@@ -353,9 +363,11 @@ export class SessionState {
     );
   }
 
-  /** Keeps the fresh token for the next connect. */
+  /** Keeps the fresh token for the next connect (and in the storage, for a reload to find). */
   keep(token: unknown): void | Promise<void> {
-    if (typeof token === 'string') return this.#storage.set(token);
+    if (typeof token !== 'string') return;
+    [this.#token, this.#held] = [token, true];
+    return this.#storage.set(token);
   }
 
   /** Whether a history frame holds a pair already held, or is a message id already seen. */

@@ -261,4 +261,18 @@ describe('SessionState', () => {
     memory.keep(undefined); // a reply without a token keeps the previous one
     expect(memory.token()).toBe('s1.a.b');
   });
+
+  it('reads the storage until it holds a token, then presents its own whatever another tab stored', async () => {
+    // client README, "Sessions": localStorage is shared by an origin's tabs; a second tab gets a
+    // session of its own, so the first tab must keep presenting the token of its own session.
+    let shared: string | undefined = 's1.tab1.mac';
+    const storage = { get: () => shared, set: (t: string) => void (shared = t) };
+    const reloaded = new SessionState({ storage });
+    expect(reloaded.token()).toBe('s1.tab1.mac'); // a reload finds the stored token
+    await reloaded.keep('s1.tab1-next.mac');
+    shared = 's1.tab2.mac'; // another tab's fresh token
+    expect(reloaded.token()).toBe('s1.tab1-next.mac');
+    const later = new SessionState({ storage: { get: async () => shared, set: () => {} } });
+    await expect(later.token()).resolves.toBe('s1.tab2.mac');
+  });
 });

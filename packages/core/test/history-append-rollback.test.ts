@@ -2,6 +2,9 @@
  * A history broadcast is appended to all its history channels or to none (issue 26 item 9): the
  * deadline is checked before any append, an append refused in one channel takes back the others,
  * and appends that land after the deadline cut the broadcast off are taken back when they land.
+ * core README: a resume replays such a message only in "the milliseconds between an append and its
+ * take-back", so what landed is taken back as soon as the broadcast gives up, not once a slow
+ * append settles.
  */
 import { DeadlineExceededError, type HistoryAppend, Messenger, StoreUnavailableError } from '@wsapp/core';
 import { MemoryConnectionStore } from '@wsapp/store-memory';
@@ -16,9 +19,12 @@ class ScriptedStore extends MemoryConnectionStore {
   appends = 0;
   refuse = new Set<string>();
   hold: Promise<void> | undefined;
+  /** Channels whose appends wait for their promise (a slow shard). */
+  slow = new Map<string, Promise<void>>();
   override async appendHistory(channel: string, entry: HistoryAppend): Promise<number> {
     this.appends++;
     if (this.hold !== undefined) await this.hold;
+    await this.slow.get(channel);
     if (this.refuse.has(channel)) throw new StoreUnavailableError(`refused ${channel}`);
     return super.appendHistory(channel, entry);
   }
@@ -108,5 +114,51 @@ describe('history broadcast: all channels or none', () => {
       const page = await store.readHistory(channel);
       expect(page.entries.map((e) => [e.seq, e.retracted])).toEqual([[1, true]]);
     }
+  });
+  /** Resolves when `check` holds (polled every 10 ms), false after `ms`. */
+  async function within(ms: number, check: () => Promise<boolean>): Promise<boolean> {
+    for (const end = Date.now() + ms; Date.now() < end; ) {
+      if (await check()) return true;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return check();
+  }
+  const retracted = async (store: ScriptedStore, channel: string) =>
+    (await store.readHistory(channel)).entries.map((e) => [e.seq, e.retracted === true]);
+
+  it('deadline while one append is slow: what landed is taken back at once, the slow one as it lands', async () => {
+    const { store, messenger } = await fixture();
+    let release: () => void = () => {};
+    store.slow.set('room:b', new Promise<void>((resolve) => (release = resolve)));
+    const error = await rejection(
+      messenger.broadcast({ channels: ['room:a', 'room:b'] }, { n: 1 }, { deadline: Date.now() + 50 }),
+    );
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    // room:b has not landed (it never will until released): room:a must not wait for it.
+    const a = await within(200, async () => (await retracted(store, 'room:a'))[0]?.[1] === true);
+    expect(await retracted(store, 'room:a')).toEqual([[1, true]]);
+    expect(a).toBe(true);
+    release();
+    await within(500, async () => (await retracted(store, 'room:b'))[0]?.[1] === true);
+    expect(await retracted(store, 'room:b')).toEqual([[1, true]]);
+  });
+
+  it('one append refused while another is slow: the broadcast rejects and takes back what landed at once', async () => {
+    const { store, messenger } = await fixture();
+    let release: () => void = () => {};
+    store.slow.set('room:c', new Promise<void>((resolve) => (release = resolve)));
+    store.refuse.add('room:b');
+    const broadcast = messenger.broadcast({ channels: ['room:a', 'room:b', 'room:c'] }, { n: 1 });
+    const settled = await Promise.race([
+      rejection(broadcast),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 300)),
+    ]);
+    expect(settled).toBeInstanceOf(StoreUnavailableError);
+    expect((settled as Error).message).toContain('refused room:b');
+    expect(await retracted(store, 'room:a')).toEqual([[1, true]]);
+    release();
+    await within(500, async () => (await retracted(store, 'room:c'))[0]?.[1] === true);
+    expect(await retracted(store, 'room:c')).toEqual([[1, true]]);
+    await broadcast.catch(() => undefined);
   });
 });

@@ -1,7 +1,9 @@
 import type { Logger } from '../logging/logger.js';
+import { beforeDeadline, TIMED_OUT } from '../messaging/deadline.js';
 import { encodePayload, type MessageData } from '../messaging/payload.js';
 import { HistoryNotSupportedError } from '../store/channel-history.js';
 import type { ConnectionStore } from '../store/connection-store.js';
+import { StoreUnavailableError } from '../store/store-errors.js';
 import { assertFrameable, type ChannelSeqs, historyFrame } from './history-frame.js';
 import type { HistoryPolicy } from './history-options.js';
 import { type LandedAppend, retractAppends } from './retract-appends.js';
@@ -18,8 +20,10 @@ export interface HistoryFramed {
  * Appends the message once to each history channel among `channels` (before anything is sent) and
  * answers the frame every recipient gets. Everything that can refuse the message (not a JSON
  * object, over 128 KB once framed, a store without history) throws before the first append.
- * All or nothing: when one channel's append fails, the appends that landed are taken back
- * ({@link retractAppends}, after every append settled) and the first failure is thrown.
+ * All or nothing: the broadcast gives up at the first refused append (thrown, once what had landed
+ * is taken back) or at `deadline` (`StoreUnavailableError`, at once); either way what has landed is
+ * taken back at once and an append still running is taken back as soon as it lands
+ * ({@link retractAppends}), so a resume replays it only in the milliseconds a take-back takes.
  */
 export async function appendToHistory(
   store: ConnectionStore | undefined,
@@ -28,6 +32,7 @@ export async function appendToHistory(
   messageId: string,
   data: MessageData,
   logger?: Pick<Logger, 'error'>,
+  deadline = Number.POSITIVE_INFINITY,
 ): Promise<HistoryFramed> {
   const logged = policy === undefined ? [] : [...new Set(channels)].filter((channel) => policy.has(channel));
   if (logged.length === 0 || store === undefined || policy === undefined) return { data };
@@ -40,20 +45,34 @@ export async function appendToHistory(
   );
   const payload = JSON.stringify(data);
   const append = store.appendHistory.bind(store);
-  const outcomes = await Promise.allSettled(
-    logged.map((channel) => append(channel, { messageId, payload }, policy.retention)),
+  // Landed before the broadcast gave up: taken back together then; landed after: one by one.
+  const landed: LandedAppend[] = [];
+  let givenUp = false;
+  const appends = logged.map((channel) =>
+    append(channel, { messageId, payload }, policy.retention).then((seq) => {
+      if (givenUp) void retractAppends(store, messageId, [{ channel, seq }], logger);
+      else landed.push({ channel, seq });
+      return seq;
+    }),
   );
-  const failed = outcomes.find((o) => o.status === 'rejected');
-  if (failed !== undefined) {
-    const landed: LandedAppend[] = outcomes.flatMap((o, i) =>
-      o.status === 'fulfilled' ? [{ channel: logged[i] as string, seq: o.value }] : [],
-    );
-    await retractAppends(store, messageId, landed, logger);
-    throw failed.reason;
+  const outcome = await beforeDeadline(Promise.all(appends), deadline).then(
+    (numbers) => ({ numbers }),
+    (error: unknown) => ({ error }),
+  );
+  if ('numbers' in outcome && outcome.numbers !== TIMED_OUT) {
+    const { numbers } = outcome;
+    const seqs: ChannelSeqs = Object.fromEntries(logged.map((channel, i) => [channel, numbers[i] as number]));
+    return { data: historyFrame(data, messageId, seqs), seqs };
   }
-  const numbers = outcomes.map((o) => (o as PromiseFulfilledResult<number>).value);
-  const seqs: ChannelSeqs = Object.fromEntries(logged.map((channel, i) => [channel, numbers[i] as number]));
-  return { data: historyFrame(data, messageId, seqs), seqs };
+  givenUp = true;
+  const retracting = retractAppends(store, messageId, landed.splice(0), logger);
+  if ('error' in outcome) {
+    await beforeDeadline(retracting, deadline);
+    throw outcome.error;
+  }
+  throw new StoreUnavailableError(
+    "The store did not answer the history append before the broadcast's deadline; nothing was sent",
+  );
 }
 
 /**

@@ -1,15 +1,12 @@
 import type { Logger } from '../logging/logger.js';
 import type { BroadcastPosition } from '../messaging/broadcast-cursor.js';
-import { beforeDeadline, TIMED_OUT } from '../messaging/deadline.js';
 import { withMessageId } from '../messaging/message-id.js';
 import { DeadlineExceededError } from '../messaging/messaging-errors.js';
 import type { BroadcastOptions } from '../messaging/messenger-types.js';
 import type { MessageData } from '../messaging/payload.js';
 import type { ConnectionStore } from '../store/connection-store.js';
-import { StoreUnavailableError } from '../store/store-errors.js';
 import { appendToHistory, type HistoryFramed, resumedFrame } from './append-history.js';
 import type { HistoryPolicy } from './history-options.js';
-import { retractAppends } from './retract-appends.js';
 
 /** What one invocation of a broadcast sends, and what its cursor carries for the next ones. */
 export interface BroadcastFrame {
@@ -27,9 +24,10 @@ export interface BroadcastFrame {
  * `DeadlineExceededError` before any append. The append is cut off at the `deadline` like every
  * other store call: a store that has not answered by then (frozen, or slower than its own command
  * timeout allows) fails the broadcast with `StoreUnavailableError` before anything is sent, and
- * the appends that land later are taken back when they do (if the process still runs: a Lambda
- * frozen or ended first leaves them in the log, replayed to sessions that resume). An append
- * refused in one channel takes back those of the others ({@link appendToHistory}).
+ * what had landed is taken back at once, the appends that land later as soon as they do (if the
+ * process still runs: a Lambda frozen or ended first leaves them in the log, replayed to sessions
+ * that resume). An append refused in one channel takes back those of the others at once
+ * ({@link appendToHistory}).
  */
 export async function frameFor(
   store: ConnectionStore | undefined,
@@ -44,7 +42,7 @@ export async function frameFor(
 ): Promise<BroadcastFrame> {
   const field = options.messageIdField;
   const tagged = field === undefined ? data : withMessageId(data, field, messageId);
-  let framed: HistoryFramed | typeof TIMED_OUT;
+  let framed: HistoryFramed;
   const logged = store !== undefined && policy !== undefined && channels.some((c) => policy.has(c));
   if (resumed) framed = resumedFrame(tagged, messageId, resumed.seqs);
   else if (!logged) {
@@ -57,26 +55,7 @@ export async function frameFor(
         'before its history append: nothing was appended or sent; raise the time left or lower deadlineMarginMs',
       );
     }
-    const appending = appendToHistory(store, policy, channels, messageId, tagged, logger);
-    framed = await beforeDeadline(appending, deadline);
-    if (framed === TIMED_OUT && store !== undefined) {
-      // Too late to send: take back what lands after all (a failed one already took back its own).
-      void appending.then(
-        (late) =>
-          retractAppends(
-            store,
-            messageId,
-            Object.entries(late.seqs ?? {}).map(([channel, seq]) => ({ channel, seq })),
-            logger,
-          ),
-        () => undefined,
-      );
-    }
-  }
-  if (framed === TIMED_OUT) {
-    throw new StoreUnavailableError(
-      "The store did not answer the history append before the broadcast's deadline; nothing was sent",
-    );
+    framed = await appendToHistory(store, policy, channels, messageId, tagged, logger, deadline);
   }
   return { data: framed.data, cursor: framed.seqs === undefined ? {} : { seqs: framed.seqs } };
 }
