@@ -16,14 +16,18 @@ export interface HistoryFramed {
   seqs?: ChannelSeqs;
 }
 
+/** How long a broadcast past its deadline waits for the take-back of what landed before rejecting. */
+const TAKE_BACK_WAIT_MS = 500;
+
 /**
  * Appends the message once to each history channel among `channels` (before anything is sent) and
  * answers the frame every recipient gets. Everything that can refuse the message (not a JSON
  * object, over 128 KB once framed, a store without history) throws before the first append.
  * All or nothing: the broadcast gives up at the first refused append (thrown, once what had landed
- * is taken back) or at `deadline` (`StoreUnavailableError`, at once); either way what has landed is
- * taken back at once and an append still running is taken back as soon as it lands
- * ({@link retractAppends}), so a resume replays it only in the milliseconds a take-back takes.
+ * is taken back) or at `deadline` (`StoreUnavailableError`, once what had landed is taken back or
+ * {@link TAKE_BACK_WAIT_MS} passed). Either way what has landed is taken back at once, and an
+ * append still running as soon as it lands ({@link retractAppends}): a resume is replayed it only
+ * in the milliseconds a take-back takes.
  */
 export async function appendToHistory(
   store: ConnectionStore | undefined,
@@ -70,6 +74,9 @@ export async function appendToHistory(
     await beforeDeadline(retracting, deadline);
     throw outcome.error;
   }
+  // Past the deadline: the rejection follows the take-back on a working store, but a frozen one
+  // holds the broadcast at most TAKE_BACK_WAIT_MS (within the default deadlineMarginMs).
+  await beforeDeadline(retracting, Date.now() + TAKE_BACK_WAIT_MS);
   throw new StoreUnavailableError(
     "The store did not answer the history append before the broadcast's deadline; nothing was sent",
   );
