@@ -266,7 +266,12 @@ describe('SessionState', () => {
     // client README, "Sessions": localStorage is shared by an origin's tabs; a second tab gets a
     // session of its own, so the first tab must keep presenting the token of its own session.
     let shared: string | undefined = 's1.tab1.mac';
-    const storage = { get: () => shared, set: (t: string) => void (shared = t) };
+    const storage = {
+      get: () => shared,
+      set: (t: string) => {
+        shared = t;
+      },
+    };
     const reloaded = new SessionState({ storage });
     expect(reloaded.token()).toBe('s1.tab1.mac'); // a reload finds the stored token
     await reloaded.keep('s1.tab1-next.mac');

@@ -63,8 +63,8 @@ export async function appendToHistory(
     (numbers) => ({ numbers }),
     (error: unknown) => ({ error }),
   );
-  if ('numbers' in outcome && outcome.numbers !== TIMED_OUT) {
-    const { numbers } = outcome;
+  const numbers = 'numbers' in outcome ? outcome.numbers : TIMED_OUT;
+  if (Array.isArray(numbers)) {
     const seqs: ChannelSeqs = Object.fromEntries(logged.map((channel, i) => [channel, numbers[i] as number]));
     return { data: historyFrame(data, messageId, seqs), seqs };
   }
