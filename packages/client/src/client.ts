@@ -30,6 +30,9 @@ const SYNC_INTERVAL_MS = 5000;
 /** Replay pages one resume asks for at most (10,000 messages take about 10; oversized ones one each). */
 const MAX_REPLAY_PAGES = 20_000;
 
+/** Rounds of resume requests a reconnect sends again after its first ones kept failing. */
+const RECLAIMS = 5;
+
 /**
  * A WebSocket client for wsapp servers: heartbeat under the idle timeout, planned replacement before
  * the 2-hour maximum, reconnects with backoff and jitter, correlated requests, a bounded queue.
@@ -214,9 +217,13 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
       conn.closed = true;
       this.#cleanup(conn);
       // A replaced connection or a failed replacement leaves the current one in charge; anything else is a loss.
+      // A replacement that claimed the session holds it: its loss is the primary's (never fall back).
       if (conn.retired) this.#rejectSentOn(conn);
       else if (conn === this.#primary || !rotating) this.#lost(conn, info);
-      else {
+      else if (conn.claimed) {
+        if (this.#primary !== undefined) this.#retire(this.#primary, 1000, 'replaced');
+        this.#lost(conn, info);
+      } else {
         this.#rejectSentOn(conn);
         this.#rotateAgain();
       }
@@ -256,26 +263,39 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
 
   /**
    * Resumes the new connection's session, runs the `resume` hook, switches to it, flushes the
-   * queue, retires the old one. A failed session resume or replay page keeps the connection (its
-   * channels were rejoined at connect; what was not replayed is asked for at the next resume) and
-   * emits `error`; so does a hook that fails for good. A hook that times out replaces the
-   * connection, backing off like a failed attempt.
+   * queue, retires the old one. After a claim (the resume request answered) the session lives on
+   * the new connection: the client never falls back to the old one. A failed replay page keeps the
+   * connection (what was not replayed is asked for at the next resume) and emits `error`; so does
+   * a hook that fails for good, or a replacement's hook that times out after its claim. A failed
+   * resume request emits `error`: a replacement is then dropped (no claim: the old connection
+   * still holds the session) and tried again later; a reconnect stays and asks again
+   * ({@link #reclaim}). A hook that times out otherwise replaces the connection, backing off like
+   * a failed attempt.
    */
   async #switchTo(conn: Conn, rotating: boolean): Promise<void> {
     const reconnected = this.#everOpened && !rotating;
     let resumed: ResumedEvent | undefined;
+    let unclaimed = false;
     if (this.#s !== undefined) {
       try {
         resumed = await this.#resumeSession(conn, this.#s);
       } catch (error) {
         this.#release(conn, this.#s);
         if (!conn.closed && this.#state !== 'closed') this.emit('error', { error, during: 'resume' });
+        unclaimed = isTransient(error);
+        if (rotating && !conn.claimed) {
+          const handled = conn.closed;
+          this.#retire(conn, 4000, 'resume failed');
+          if (!handled) this.#rotateAgain();
+          return;
+        }
       }
     }
     try {
       await this.#o.resume?.(this.#session(conn, resumed));
     } catch (error) {
-      if (!isTransient(error) || (error as { code?: string }).code !== 'Timeout') {
+      const timedOut = isTransient(error) && (error as { code?: string }).code === 'Timeout';
+      if (!timedOut || (rotating && conn.claimed)) {
         if (!conn.closed && this.#state !== 'closed') this.emit('error', { error, during: 'resume-hook' });
       } else {
         const handled = conn.closed;
@@ -312,7 +332,29 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
     this.#flush(conn);
     if (old !== undefined && old !== conn) this.#drain(old);
     this.emit('open', { reconnected, rotated: rotating, protocol: conn.socket.protocol });
-    if (this.#s !== undefined) this.#sync(conn, this.#s);
+    if (this.#s !== undefined) {
+      if (unclaimed) this.#reclaim(conn, this.#s, 1);
+      else this.#sync(conn, this.#s);
+    }
+  }
+
+  /**
+   * A reconnect whose resume request kept failing (timeout, 429, 5xx): while the server still
+   * records the old connection, the channels come only with the claim, so the request is sent
+   * again on the same connection after a backoff delay, at most {@link RECLAIMS} more times (never
+   * a reconnect), each failure emitting `error`.
+   */
+  #reclaim(conn: Conn, s: SessionState, round: number): void {
+    const retry = () => {
+      if (conn !== this.#primary || this.#state !== 'open') return;
+      this.#resumeSession(conn, s).catch((error: unknown) => {
+        this.#release(conn, s);
+        if (conn.closed || this.#state === 'closed') return;
+        this.emit('error', { error, during: 'resume' });
+        if (round < RECLAIMS && isTransient(error)) this.#reclaim(conn, s, round + 1);
+      });
+    };
+    conn.timers.push(setTimeout(retry, backoffDelay(round, this.#o.backoff, this.#o.random)));
   }
 
   #session(conn: Conn, resumed: ResumedEvent | undefined): Session {
@@ -335,6 +377,7 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
     const reply = (await this.#retrying(conn, () =>
       this.#request(conn, s.action, undefined, undefined),
     )) as ResumeReply;
+    conn.claimed = true;
     await s.keep(reply.token);
     s.begin(reply, since);
     const gaps = reply.replay === true ? await this.#replay(conn, s) : [];

@@ -26,6 +26,8 @@ export interface Conn {
   rotations: number;
   /** Live history frames were dropped while held (the replay must go on until it covers them). */
   overflowed: boolean;
+  /** Its resume request was answered: the session is on it now (the old connection's record is gone). */
+  claimed: boolean;
 }
 
 /** A connection record for a socket just created. */
@@ -45,6 +47,7 @@ export function newConn(socket: SocketLike, token: string | undefined): Conn {
     syncDue: false,
     rotations: 0,
     overflowed: false,
+    claimed: false,
   };
 }
 
