@@ -200,7 +200,12 @@ export class WebSocketClient<A extends ApiShape = AnyApi> extends Emitter<Client
         });
       return;
     }
-    if (this.#state === 'closed') return conn.socket.close(1000);
+    if (this.#state === 'closed') {
+      // close() came while the socket was being made: `ws` reports closing a CONNECTING socket as an
+      // error event, which nothing would handle (an uncaught exception in Node).
+      conn.socket.onerror = () => undefined;
+      return conn.socket.close(1000);
+    }
     const { socket } = conn;
     // Binary frames as an ArrayBuffer on every runtime (`ws` would give a Buffer, browsers and undici a Blob).
     socket.binaryType = 'arraybuffer';
